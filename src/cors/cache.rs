@@ -1,0 +1,5 @@
+//! The CORS-preflight cache.
+
+/// STUB
+#[derive(Debug, Default)]
+pub struct PreflightCache {}

@@ -1,0 +1,389 @@
+//! Failures and their wording: the one place every console line and TypeError text comes from.
+//!
+//! [`CorsError`] mirrors Chromium's `network::mojom::CorsError` (the variants a fetch can
+//! hit), so a test can assert the precise reason. [`FetchError`] is what `fetch()` rejects
+//! with: the TypeError message script sees, the console lines Chromium prints, and the
+//! machine-readable [`FailureReason`].
+
+use std::fmt;
+
+use url::Url;
+
+use crate::origin::Origin;
+
+/// Why the CORS protocol blocked a fetch, one variant per Chromium `CorsError` value that
+/// a `fetch()` from a page can produce. Values carry the raw header text Chromium quotes.
+///
+/// ```
+/// use fetchguard::CorsError;
+/// let e = CorsError::AllowOriginMismatch("https://other.example".into());
+/// assert!(!e.is_preflight());
+/// assert!(e.to_preflight().is_preflight());
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
+pub enum CorsError {
+    /// A cross-origin URL (or redirect) under mode `same-origin`.
+    DisallowedByMode,
+    /// `Access-Control-Allow-Origin: *` on a request whose credentials mode is `include`.
+    WildcardOriginNotAllowed,
+    /// No `Access-Control-Allow-Origin` header.
+    MissingAllowOriginHeader,
+    /// The ACAO value holds several origins (a space or a comma; two header lines count).
+    MultipleAllowOriginValues(String),
+    /// The ACAO value is not a valid origin.
+    InvalidAllowOriginValue(String),
+    /// The ACAO value is a valid origin, but not the request's.
+    AllowOriginMismatch(String),
+    /// Credentials mode `include` and `Access-Control-Allow-Credentials` is not exactly
+    /// `true` (the value, empty when the header is absent).
+    InvalidAllowCredentials(String),
+    /// The URL's scheme does not support CORS.
+    CorsDisabledScheme,
+    /// The preflight passed the CORS check but its status is not 2xx.
+    PreflightInvalidStatus,
+    /// The preflight was answered with a redirect.
+    PreflightDisallowedRedirect,
+    /// [`CorsError::WildcardOriginNotAllowed`], on the preflight response.
+    PreflightWildcardOriginNotAllowed,
+    /// [`CorsError::MissingAllowOriginHeader`], on the preflight response.
+    PreflightMissingAllowOriginHeader,
+    /// [`CorsError::MultipleAllowOriginValues`], on the preflight response.
+    PreflightMultipleAllowOriginValues(String),
+    /// [`CorsError::InvalidAllowOriginValue`], on the preflight response.
+    PreflightInvalidAllowOriginValue(String),
+    /// [`CorsError::AllowOriginMismatch`], on the preflight response.
+    PreflightAllowOriginMismatch(String),
+    /// [`CorsError::InvalidAllowCredentials`], on the preflight response.
+    PreflightInvalidAllowCredentials(String),
+    /// An `Access-Control-Allow-Methods` item is not a token.
+    InvalidAllowMethodsPreflightResponse,
+    /// An `Access-Control-Allow-Headers` item is not a token.
+    InvalidAllowHeadersPreflightResponse,
+    /// The method (as sent) is not allowed by the preflight.
+    MethodDisallowedByPreflightResponse(String),
+    /// A CORS-unsafe request header (lower-case name) is not allowed by the preflight.
+    HeaderDisallowedByPreflightResponse(String),
+    /// A cross-origin redirect to a URL with a username or password (the URL).
+    RedirectContainsCredentials(String),
+}
+
+impl CorsError {
+    /// The preflight flavour of an access-check error (ACAO/ACAC failures); other errors
+    /// are returned unchanged.
+    pub fn to_preflight(self) -> CorsError {
+        use CorsError::*;
+        match self {
+            WildcardOriginNotAllowed => PreflightWildcardOriginNotAllowed,
+            MissingAllowOriginHeader => PreflightMissingAllowOriginHeader,
+            MultipleAllowOriginValues(v) => PreflightMultipleAllowOriginValues(v),
+            InvalidAllowOriginValue(v) => PreflightInvalidAllowOriginValue(v),
+            AllowOriginMismatch(v) => PreflightAllowOriginMismatch(v),
+            InvalidAllowCredentials(v) => PreflightInvalidAllowCredentials(v),
+            other => other,
+        }
+    }
+
+    /// True for the errors Chromium prefixes with "Response to preflight request doesn't
+    /// pass access control check: ".
+    pub fn is_preflight(&self) -> bool {
+        use CorsError::*;
+        matches!(
+            self,
+            PreflightInvalidStatus
+                | PreflightDisallowedRedirect
+                | PreflightWildcardOriginNotAllowed
+                | PreflightMissingAllowOriginHeader
+                | PreflightMultipleAllowOriginValues(_)
+                | PreflightInvalidAllowOriginValue(_)
+                | PreflightAllowOriginMismatch(_)
+                | PreflightInvalidAllowCredentials(_)
+        )
+    }
+
+    /// Chromium's name for the variant (`kMissingAllowOriginHeader` without the `k`), for
+    /// reports and JSON.
+    pub fn name(&self) -> &'static str {
+        use CorsError::*;
+        match self {
+            DisallowedByMode => "DisallowedByMode",
+            WildcardOriginNotAllowed => "WildcardOriginNotAllowed",
+            MissingAllowOriginHeader => "MissingAllowOriginHeader",
+            MultipleAllowOriginValues(_) => "MultipleAllowOriginValues",
+            InvalidAllowOriginValue(_) => "InvalidAllowOriginValue",
+            AllowOriginMismatch(_) => "AllowOriginMismatch",
+            InvalidAllowCredentials(_) => "InvalidAllowCredentials",
+            CorsDisabledScheme => "CorsDisabledScheme",
+            PreflightInvalidStatus => "PreflightInvalidStatus",
+            PreflightDisallowedRedirect => "PreflightDisallowedRedirect",
+            PreflightWildcardOriginNotAllowed => "PreflightWildcardOriginNotAllowed",
+            PreflightMissingAllowOriginHeader => "PreflightMissingAllowOriginHeader",
+            PreflightMultipleAllowOriginValues(_) => "PreflightMultipleAllowOriginValues",
+            PreflightInvalidAllowOriginValue(_) => "PreflightInvalidAllowOriginValue",
+            PreflightAllowOriginMismatch(_) => "PreflightAllowOriginMismatch",
+            PreflightInvalidAllowCredentials(_) => "PreflightInvalidAllowCredentials",
+            InvalidAllowMethodsPreflightResponse => "InvalidAllowMethodsPreflightResponse",
+            InvalidAllowHeadersPreflightResponse => "InvalidAllowHeadersPreflightResponse",
+            MethodDisallowedByPreflightResponse(_) => "MethodDisallowedByPreflightResponse",
+            HeaderDisallowedByPreflightResponse(_) => "HeaderDisallowedByPreflightResponse",
+            RedirectContainsCredentials(_) => "RedirectContainsCredentials",
+        }
+    }
+
+    /// The detail sentence of the console line (after "blocked by CORS policy: "), in
+    /// Chromium's words, including the preflight prefix and the fetch-only suffix.
+    pub fn detail(&self) -> String {
+        use CorsError::*;
+        const NO_CORS_HINT: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+        const MISSING_HINT: &str = " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+        let body = match self {
+            DisallowedByMode => "Cross origin requests are not allowed by request mode.".to_string(),
+            WildcardOriginNotAllowed | PreflightWildcardOriginNotAllowed => "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.".to_string(),
+            MissingAllowOriginHeader | PreflightMissingAllowOriginHeader => format!("No 'Access-Control-Allow-Origin' header is present on the requested resource.{MISSING_HINT}"),
+            MultipleAllowOriginValues(v) | PreflightMultipleAllowOriginValues(v) => format!("The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but only one is allowed.{NO_CORS_HINT}"),
+            InvalidAllowOriginValue(v) | PreflightInvalidAllowOriginValue(v) => format!("The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.{NO_CORS_HINT}"),
+            AllowOriginMismatch(v) | PreflightAllowOriginMismatch(v) => format!("The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to the supplied origin.{NO_CORS_HINT}"),
+            InvalidAllowCredentials(v) | PreflightInvalidAllowCredentials(v) => format!("The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'."),
+            CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.".to_string(),
+            PreflightInvalidStatus => "It does not have HTTP ok status.".to_string(),
+            PreflightDisallowedRedirect => "Redirect is not allowed for a preflight request.".to_string(),
+            InvalidAllowMethodsPreflightResponse => "Cannot parse Access-Control-Allow-Methods response header field in preflight response.".to_string(),
+            InvalidAllowHeadersPreflightResponse => "Cannot parse Access-Control-Allow-Headers response header field in preflight response.".to_string(),
+            MethodDisallowedByPreflightResponse(m) => format!("Method {m} is not allowed by Access-Control-Allow-Methods in preflight response."),
+            HeaderDisallowedByPreflightResponse(h) => format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in preflight response."),
+            RedirectContainsCredentials(u) => format!("Redirect location '{u}' contains a username and password, which is disallowed for cross-origin requests."),
+        };
+        if self.is_preflight() {
+            format!("Response to preflight request doesn't pass access control check: {body}")
+        } else {
+            body
+        }
+    }
+}
+
+impl fmt::Display for CorsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.detail())
+    }
+}
+
+/// Why a request never reached the network: the checks `fetch()` makes on its arguments.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RequestError {
+    /// `CONNECT`, `TRACE` or `TRACK` (the method as given).
+    ForbiddenMethod(String),
+    /// Not a valid method token (the method as given).
+    InvalidMethod(String),
+    /// A method other than GET/HEAD/POST with mode `no-cors` (the normalized method).
+    MethodUnsupportedInNoCors(String),
+    /// GET or HEAD with a body.
+    BodyWithGetOrHead,
+    /// The URL could not be parsed (the input).
+    InvalidUrl(String),
+    /// The URL has a username or password (the URL).
+    UrlHasCredentials(String),
+    /// A header name or value that is not valid HTTP (the name).
+    InvalidHeader(String),
+}
+
+/// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
+/// `Failed to fetch`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum NetError {
+    /// The host could not be resolved (`ERR_NAME_NOT_RESOLVED`).
+    NameNotResolved,
+    /// Connecting failed (`ERR_CONNECTION_REFUSED` and friends); the detail is for people.
+    ConnectionFailed(String),
+    /// TLS failed (handshake, certificate).
+    Tls(String),
+    /// The server broke HTTP (malformed response, reset mid-body, lying length).
+    Protocol(String),
+    /// No answer within the configured time.
+    TimedOut,
+}
+
+/// What a redirect did wrong.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RedirectError {
+    /// Redirect mode `error` met a redirect.
+    ModeError,
+    /// More than 20 redirects.
+    TooManyRedirects,
+    /// The `Location` could not be parsed against the response URL (the raw value).
+    InvalidLocation(String),
+    /// A redirect to a non-HTTP(S) URL (the URL).
+    NonHttpScheme(String),
+    /// A 301/302/303 may not resend a streamed body; 307/308 cannot replay it.
+    CannotReplayBody,
+}
+
+/// The machine-readable reason a fetch failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FailureReason {
+    /// The CORS protocol (or mode `same-origin`) blocked it.
+    Cors(CorsError),
+    /// `fetch()` rejected its arguments before anything was sent.
+    Request(RequestError),
+    /// An `https` page asked for an `http` URL.
+    MixedContent,
+    /// A network error.
+    Network(NetError),
+    /// A redirect could not be followed.
+    Redirect(RedirectError),
+    /// The scheme is not one fetch can load (`about:` other than blank, unknown schemes).
+    UnsupportedScheme(String),
+}
+
+/// A rejected `fetch()`: the TypeError script sees, the console lines the browser prints,
+/// and why.
+///
+/// ```
+/// use fetchguard::{FetchError, FailureReason, CorsError};
+/// let e = FetchError::new(
+///     FailureReason::Cors(CorsError::MissingAllowOriginHeader),
+///     "Failed to fetch",
+///     vec!["Access to fetch at ...".into()],
+/// );
+/// assert_eq!(e.message(), "Failed to fetch");
+/// assert_eq!(e.cors_error(), Some(&CorsError::MissingAllowOriginHeader));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FetchError {
+    reason: FailureReason,
+    message: String,
+    console: Vec<String>,
+}
+
+impl FetchError {
+    /// A failure with its TypeError message and console lines.
+    pub fn new(reason: FailureReason, message: impl Into<String>, console: Vec<String>) -> Self {
+        FetchError {
+            reason,
+            message: message.into(),
+            console,
+        }
+    }
+
+    /// The machine-readable reason.
+    pub fn reason(&self) -> &FailureReason {
+        &self.reason
+    }
+
+    /// The TypeError's `message`, as script reads it.
+    pub fn message(&self) -> &str {
+        &self.message
+    }
+
+    /// The console error lines Chromium prints for this failure, in order.
+    pub fn console(&self) -> &[String] {
+        &self.console
+    }
+
+    /// The CORS reason, when CORS blocked the fetch.
+    pub fn cors_error(&self) -> Option<&CorsError> {
+        match &self.reason {
+            FailureReason::Cors(e) => Some(e),
+            _ => None,
+        }
+    }
+}
+
+impl fmt::Display for FetchError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "TypeError: {}", self.message)?;
+        for line in &self.console {
+            write!(f, "\n  console: {line}")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for FetchError {}
+
+/// The TypeError message for every network-level failure, CORS included.
+pub(crate) const FAILED_TO_FETCH: &str = "Failed to fetch";
+
+/// Chromium's prefix for TypeErrors thrown by `fetch()` on a window.
+const FETCH_CONTEXT: &str = "Failed to execute 'fetch' on 'Window': ";
+
+/// The TypeError message for a request rejected before it was sent.
+pub(crate) fn request_error_message(e: &RequestError) -> String {
+    let detail = match e {
+        RequestError::ForbiddenMethod(m) => format!("'{m}' HTTP method is unsupported."),
+        RequestError::InvalidMethod(m) => format!("'{m}' is not a valid HTTP method."),
+        RequestError::MethodUnsupportedInNoCors(m) => {
+            format!("'{m}' is unsupported in no-cors mode.")
+        }
+        RequestError::BodyWithGetOrHead => {
+            "Request with GET/HEAD method cannot have body.".to_string()
+        }
+        RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
+        RequestError::UrlHasCredentials(u) => format!(
+            "Request cannot be constructed from a URL that includes credentials: {u}"
+        ),
+        RequestError::InvalidHeader(h) => format!("Invalid name: '{h}'"),
+    };
+    format!("{FETCH_CONTEXT}{detail}")
+}
+
+/// The console line Chromium prints when CORS blocks a fetch
+/// (`cors_error_string.cc`'s shape): the last URL, the first one when they differ, the
+/// serialized origin, then the detail.
+pub(crate) fn cors_console_line(
+    last_url: &Url,
+    initial_url: &Url,
+    origin: &Origin,
+    error: &CorsError,
+) -> String {
+    let redirected = if last_url != initial_url {
+        format!("(redirected from '{initial_url}') ")
+    } else {
+        String::new()
+    };
+    format!(
+        "Access to fetch at '{last_url}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
+        origin.serialize(),
+        error.detail()
+    )
+}
+
+/// The console line for a blocked mixed-content fetch.
+pub(crate) fn mixed_content_console_line(page_url: &Url, url: &Url) -> String {
+    format!(
+        "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn preflight_prefix_only_on_access_check_and_status_errors() {
+        let d = CorsError::MissingAllowOriginHeader.to_preflight().detail();
+        assert!(d.starts_with("Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin'"));
+        let m = CorsError::MethodDisallowedByPreflightResponse("PUT".into()).detail();
+        assert_eq!(
+            m,
+            "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."
+        );
+    }
+
+    #[test]
+    fn console_line_names_the_first_url_when_redirected() {
+        let a = Url::parse("https://api.example/r").unwrap();
+        let b = Url::parse("https://other.example/data").unwrap();
+        let o = Origin::parse("https://app.example").unwrap();
+        let line = cors_console_line(&b, &a, &o, &CorsError::MissingAllowOriginHeader);
+        assert!(line.starts_with("Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header"));
+        let same = cors_console_line(&a, &a, &o, &CorsError::DisallowedByMode);
+        assert_eq!(same, "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode.");
+    }
+
+    #[test]
+    fn request_errors_carry_the_fetch_context() {
+        assert_eq!(
+            request_error_message(&RequestError::ForbiddenMethod("TRACE".into())),
+            "Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
+        );
+    }
+}

@@ -1,0 +1,17 @@
+//! Header and method rules of the Fetch Standard, with Chromium's deltas: forbidden names,
+//! CORS-safelisted requests and responses, and the header-list parsing the CORS checks need.
+//! Pure functions over data.
+
+pub mod forbidden;
+pub mod parse;
+pub mod safelist;
+
+pub use forbidden::{
+    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
+    is_forbidden_response_header_name, normalize_method,
+};
+pub use parse::{is_token, parse_token_list, split_comma_list};
+pub use safelist::{
+    cors_unsafe_request_header_names, is_cors_safelisted_request_header,
+    is_cors_safelisted_response_header_name, is_no_cors_safelisted_request_header,
+};
