@@ -10,6 +10,7 @@ use std::fmt;
 use url::Url;
 
 use crate::origin::Origin;
+use crate::trace::Trace;
 
 /// Why the CORS protocol blocked a fetch, one variant per Chromium `CorsError` value that
 /// a `fetch()` from a page can produce. Values carry the raw header text Chromium quotes.
@@ -251,6 +252,7 @@ pub struct FetchError {
     reason: FailureReason,
     message: String,
     console: Vec<String>,
+    trace: Trace,
 }
 
 impl FetchError {
@@ -260,7 +262,20 @@ impl FetchError {
             reason,
             message: message.into(),
             console,
+            trace: Trace::new(),
         }
+    }
+
+    /// The same error carrying the trace of the fetch that failed.
+    pub fn with_trace(mut self, trace: Trace) -> Self {
+        self.trace = trace;
+        self
+    }
+
+    /// What happened on the wire before the failure (preflights, redirects, and the
+    /// request itself, which may have reached the server even though script is blocked).
+    pub fn trace(&self) -> &Trace {
+        &self.trace
     }
 
     /// The machine-readable reason.

@@ -11,3 +11,18 @@ pub mod policy;
 
 pub use errors::{CorsError, FailureReason, FetchError, NetError, RedirectError, RequestError};
 pub use origin::Origin;
+pub mod browser;
+pub mod cookies;
+mod fetch;
+pub mod net;
+pub mod profile;
+pub mod request;
+pub mod response;
+pub mod trace;
+
+pub use browser::{Browser, BrowserBuilder, Page};
+pub use cookies::{CookieJar, ThirdPartyCookies};
+pub use profile::Profile;
+pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
+pub use response::{Response, ResponseType};
+pub use trace::Trace;

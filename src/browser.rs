@@ -1,0 +1,252 @@
+//! The Browser (profile, cookie jar, preflight cache, clock, transport) and the Page that
+//! fetches through it.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Duration;
+
+use rustls::pki_types::CertificateDer;
+use url::Url;
+
+use crate::clock::Clock;
+use crate::cookies::{CookieJar, ThirdPartyCookies};
+use crate::cors::PreflightCache;
+use crate::errors::FetchError;
+use crate::net::{HyperTransport, Limits, Transport};
+use crate::origin::Origin;
+use crate::policy::referrer::ReferrerPolicy;
+use crate::profile::Profile;
+use crate::request::Request;
+use crate::response::Response;
+
+/// Shared state of one browser. Locks are short and never held across an `.await`.
+pub(crate) struct BrowserInner {
+    pub profile: Profile,
+    pub third_party: ThirdPartyCookies,
+    pub jar: Mutex<CookieJar>,
+    pub preflight_cache: Mutex<PreflightCache>,
+    pub clock: Clock,
+    pub transport: Arc<dyn Transport>,
+}
+
+impl BrowserInner {
+    pub fn jar(&self) -> MutexGuard<'_, CookieJar> {
+        self.jar.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    pub fn cache(&self) -> MutexGuard<'_, PreflightCache> {
+        self.preflight_cache.lock().unwrap_or_else(|p| p.into_inner())
+    }
+}
+
+/// A simulated browser: one cookie jar, one preflight cache, one clock, one network.
+/// Cloning is cheap and shares all of it.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), Box<dyn std::error::Error>> {
+/// use fetchguard::{Browser, Request, Credentials};
+/// let browser = Browser::builder()
+///     .resolve("api.example", 443, "127.0.0.1:8443".parse()?)
+///     .build();
+/// let page = browser.page("https://app.example/")?;
+/// match page.fetch(Request::get("https://api.example/me").credentials(Credentials::Include)).await {
+///     Ok(res) => println!("readable: {}", res.text()),
+///     Err(e) => println!("blocked: {}", e.console().join("\n")),
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone)]
+pub struct Browser {
+    pub(crate) inner: Arc<BrowserInner>,
+}
+
+/// Builds a [`Browser`].
+pub struct BrowserBuilder {
+    profile: Profile,
+    third_party: Option<ThirdPartyCookies>,
+    overrides: HashMap<(String, u16), SocketAddr>,
+    roots: Vec<CertificateDer<'static>>,
+    clock: Clock,
+    limits: Limits,
+    transport: Option<Arc<dyn Transport>>,
+    jar: Option<CookieJar>,
+}
+
+impl BrowserBuilder {
+    /// The browser profile (default: Chromium 156).
+    pub fn profile(mut self, profile: Profile) -> Self {
+        self.profile = profile;
+        self
+    }
+
+    /// The third-party-cookie policy (default: the profile's; Chromium blocks).
+    pub fn third_party_cookies(mut self, policy: ThirdPartyCookies) -> Self {
+        self.third_party = Some(policy);
+        self
+    }
+
+    /// Sends connections for `host:port` to `addr` instead of resolving the name; TLS still
+    /// verifies the certificate for `host`.
+    pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
+        self.overrides
+            .insert((host.to_ascii_lowercase(), port), addr);
+        self
+    }
+
+    /// Trusts an extra root certificate (DER), e.g. a test CA.
+    pub fn add_root_certificate_der(mut self, der: Vec<u8>) -> Self {
+        self.roots.push(CertificateDer::from(der));
+        self
+    }
+
+    /// The clock (default: the system clock). Use [`Clock::manual`] to move time in tests.
+    pub fn clock(mut self, clock: Clock) -> Self {
+        self.clock = clock;
+        self
+    }
+
+    /// Time and size bounds for the network.
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// A custom transport instead of sockets (overrides, roots and limits then do not
+    /// apply).
+    pub fn transport(mut self, transport: impl Transport) -> Self {
+        self.transport = Some(Arc::new(transport));
+        self
+    }
+
+    /// Starts from this cookie jar.
+    pub fn cookie_jar(mut self, jar: CookieJar) -> Self {
+        self.jar = Some(jar);
+        self
+    }
+
+    /// The browser.
+    pub fn build(self) -> Browser {
+        let transport = match self.transport {
+            Some(t) => t,
+            None => Arc::new(HyperTransport::new(self.overrides, self.roots, self.limits)),
+        };
+        let third_party = self.third_party.unwrap_or(if self.profile.block_third_party_cookies {
+            ThirdPartyCookies::Block
+        } else {
+            ThirdPartyCookies::Allow
+        });
+        Browser {
+            inner: Arc::new(BrowserInner {
+                profile: self.profile,
+                third_party,
+                jar: Mutex::new(self.jar.unwrap_or_default()),
+                preflight_cache: Mutex::new(PreflightCache::default()),
+                clock: self.clock,
+                transport,
+            }),
+        }
+    }
+}
+
+impl Browser {
+    /// A builder with Chromium's defaults.
+    pub fn builder() -> BrowserBuilder {
+        BrowserBuilder {
+            profile: Profile::default(),
+            third_party: None,
+            overrides: HashMap::new(),
+            roots: Vec::new(),
+            clock: Clock::system(),
+            limits: Limits::default(),
+            transport: None,
+            jar: None,
+        }
+    }
+
+    /// A page (top-level document) at `url`; its origin is the URL's origin.
+    pub fn page(&self, url: &str) -> Result<Page, url::ParseError> {
+        let url = Url::parse(url)?;
+        Ok(Page {
+            browser: self.clone(),
+            origin: Origin::from_url(&url),
+            url,
+            referrer_policy: ReferrerPolicy::default(),
+        })
+    }
+
+    /// A sandboxed page at `url` (`Content-Security-Policy: sandbox allow-scripts`): its
+    /// origin is opaque and serializes as `null`.
+    pub fn sandboxed_page(&self, url: &str) -> Result<Page, url::ParseError> {
+        let mut p = self.page(url)?;
+        p.origin = Origin::new_opaque();
+        Ok(p)
+    }
+
+    /// Runs `f` with the cookie jar.
+    pub fn with_jar<T>(&self, f: impl FnOnce(&mut CookieJar) -> T) -> T {
+        f(&mut self.inner.jar())
+    }
+
+    /// The clock.
+    pub fn clock(&self) -> &Clock {
+        &self.inner.clock
+    }
+
+    /// Moves a manual clock forward (returns false on the system clock).
+    pub fn advance(&self, by: Duration) -> bool {
+        self.inner.clock.advance(by)
+    }
+
+    /// Number of entries in the CORS-preflight cache.
+    pub fn preflight_cache_len(&self) -> usize {
+        self.inner.cache().len()
+    }
+
+    /// The profile.
+    pub fn profile(&self) -> &Profile {
+        &self.inner.profile
+    }
+
+    /// The third-party-cookie policy in force.
+    pub fn third_party_cookies(&self) -> ThirdPartyCookies {
+        self.inner.third_party
+    }
+}
+
+/// A page: the requester whose script calls `fetch()`.
+#[derive(Clone)]
+pub struct Page {
+    pub(crate) browser: Browser,
+    pub(crate) url: Url,
+    pub(crate) origin: Origin,
+    pub(crate) referrer_policy: ReferrerPolicy,
+}
+
+impl Page {
+    /// Runs `fetch(request)` as this page's script would.
+    pub async fn fetch(&self, request: Request) -> Result<Response, FetchError> {
+        crate::fetch::fetch(self, request).await
+    }
+
+    /// Sets the page's referrer policy (as a `Referrer-Policy` header on the document would).
+    pub fn with_referrer_policy(mut self, policy: ReferrerPolicy) -> Self {
+        self.referrer_policy = policy;
+        self
+    }
+
+    /// The page's origin.
+    pub fn origin(&self) -> &Origin {
+        &self.origin
+    }
+
+    /// The page's URL.
+    pub fn url(&self) -> &Url {
+        &self.url
+    }
+
+    /// The browser the page lives in.
+    pub fn browser(&self) -> &Browser {
+        &self.browser
+    }
+}

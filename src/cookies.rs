@@ -1,0 +1,336 @@
+//! The cookie jar: `cookie_store` keeps the cookies; the decisions a browser adds on top
+//! (SameSite against the request's site, the third-party-cookie policy, `Secure` from
+//! insecure URLs, expiry on the Browser's clock) are made here.
+//!
+//! Chromium facts followed: a cookie without `SameSite` is treated as `Lax`; `SameSite=None`
+//! requires `Secure`; a cross-site `fetch()` carries only `SameSite=None` cookies, and none
+//! at all when third-party cookies are blocked (a fresh profile's default); the same rules
+//! decide whether a cross-site response may set cookies.
+
+use std::io::{BufRead, Write};
+use std::time::UNIX_EPOCH;
+
+use cookie_store::{CookieStore, RawCookie};
+use url::Url;
+
+use crate::clock::Instant;
+
+/// Whether third-party cookies are allowed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ThirdPartyCookies {
+    /// Cross-site requests may carry and set `SameSite=None; Secure` cookies.
+    Allow,
+    /// Cross-site requests carry and set no cookies (a fresh Chromium profile).
+    Block,
+}
+
+/// The site relation of a request, decided by the fetch algorithms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct CookieContext {
+    /// The request (and every URL of its redirect chain) is same-site with the page.
+    pub same_site: bool,
+    /// Third-party cookies are blocked.
+    pub block_third_party: bool,
+}
+
+/// What the jar decided for one request.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct CookieSelection {
+    /// The `Cookie` header value, if any cookie goes.
+    pub header: Option<String>,
+    /// Names sent.
+    pub sent: Vec<String>,
+    /// (name, why) of matching cookies held back.
+    pub blocked: Vec<(String, String)>,
+}
+
+/// What storing a response's `Set-Cookie` lines did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub(crate) struct StoreOutcome {
+    pub stored: Vec<String>,
+    pub rejected: Vec<(String, String)>,
+}
+
+/// A cookie jar.
+///
+/// ```
+/// use fetchguard::CookieJar;
+/// let mut jar = CookieJar::new();
+/// let url = url::Url::parse("https://api.example/").unwrap();
+/// jar.set(&url, "sid=abc; SameSite=None; Secure; Path=/").unwrap();
+/// assert_eq!(jar.len(), 1);
+/// let mut json = Vec::new();
+/// jar.save_json(&mut json).unwrap();
+/// let back = CookieJar::load_json(&json[..]).unwrap();
+/// assert_eq!(back.len(), 1);
+/// ```
+#[derive(Debug, Default)]
+pub struct CookieJar {
+    store: CookieStore,
+}
+
+/// A jar that could not be read or written.
+#[derive(Debug, thiserror::Error)]
+#[error("cookie jar: {0}")]
+pub struct JarError(String);
+
+impl CookieJar {
+    /// An empty jar.
+    pub fn new() -> Self {
+        CookieJar::default()
+    }
+
+    /// Loads a jar saved by [`CookieJar::save_json`] (`cookie_store`'s JSON format).
+    pub fn load_json(reader: impl BufRead) -> Result<Self, JarError> {
+        let store = CookieStore::load_json_all(reader).map_err(|e| JarError(e.to_string()))?;
+        Ok(CookieJar { store })
+    }
+
+    /// Saves every cookie, session cookies included, as `cookie_store` JSON.
+    pub fn save_json(&self, writer: &mut impl Write) -> Result<(), JarError> {
+        self.store
+            .save_incl_expired_and_nonpersistent_json(writer)
+            .map_err(|e| JarError(e.to_string()))
+    }
+
+    /// Stores a cookie as a top-level visit to `url` receiving `Set-Cookie: set_cookie`
+    /// would (a first-party, same-site context).
+    pub fn set(&mut self, url: &Url, set_cookie: &str) -> Result<(), String> {
+        let ctx = CookieContext {
+            same_site: true,
+            block_third_party: false,
+        };
+        let out = self.store_response(url, &[set_cookie.as_bytes()], ctx, std::time::SystemTime::now());
+        match out.rejected.into_iter().next() {
+            Some((_, why)) => Err(why),
+            None => Ok(()),
+        }
+    }
+
+    /// Number of cookies held (expired ones not yet purged included).
+    pub fn len(&self) -> usize {
+        self.store.iter_any().count()
+    }
+
+    /// True when the jar holds nothing.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// `(domain, path, name, value)` of every unexpired cookie, for inspection.
+    pub fn cookies(&self) -> Vec<(String, String, String, String)> {
+        self.store
+            .iter_unexpired()
+            .map(|c| {
+                (
+                    String::from(&c.domain),
+                    String::from(&c.path),
+                    c.name().to_string(),
+                    c.value().to_string(),
+                )
+            })
+            .collect()
+    }
+
+    /// Selects the cookies for a request to `url`.
+    pub(crate) fn select(&self, url: &Url, ctx: CookieContext, now: Instant) -> CookieSelection {
+        let now_odt = to_offset(now);
+        let mut sent = Vec::new();
+        let mut blocked = Vec::new();
+        let mut candidates: Vec<_> = self
+            .store
+            .matches(url)
+            .into_iter()
+            .filter(|c| !c.expires_by(&now_odt))
+            .collect();
+        // Longer paths first, as browsers order the Cookie header.
+        candidates.sort_by_key(|c| std::cmp::Reverse(String::from(&c.path).len()));
+        for c in candidates {
+            match exclusion(c.same_site(), ctx) {
+                None => sent.push((c.name().to_string(), c.value().to_string())),
+                Some(why) => blocked.push((c.name().to_string(), why.to_string())),
+            }
+        }
+        let header = if sent.is_empty() {
+            None
+        } else {
+            Some(
+                sent.iter()
+                    .map(|(n, v)| format!("{n}={v}"))
+                    .collect::<Vec<_>>()
+                    .join("; "),
+            )
+        };
+        CookieSelection {
+            header,
+            sent: sent.into_iter().map(|(n, _)| n).collect(),
+            blocked,
+        }
+    }
+
+    /// Stores the `Set-Cookie` lines of a response from `url`.
+    pub(crate) fn store_response(
+        &mut self,
+        url: &Url,
+        lines: &[&[u8]],
+        ctx: CookieContext,
+        now: Instant,
+    ) -> StoreOutcome {
+        let mut out = StoreOutcome::default();
+        for line in lines {
+            let text = String::from_utf8_lossy(line).into_owned();
+            let mut raw = match RawCookie::parse(text.clone()) {
+                Ok(c) => c.into_owned(),
+                Err(e) => {
+                    out.rejected.push((text, format!("unparsable: {e}")));
+                    continue;
+                }
+            };
+            let secure = raw.secure().unwrap_or(false);
+            if raw.same_site() == Some(cookie::SameSite::None) && !secure {
+                out.rejected
+                    .push((text, "SameSite=None without Secure".to_string()));
+                continue;
+            }
+            if secure && !is_secure_url(url) {
+                out.rejected
+                    .push((text, "Secure cookie from an insecure URL".to_string()));
+                continue;
+            }
+            if let Some(why) = exclusion(raw.same_site(), ctx) {
+                out.rejected.push((text, why.to_string()));
+                continue;
+            }
+            // Max-Age counts from the Browser's clock, not the system's.
+            if let Some(max_age) = raw.max_age() {
+                let secs = max_age.whole_seconds();
+                let expires = if secs <= 0 {
+                    time::OffsetDateTime::UNIX_EPOCH
+                } else {
+                    to_offset(now) + time::Duration::seconds(secs)
+                };
+                raw.set_max_age(None);
+                raw.set_expires(expires);
+            }
+            let name = raw.name().to_string();
+            match self.store.insert_raw(&raw, url) {
+                Ok(_) => out.stored.push(name),
+                Err(e) => out.rejected.push((text, e.to_string())),
+            }
+        }
+        out
+    }
+}
+
+/// Why a cookie with this SameSite value is kept off (or out of) a request in this
+/// context; `None` when it may go.
+fn exclusion(
+    same_site: Option<cookie::SameSite>,
+    ctx: CookieContext,
+) -> Option<&'static str> {
+    use cookie::SameSite as S;
+    if ctx.same_site {
+        return None;
+    }
+    if ctx.block_third_party {
+        return Some("third-party cookies are blocked");
+    }
+    match same_site {
+        Some(S::None) => None,
+        Some(S::Strict) => Some("SameSite=Strict on a cross-site request"),
+        Some(S::Lax) => Some("SameSite=Lax on a cross-site request"),
+        None => Some("no SameSite attribute, treated as Lax, on a cross-site request"),
+    }
+}
+
+fn is_secure_url(url: &Url) -> bool {
+    crate::origin::is_url_potentially_trustworthy(url)
+}
+
+fn to_offset(t: Instant) -> time::OffsetDateTime {
+    let secs = t
+        .duration_since(UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    time::OffsetDateTime::from_unix_timestamp(secs).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn u(s: &str) -> Url {
+        Url::parse(s).unwrap()
+    }
+    const SAME: CookieContext = CookieContext {
+        same_site: true,
+        block_third_party: true,
+    };
+    const CROSS_ALLOW: CookieContext = CookieContext {
+        same_site: false,
+        block_third_party: false,
+    };
+    const CROSS_BLOCK: CookieContext = CookieContext {
+        same_site: false,
+        block_third_party: true,
+    };
+
+    fn jar_with(lines: &[&str]) -> CookieJar {
+        let mut j = CookieJar::new();
+        for l in lines {
+            j.set(&u("https://api.example/"), l).unwrap();
+        }
+        j
+    }
+
+    #[test]
+    fn same_site_requests_carry_every_matching_cookie() {
+        let j = jar_with(&["a=1", "b=2; SameSite=Strict", "c=3; SameSite=None; Secure"]);
+        let s = j.select(&u("https://api.example/x"), SAME, std::time::SystemTime::now());
+        let mut sent = s.sent.clone();
+        sent.sort();
+        assert_eq!(sent, ["a", "b", "c"]);
+        assert!(s.blocked.is_empty());
+    }
+
+    #[test]
+    fn cross_site_requests_carry_only_samesite_none_when_allowed() {
+        let j = jar_with(&["a=1", "b=2; SameSite=Lax", "c=3; SameSite=None; Secure"]);
+        let now = std::time::SystemTime::now();
+        let s = j.select(&u("https://api.example/x"), CROSS_ALLOW, now);
+        assert_eq!(s.sent, ["c"]);
+        assert_eq!(s.header.as_deref(), Some("c=3"));
+        assert_eq!(s.blocked.len(), 2);
+        let b = j.select(&u("https://api.example/x"), CROSS_BLOCK, now);
+        assert!(b.header.is_none());
+        assert_eq!(b.blocked.len(), 3);
+        assert!(b.blocked.iter().all(|(_, w)| w == "third-party cookies are blocked"));
+    }
+
+    #[test]
+    fn storing_follows_samesite_and_secure_rules() {
+        let mut j = CookieJar::new();
+        let now = std::time::SystemTime::now();
+        let out = j.store_response(
+            &u("https://api.example/"),
+            &[b"a=1", b"b=2; SameSite=None", b"c=3; SameSite=None; Secure"],
+            CROSS_ALLOW,
+            now,
+        );
+        assert_eq!(out.stored, ["c"]);
+        assert_eq!(out.rejected.len(), 2);
+        let out = j.store_response(&u("http://plain.example/"), &[b"d=4; Secure"], SAME, now);
+        assert_eq!(out.rejected[0].1, "Secure cookie from an insecure URL");
+    }
+
+    #[test]
+    fn max_age_counts_on_the_browser_clock() {
+        let mut j = CookieJar::new();
+        let now = std::time::SystemTime::now();
+        j.store_response(&u("https://a.example/"), &[b"m=1; Max-Age=60"], SAME, now);
+        let url = u("https://a.example/");
+        assert_eq!(j.select(&url, SAME, now + Duration::from_secs(59)).sent, ["m"]);
+        assert!(j.select(&url, SAME, now + Duration::from_secs(61)).sent.is_empty());
+    }
+}

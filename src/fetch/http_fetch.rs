@@ -1,0 +1,170 @@
+//! HTTP fetch (<https://fetch.spec.whatwg.org/#http-fetch>) and the CORS-preflight fetch
+//! (<https://fetch.spec.whatwg.org/#cors-preflight-fetch-0>).
+
+use http::HeaderMap;
+
+use crate::cors::{
+    CacheLookup, access_control_request_headers, cors_check, evaluate_preflight_response,
+};
+use crate::errors::{CorsError, FailureReason, RedirectError, cors_console_line};
+use crate::headers::{cors_unsafe_request_header_names, parse::get_combined};
+use crate::request::RedirectMode;
+use crate::response::InternalResponse;
+use crate::trace::{PreflightReason, TraceEvent};
+
+use super::network::{Hop, http_network_fetch};
+use super::redirect::{http_redirect_fetch, is_redirect_status};
+use super::{Failure, FetchState, Fetched};
+
+/// Whether the CORS protocol applies to this hop, and if so whether the request needs a
+/// preflight (and why).
+pub(crate) enum CorsFlag {
+    No,
+    Yes {
+        preflight: Option<Vec<PreflightReason>>,
+    },
+}
+
+/// HTTP fetch: the preflight when needed, the request, the CORS check, then redirects.
+pub(crate) async fn http_fetch(state: &mut FetchState<'_>, cors: CorsFlag) -> Result<Fetched, Failure> {
+    let cors_flag = matches!(cors, CorsFlag::Yes { .. });
+
+    // Step 4.1: a preflight, unless the cache already covers this method and these headers.
+    if let CorsFlag::Yes {
+        preflight: Some(reasons),
+    } = cors
+    {
+        state.trace.push(TraceEvent::PreflightNeeded(reasons));
+        if !preflight_cached(state) {
+            cors_preflight_fetch(state).await?;
+        }
+    }
+
+    // Step 4.3: the request itself.
+    let response = http_network_fetch(state, Hop::Main).await?;
+
+    // Step 4.4: the CORS check, on every hop of a CORS request (redirects included).
+    if cors_flag {
+        let acao = get_combined(&response.headers, "access-control-allow-origin");
+        let acac = get_combined(&response.headers, "access-control-allow-credentials");
+        let origin = state.origin_for_cors();
+        if let Err(e) = cors_check(acao.as_deref(), acac.as_deref(), &origin, state.credentials_include()) {
+            return Err(cors_failure(state, e));
+        }
+        state.trace.push(TraceEvent::CorsPassed);
+    }
+
+    // Step 8: redirects.
+    if is_redirect_status(response.status) {
+        if let Some(location) = response.headers.get("location") {
+            let location = location.as_bytes().to_vec();
+            match state.redirect {
+                RedirectMode::Error => {
+                    state.trace.note("redirect mode 'error': the redirect is a network error");
+                    return Err(Failure::silent(FailureReason::Redirect(RedirectError::ModeError)));
+                }
+                RedirectMode::Manual => {
+                    return Ok(Fetched {
+                        internal: InternalResponse {
+                            status: response.status,
+                            headers: response.headers,
+                            body: response.body,
+                            url_list: state.url_list.clone(),
+                        },
+                        opaque_redirect: true,
+                    });
+                }
+                RedirectMode::Follow => {
+                    return http_redirect_fetch(state, response.status, &location, &response.headers).await;
+                }
+            }
+        }
+    }
+
+    Ok(Fetched {
+        internal: InternalResponse {
+            status: response.status,
+            headers: response.headers,
+            body: response.body,
+            url_list: state.url_list.clone(),
+        },
+        opaque_redirect: false,
+    })
+}
+
+/// A CORS failure at the current URL, with Chromium's console line.
+pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
+    state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+    let line = cors_console_line(state.current_url(), state.first_url(), state.origin, &e);
+    Failure::new(FailureReason::Cors(e), vec![line])
+}
+
+/// Looks the request up in the preflight cache (a tainted origin is never cached).
+fn preflight_cached(state: &mut FetchState<'_>) -> bool {
+    if state.tainted_origin {
+        return false;
+    }
+    let unsafe_names = cors_unsafe_request_header_names(&state.headers);
+    let now = state.browser.clock.now();
+    let lookup = state.browser.cache().lookup(
+        state.origin,
+        state.current_url(),
+        state.credentials_include(),
+        &state.method,
+        &unsafe_names,
+        now,
+    );
+    match lookup {
+        CacheLookup::Hit => {
+            state.trace.push(TraceEvent::PreflightCacheHit);
+            true
+        }
+        CacheLookup::Miss(why) => {
+            state.trace.push(TraceEvent::PreflightCacheMiss(why));
+            false
+        }
+    }
+}
+
+/// The CORS-preflight fetch: `OPTIONS` without credentials, then Chromium's checks in
+/// Chromium's order, then the cache.
+async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure> {
+    let unsafe_names = cors_unsafe_request_header_names(&state.headers);
+    let mut extra = HeaderMap::new();
+    extra.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
+    if let Ok(v) = http::HeaderValue::from_str(&state.method) {
+        extra.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, v);
+    }
+    if let Some(acrh) = access_control_request_headers(&unsafe_names)
+        && let Ok(v) = http::HeaderValue::from_str(&acrh)
+    {
+        extra.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, v);
+    }
+    let response = http_network_fetch(state, Hop::Preflight(extra)).await?;
+
+    // CHROMIUM: a redirected preflight fails before any other check.
+    if is_redirect_status(response.status) && response.headers.contains_key("location") {
+        return Err(cors_failure(state, CorsError::PreflightDisallowedRedirect));
+    }
+    let origin = state.origin_for_cors();
+    let result = evaluate_preflight_response(
+        response.status,
+        &response.headers,
+        &origin,
+        state.credentials_include(),
+        &state.method,
+        &unsafe_names,
+    );
+    match result {
+        Err(e) => Err(cors_failure(state, e)),
+        Ok(result) => {
+            if !state.tainted_origin && !result.max_age.is_zero() {
+                state.trace.push(TraceEvent::PreflightCached(result.max_age.as_secs()));
+                let now = state.browser.clock.now();
+                let url = state.current_url().clone();
+                state.browser.cache().store(state.origin, &url, result, now);
+            }
+            Ok(())
+        }
+    }
+}

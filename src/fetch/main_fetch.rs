@@ -1,0 +1,83 @@
+//! Main fetch (<https://fetch.spec.whatwg.org/#main-fetch>): mixed content, the mode checks,
+//! choosing the response tainting and whether CORS (and a preflight) applies.
+
+use crate::errors::{CorsError, FailureReason, cors_console_line, mixed_content_console_line};
+use crate::headers::{cors_unsafe_request_header_names, is_cors_safelisted_method};
+use crate::origin::{Origin, is_url_potentially_trustworthy};
+use crate::request::{Mode, RedirectMode};
+use crate::trace::{PreflightReason, TraceEvent};
+
+use super::http_fetch::{CorsFlag, http_fetch};
+use super::scheme::{scheme_fetch, unsupported_scheme};
+use super::{FetchState, Failure, Fetched, Tainting};
+
+/// Main fetch, for the first hop and (recursively, through the redirect step) every
+/// later one.
+pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Failure> {
+    let url = state.current_url().clone();
+
+    // Step 5 (mixed content): a page served over https may not fetch a URL that is not
+    // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
+    if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(&url) {
+        state.trace.note("mixed content: an https page may not fetch an insecure URL");
+        return Err(Failure::new(
+            FailureReason::MixedContent,
+            vec![mixed_content_console_line(state.page_url, &url)],
+        ));
+    }
+
+    // Step 12: pick the way to fetch.
+    let url_origin = Origin::from_url(&url);
+    let same_origin = state.origin.is_same_origin(&url_origin);
+    match url.scheme() {
+        // 12, first branch: same-origin URLs (while still untainted) and data: URLs.
+        "data" => {
+            state.tainting = Tainting::Basic;
+            return scheme_fetch(state).await;
+        }
+        "http" | "https" => {}
+        _ => return Err(unsupported_scheme(&url)),
+    }
+    if same_origin && state.tainting == Tainting::Basic {
+        return http_fetch(state, CorsFlag::No).await;
+    }
+    match state.mode {
+        Mode::SameOrigin => {
+            let e = CorsError::DisallowedByMode;
+            state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+            let line = cors_console_line(&url, state.first_url(), state.origin, &e);
+            Err(Failure::new(FailureReason::Cors(e), vec![line]))
+        }
+        Mode::NoCors => {
+            if state.redirect != RedirectMode::Follow {
+                state
+                    .trace
+                    .note("no-cors requests must use redirect mode 'follow'");
+                return Err(Failure::silent(FailureReason::Redirect(
+                    crate::errors::RedirectError::ModeError,
+                )));
+            }
+            state.tainting = Tainting::Opaque;
+            http_fetch(state, CorsFlag::No).await
+        }
+        Mode::Cors => {
+            state.tainting = Tainting::Cors;
+            let mut reasons = Vec::new();
+            if !is_cors_safelisted_method(&state.method) {
+                reasons.push(PreflightReason::Method(state.method.clone()));
+            }
+            let unsafe_names = cors_unsafe_request_header_names(&state.headers);
+            if !unsafe_names.is_empty() {
+                reasons.push(PreflightReason::Headers(unsafe_names));
+            }
+            let flag = if reasons.is_empty() {
+                CorsFlag::Yes { preflight: None }
+            } else {
+                CorsFlag::Yes {
+                    preflight: Some(reasons),
+                }
+            };
+            http_fetch(state, flag).await
+        }
+    }
+}

@@ -1,0 +1,269 @@
+//! The Fetch Standard's algorithms, in its order: [fetch](https://fetch.spec.whatwg.org/#fetching)
+//! (here: checking script's arguments and building the state), then `main_fetch`,
+//! `scheme_fetch`, `http_fetch` (with the CORS-preflight fetch), `http_redirect_fetch` and
+//! the network step. Spec snapshot followed: whatwg/fetch of 2026-07-02. Where Chromium
+//! differs, Chromium wins and the code says `CHROMIUM:`.
+
+mod http_fetch;
+mod main_fetch;
+mod network;
+mod redirect;
+mod scheme;
+
+use bytes::Bytes;
+use http::{HeaderMap, HeaderName, HeaderValue};
+use url::Url;
+
+use crate::browser::{BrowserInner, Page};
+use crate::errors::{
+    FAILED_TO_FETCH, FailureReason, FetchError, RequestError, request_error_message,
+};
+use crate::headers::{
+    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header, is_token,
+    is_no_cors_safelisted_request_header, normalize_method,
+};
+use crate::origin::Origin;
+use crate::policy::referrer::ReferrerPolicy;
+use crate::request::{Credentials, Mode, RedirectMode, Request};
+use crate::response::{ResponseType, filter};
+use crate::trace::Trace;
+
+/// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Tainting {
+    Basic,
+    Cors,
+    Opaque,
+}
+
+/// A failed fetch before it becomes script's TypeError: the reason and the console lines.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub reason: FailureReason,
+    pub console: Vec<String>,
+}
+
+impl Failure {
+    pub fn new(reason: FailureReason, console: Vec<String>) -> Self {
+        Failure { reason, console }
+    }
+
+    pub fn silent(reason: FailureReason) -> Self {
+        Failure {
+            reason,
+            console: Vec::new(),
+        }
+    }
+}
+
+/// The request as the algorithms carry it from hop to hop.
+pub(crate) struct FetchState<'a> {
+    pub browser: &'a BrowserInner,
+    pub page_url: &'a Url,
+    /// The request's origin (the page's).
+    pub origin: &'a Origin,
+    pub method: String,
+    pub url_list: Vec<Url>,
+    /// Script's headers, filtered and combined.
+    pub headers: HeaderMap,
+    pub body: Option<Bytes>,
+    pub mode: Mode,
+    pub credentials: Credentials,
+    pub redirect: RedirectMode,
+    pub referrer_policy: ReferrerPolicy,
+    pub tainted_origin: bool,
+    pub tainting: Tainting,
+    pub redirect_count: usize,
+    pub trace: Trace,
+}
+
+impl FetchState<'_> {
+    pub fn current_url(&self) -> &Url {
+        // The list is never empty: it starts with the request URL.
+        &self.url_list[self.url_list.len() - 1]
+    }
+
+    pub fn first_url(&self) -> &Url {
+        &self.url_list[0]
+    }
+
+    /// The origin as the server sees it: `null` once a redirect tainted it.
+    pub fn serialized_origin(&self) -> String {
+        if self.tainted_origin {
+            "null".to_string()
+        } else {
+            self.origin.serialize()
+        }
+    }
+
+    /// The origin the CORS check compares against (an opaque one once tainted).
+    pub fn origin_for_cors(&self) -> Origin {
+        if self.tainted_origin {
+            Origin::Opaque(0)
+        } else {
+            self.origin.clone()
+        }
+    }
+
+    pub fn credentials_include(&self) -> bool {
+        self.credentials == Credentials::Include
+    }
+}
+
+/// What `main_fetch` produced before filtering.
+pub(crate) struct Fetched {
+    pub internal: crate::response::InternalResponse,
+    pub opaque_redirect: bool,
+}
+
+/// `fetch(input, init)` from a page: check the arguments as `fetch()` does (TypeErrors),
+/// then run main fetch and filter the response.
+pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, FetchError> {
+    let mut trace = Trace::new();
+    let inner = &*page.browser.inner;
+    let prepared = match prepare(page, req, &mut trace) {
+        Ok(p) => p,
+        Err(e) => {
+            let msg = request_error_message(&e);
+            return Err(FetchError::new(FailureReason::Request(e), msg, Vec::new()).with_trace(trace));
+        }
+    };
+    let mut state = FetchState {
+        browser: inner,
+        page_url: &page.url,
+        origin: &page.origin,
+        method: prepared.method,
+        url_list: vec![prepared.url],
+        headers: prepared.headers,
+        body: prepared.body,
+        mode: prepared.mode,
+        credentials: prepared.credentials,
+        redirect: prepared.redirect,
+        referrer_policy: prepared.referrer_policy.unwrap_or(page.referrer_policy),
+        tainted_origin: false,
+        tainting: Tainting::Basic,
+        redirect_count: 0,
+        trace,
+    };
+    match main_fetch::main_fetch(&mut state).await {
+        Ok(fetched) => {
+            let rtype = if fetched.opaque_redirect {
+                ResponseType::OpaqueRedirect
+            } else {
+                match state.tainting {
+                    Tainting::Basic => ResponseType::Basic,
+                    Tainting::Cors => ResponseType::Cors,
+                    Tainting::Opaque => ResponseType::Opaque,
+                }
+            };
+            let include = state.credentials_include();
+            Ok(filter(fetched.internal, rtype, include, state.trace))
+        }
+        Err(f) => {
+            let msg = match &f.reason {
+                FailureReason::Request(e) => request_error_message(e),
+                _ => FAILED_TO_FETCH.to_string(),
+            };
+            Err(FetchError::new(f.reason, msg, f.console).with_trace(state.trace))
+        }
+    }
+}
+
+struct Prepared {
+    url: Url,
+    method: String,
+    headers: HeaderMap,
+    body: Option<Bytes>,
+    mode: Mode,
+    credentials: Credentials,
+    redirect: RedirectMode,
+    referrer_policy: Option<ReferrerPolicy>,
+}
+
+/// The checks `new Request()` and `fetch()` make on script's arguments
+/// (<https://fetch.spec.whatwg.org/#dom-request>), in Blink's order.
+fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, RequestError> {
+    // Parse the URL against the page; a URL with credentials is refused.
+    let url = page
+        .url
+        .join(&req.url)
+        .map_err(|_| RequestError::InvalidUrl(req.url.clone()))?;
+    if !url.username().is_empty() || url.password().is_some() {
+        return Err(RequestError::UrlHasCredentials(url.to_string()));
+    }
+    // Method: a token, not forbidden, then normalized.
+    if !is_token(req.method.as_bytes()) {
+        return Err(RequestError::InvalidMethod(req.method.clone()));
+    }
+    if is_forbidden_method(&req.method) {
+        return Err(RequestError::ForbiddenMethod(req.method.clone()));
+    }
+    let method = normalize_method(&req.method);
+    if req.mode == Mode::NoCors && !is_cors_safelisted_method(&method) {
+        return Err(RequestError::MethodUnsupportedInNoCors(method));
+    }
+    // Headers, through the guard of a Request's Headers: forbidden names dropped silently,
+    // and under no-cors only safelisted pairs kept. Repeated names combine as "a, b".
+    let mut combined: Vec<(String, String)> = Vec::new();
+    for (name, value) in &req.headers {
+        if HeaderName::from_bytes(name.as_bytes()).is_err() {
+            return Err(RequestError::InvalidHeader(name.clone()));
+        }
+        let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
+        if HeaderValue::from_str(value).is_err() {
+            return Err(RequestError::InvalidHeader(name.clone()));
+        }
+        if is_forbidden_request_header(name, value.as_bytes()) {
+            trace.note(format!("header {name} is forbidden: dropped"));
+            continue;
+        }
+        match combined.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+            Some((_, v)) => {
+                let joined = format!("{v}, {value}");
+                if req.mode == Mode::NoCors && !is_no_cors_safelisted_request_header(name, joined.as_bytes()) {
+                    trace.note(format!("header {name}: appended value not safelisted in no-cors: dropped"));
+                } else {
+                    *v = joined;
+                }
+            }
+            None => {
+                if req.mode == Mode::NoCors && !is_no_cors_safelisted_request_header(name, value.as_bytes()) {
+                    trace.note(format!("header {name} is not no-cors-safelisted: dropped"));
+                } else {
+                    combined.push((name.clone(), value.to_string()));
+                }
+            }
+        }
+    }
+    let body = match &req.body {
+        Some(b) => {
+            if method == "GET" || method == "HEAD" {
+                return Err(RequestError::BodyWithGetOrHead);
+            }
+            if let Some(ct) = b.implied_content_type()
+                && !combined.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+            {
+                combined.push(("Content-Type".to_string(), ct.to_string()));
+            }
+            Some(b.bytes())
+        }
+        None => None,
+    };
+    let mut headers = HeaderMap::new();
+    for (n, v) in combined {
+        // Both were validated above.
+        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_str(&v)) {
+            headers.insert(n, v);
+        }
+    }
+    Ok(Prepared {
+        url,
+        method,
+        headers,
+        body,
+        mode: req.mode,
+        credentials: req.credentials,
+        redirect: req.redirect,
+        referrer_policy: req.referrer_policy,
+    })
+}

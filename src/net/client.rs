@@ -1,0 +1,312 @@
+//! The socket transport: hyper's pooled client over TCP, with rustls for `https`
+//! (HTTP/1.1 and HTTP/2 by ALPN), a host:port override map, and bounded time and size.
+
+use std::collections::HashMap;
+use std::future::Future;
+use std::io;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use hyper::Uri;
+use hyper_util::client::legacy::Client;
+use hyper_util::client::legacy::connect::{Connected, Connection};
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use rustls::pki_types::{CertificateDer, ServerName};
+use tokio::io::{AsyncRead, AsyncWrite, ReadBuf};
+use tokio::net::TcpStream;
+use tokio_rustls::TlsConnector;
+use tokio_rustls::client::TlsStream;
+
+use super::{BoxFuture, Transport, WireRequest, WireResponse};
+use crate::errors::NetError;
+
+/// Bounds on what one request may cost.
+///
+/// ```
+/// use fetchguard::net::Limits;
+/// use std::time::Duration;
+/// let l = Limits { request_timeout: Duration::from_secs(5), ..Limits::default() };
+/// assert_eq!(l.max_body_bytes, 64 * 1024 * 1024);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Limits {
+    /// Time to establish a connection (TCP and TLS).
+    pub connect_timeout: Duration,
+    /// Time for the whole exchange, headers and body.
+    pub request_timeout: Duration,
+    /// The largest body read; more is a network error.
+    pub max_body_bytes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_body_bytes: 64 * 1024 * 1024,
+        }
+    }
+}
+
+/// The hyper + rustls transport.
+///
+/// ```
+/// use fetchguard::net::{HyperTransport, Limits};
+/// use std::collections::HashMap;
+/// let mut overrides = HashMap::new();
+/// overrides.insert(("api.example".to_string(), 443), "127.0.0.1:8443".parse().unwrap());
+/// let t = HyperTransport::new(overrides, Vec::new(), Limits::default());
+/// ```
+#[derive(Clone)]
+pub struct HyperTransport {
+    client: Client<Connector, Full<Bytes>>,
+    limits: Limits,
+}
+
+impl HyperTransport {
+    /// A transport resolving `(host, port)` through `overrides` first (real DNS
+    /// otherwise), trusting the web PKI roots plus `extra_roots` (DER certificates).
+    pub fn new(
+        overrides: HashMap<(String, u16), SocketAddr>,
+        extra_roots: Vec<CertificateDer<'static>>,
+        limits: Limits,
+    ) -> Self {
+        let mut roots = rustls::RootCertStore::empty();
+        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        for c in extra_roots {
+            // A certificate the store cannot parse is simply not trusted.
+            let _ = roots.add(c);
+        }
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut tls = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map(|b| b.with_root_certificates(roots).with_no_client_auth())
+            .unwrap_or_else(|_| {
+                // The ring provider supports the default versions; this branch is defensive.
+                rustls::ClientConfig::builder()
+                    .with_root_certificates(rustls::RootCertStore::empty())
+                    .with_no_client_auth()
+            });
+        tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        let connector = Connector {
+            overrides: Arc::new(overrides),
+            tls: TlsConnector::from(Arc::new(tls)),
+            connect_timeout: limits.connect_timeout,
+        };
+        let client = Client::builder(TokioExecutor::new())
+            .pool_idle_timeout(Duration::from_secs(30))
+            .build(connector);
+        HyperTransport { client, limits }
+    }
+}
+
+impl Transport for HyperTransport {
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>> {
+        Box::pin(async move {
+            let uri: Uri = req
+                .url
+                .as_str()
+                .parse()
+                .map_err(|e| NetError::Protocol(format!("URL not usable on the wire: {e}")))?;
+            let mut builder = http::Request::builder().method(req.method).uri(uri);
+            if let Some(h) = builder.headers_mut() {
+                *h = req.headers;
+            }
+            let request = builder
+                .body(Full::new(req.body))
+                .map_err(|e| NetError::Protocol(e.to_string()))?;
+            let max = self.limits.max_body_bytes;
+            let exchange = async {
+                let res = self.client.request(request).await.map_err(classify)?;
+                let (parts, body) = res.into_parts();
+                let body = Limited::new(body, max)
+                    .collect()
+                    .await
+                    .map_err(|e| NetError::Protocol(format!("reading the body: {e}")))?
+                    .to_bytes();
+                Ok(WireResponse {
+                    status: parts.status.as_u16(),
+                    headers: parts.headers,
+                    body,
+                })
+            };
+            match tokio::time::timeout(self.limits.request_timeout, exchange).await {
+                Ok(r) => r,
+                Err(_) => Err(NetError::TimedOut),
+            }
+        })
+    }
+}
+
+/// Maps a hyper client error to a network error kind.
+fn classify(e: hyper_util::client::legacy::Error) -> NetError {
+    use std::error::Error as _;
+    let mut source = e.source();
+    while let Some(s) = source {
+        if let Some(ce) = s.downcast_ref::<ConnectError>() {
+            return ce.0.clone();
+        }
+        source = s.source();
+    }
+    if e.is_connect() {
+        NetError::ConnectionFailed(e.to_string())
+    } else {
+        NetError::Protocol(format!("{e}: {:?}", e.source()))
+    }
+}
+
+/// A connect failure carrying its classified kind through hyper's error chain.
+#[derive(Debug)]
+struct ConnectError(NetError);
+
+impl std::fmt::Display for ConnectError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:?}", self.0)
+    }
+}
+
+impl std::error::Error for ConnectError {}
+
+#[derive(Clone)]
+struct Connector {
+    overrides: Arc<HashMap<(String, u16), SocketAddr>>,
+    tls: TlsConnector,
+    connect_timeout: Duration,
+}
+
+impl tower_service::Service<Uri> for Connector {
+    type Response = TokioIo<Stream>;
+    type Error = ConnectError;
+    type Future = Pin<Box<dyn Future<Output = Result<Self::Response, Self::Error>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), Self::Error>> {
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, uri: Uri) -> Self::Future {
+        let this = self.clone();
+        Box::pin(async move {
+            let fut = this.connect(uri);
+            match tokio::time::timeout(this.connect_timeout, fut).await {
+                Ok(r) => r.map(TokioIo::new),
+                Err(_) => Err(ConnectError(NetError::TimedOut)),
+            }
+        })
+    }
+}
+
+impl Connector {
+    async fn connect(&self, uri: Uri) -> Result<Stream, ConnectError> {
+        let https = uri.scheme_str() == Some("https");
+        let host = uri
+            .host()
+            .ok_or_else(|| ConnectError(NetError::NameNotResolved))?
+            .trim_start_matches('[')
+            .trim_end_matches(']')
+            .to_string();
+        let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
+        let addrs: Vec<SocketAddr> = match self.overrides.get(&(host.to_ascii_lowercase(), port)) {
+            Some(a) => vec![*a],
+            None => tokio::net::lookup_host((host.as_str(), port))
+                .await
+                .map_err(|_| ConnectError(NetError::NameNotResolved))?
+                .collect(),
+        };
+        if addrs.is_empty() {
+            return Err(ConnectError(NetError::NameNotResolved));
+        }
+        let mut last = None;
+        let mut tcp = None;
+        for a in addrs {
+            match TcpStream::connect(a).await {
+                Ok(s) => {
+                    tcp = Some(s);
+                    break;
+                }
+                Err(e) => last = Some(e),
+            }
+        }
+        let tcp = match tcp {
+            Some(t) => t,
+            None => {
+                let why = last.map(|e| e.to_string()).unwrap_or_default();
+                return Err(ConnectError(NetError::ConnectionFailed(why)));
+            }
+        };
+        let _ = tcp.set_nodelay(true);
+        if !https {
+            return Ok(Stream::Plain(tcp));
+        }
+        let name = ServerName::try_from(host.clone())
+            .map_err(|e| ConnectError(NetError::Tls(e.to_string())))?;
+        let tls = self
+            .tls
+            .connect(name, tcp)
+            .await
+            .map_err(|e| ConnectError(NetError::Tls(e.to_string())))?;
+        Ok(Stream::Tls(Box::new(tls)))
+    }
+}
+
+/// A plain or TLS connection.
+pub(crate) enum Stream {
+    Plain(TcpStream),
+    Tls(Box<TlsStream<TcpStream>>),
+}
+
+impl Connection for Stream {
+    fn connected(&self) -> Connected {
+        match self {
+            Stream::Plain(_) => Connected::new(),
+            Stream::Tls(s) => {
+                let (_, session) = s.get_ref();
+                if session.alpn_protocol() == Some(b"h2") {
+                    Connected::new().negotiated_h2()
+                } else {
+                    Connected::new()
+                }
+            }
+        }
+    }
+}
+
+impl AsyncRead for Stream {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &mut ReadBuf<'_>,
+    ) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_read(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_read(cx, buf),
+        }
+    }
+}
+
+impl AsyncWrite for Stream {
+    fn poll_write(self: Pin<&mut Self>, cx: &mut Context<'_>, buf: &[u8]) -> Poll<io::Result<usize>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_write(cx, buf),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_write(cx, buf),
+        }
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_flush(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_flush(cx),
+        }
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        match self.get_mut() {
+            Stream::Plain(s) => Pin::new(s).poll_shutdown(cx),
+            Stream::Tls(s) => Pin::new(s.as_mut()).poll_shutdown(cx),
+        }
+    }
+}

@@ -1,0 +1,237 @@
+//! The response script gets: a filtered view decided by its type.
+//!
+//! The internal (unfiltered) response never leaves the engine: a [`Response`] is built from
+//! it by [`filter`], keeping only what the type allows. An opaque or opaqueredirect response
+//! holds status 0, no headers and no body, so no API can reach the hidden data. What the
+//! server really sent stays in the [`Trace`].
+
+use bytes::Bytes;
+use http::HeaderMap;
+use url::Url;
+
+use crate::headers::{is_cors_safelisted_response_header_name, is_forbidden_response_header_name};
+use crate::trace::Trace;
+
+/// The response type (<https://fetch.spec.whatwg.org/#concept-response-type>).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseType {
+    /// Same-origin (or `data:`): every header but `Set-Cookie`.
+    Basic,
+    /// Cross-origin and CORS-approved: safelisted and exposed headers only.
+    Cors,
+    /// Cross-origin `no-cors`: nothing readable.
+    Opaque,
+    /// A redirect under `redirect: "manual"`: nothing readable.
+    OpaqueRedirect,
+}
+
+impl ResponseType {
+    /// The token script reads from `response.type`.
+    pub fn as_str(&self) -> &'static str {
+        match self {
+            ResponseType::Basic => "basic",
+            ResponseType::Cors => "cors",
+            ResponseType::Opaque => "opaque",
+            ResponseType::OpaqueRedirect => "opaqueredirect",
+        }
+    }
+}
+
+/// The unfiltered response, inside the engine only.
+#[derive(Clone, Debug)]
+pub(crate) struct InternalResponse {
+    pub status: u16,
+    pub headers: HeaderMap,
+    pub body: Bytes,
+    pub url_list: Vec<Url>,
+}
+
+/// What script sees of a response.
+///
+/// ```no_run
+/// # async fn demo() -> Result<(), fetchguard::FetchError> {
+/// use fetchguard::{Browser, Request, ResponseType};
+/// let browser = Browser::builder().build();
+/// let page = browser.page("https://app.example/").unwrap();
+/// let res = page.fetch(Request::get("https://api.example/data")).await?;
+/// if res.response_type() == ResponseType::Cors {
+///     println!("{} {}", res.status(), res.text());
+/// }
+/// # Ok(()) }
+/// ```
+#[derive(Clone, Debug)]
+pub struct Response {
+    rtype: ResponseType,
+    status: u16,
+    status_text: String,
+    url: Option<Url>,
+    redirected: bool,
+    headers: Vec<(String, String)>,
+    body: Bytes,
+    trace: Trace,
+}
+
+impl Response {
+    /// `response.type`.
+    pub fn response_type(&self) -> ResponseType {
+        self.rtype
+    }
+
+    /// `response.status` (0 for opaque and opaqueredirect).
+    pub fn status(&self) -> u16 {
+        self.status
+    }
+
+    /// `response.statusText` ("" for opaque and opaqueredirect; HTTP/2 has none).
+    pub fn status_text(&self) -> &str {
+        &self.status_text
+    }
+
+    /// `response.ok`.
+    pub fn ok(&self) -> bool {
+        (200..300).contains(&self.status)
+    }
+
+    /// `response.url`: the last URL of the chain without its fragment ("" for opaque).
+    pub fn url(&self) -> String {
+        match &self.url {
+            Some(u) => {
+                let mut u = u.clone();
+                u.set_fragment(None);
+                u.to_string()
+            }
+            None => String::new(),
+        }
+    }
+
+    /// `response.redirected`.
+    pub fn redirected(&self) -> bool {
+        self.redirected
+    }
+
+    /// The headers script can read, as `response.headers` iterates them: lower-case names,
+    /// sorted, repeated names combined with ", " (`Set-Cookie` never appears).
+    pub fn headers(&self) -> &[(String, String)] {
+        &self.headers
+    }
+
+    /// `response.headers.get(name)`.
+    pub fn header(&self, name: &str) -> Option<&str> {
+        let name = name.to_ascii_lowercase();
+        self.headers
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The body bytes script can read (empty for opaque types).
+    pub fn bytes(&self) -> &Bytes {
+        &self.body
+    }
+
+    /// The body decoded as UTF-8 with replacement, as `response.text()` does.
+    pub fn text(&self) -> String {
+        let b: &[u8] = &self.body;
+        let b = b.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(b);
+        String::from_utf8_lossy(b).into_owned()
+    }
+
+    /// The trace of the fetch that produced this response.
+    pub fn trace(&self) -> &Trace {
+        &self.trace
+    }
+}
+
+/// Builds the script-facing view of an internal response
+/// (<https://fetch.spec.whatwg.org/#concept-filtered-response>).
+pub(crate) fn filter(
+    internal: InternalResponse,
+    rtype: ResponseType,
+    credentials_include: bool,
+    trace: Trace,
+) -> Response {
+    let redirected = internal.url_list.len() > 1;
+    match rtype {
+        ResponseType::Opaque => Response {
+            rtype,
+            status: 0,
+            status_text: String::new(),
+            url: None,
+            redirected: false,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            trace,
+        },
+        ResponseType::OpaqueRedirect => Response {
+            rtype,
+            status: 0,
+            status_text: String::new(),
+            // The spec keeps the URL list for opaqueredirect: script sees the request URL.
+            url: internal.url_list.last().cloned(),
+            redirected: false,
+            headers: Vec::new(),
+            body: Bytes::new(),
+            trace,
+        },
+        ResponseType::Basic | ResponseType::Cors => {
+            let visible: Box<dyn Fn(&str) -> bool> = if rtype == ResponseType::Basic {
+                Box::new(|n: &str| !is_forbidden_response_header_name(n))
+            } else {
+                let exposed = exposed_names(&internal.headers, credentials_include);
+                let star = exposed.iter().any(|e| e == "*") && !credentials_include;
+                Box::new(move |n: &str| {
+                    !is_forbidden_response_header_name(n)
+                        && (star || is_cors_safelisted_response_header_name(n, &exposed))
+                })
+            };
+            Response {
+                rtype,
+                status: internal.status,
+                status_text: http::StatusCode::from_u16(internal.status)
+                    .ok()
+                    .and_then(|s| s.canonical_reason())
+                    .unwrap_or("")
+                    .to_string(),
+                url: internal.url_list.last().cloned(),
+                redirected,
+                headers: script_headers(&internal.headers, &*visible),
+                body: internal.body,
+                trace,
+            }
+        }
+    }
+}
+
+/// The names listed in `Access-Control-Expose-Headers` (all lines; unparsable lists
+/// expose nothing, as the header-list parse fails).
+fn exposed_names(headers: &HeaderMap, _credentials_include: bool) -> Vec<String> {
+    let values: Vec<&[u8]> = headers
+        .get_all("access-control-expose-headers")
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect();
+    if values.is_empty() {
+        return Vec::new();
+    }
+    crate::headers::parse_token_list(values).unwrap_or_default()
+}
+
+/// The header list as `Headers` iteration shows it: lower-case, sorted, combined.
+fn script_headers(headers: &HeaderMap, visible: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
+    let mut names: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
+    names.sort_unstable();
+    names.dedup();
+    names
+        .into_iter()
+        .filter(|n| visible(n))
+        .map(|n| {
+            let joined = headers
+                .get_all(n)
+                .iter()
+                .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                .collect::<Vec<_>>()
+                .join(", ");
+            (n.to_string(), joined)
+        })
+        .collect()
+}
