@@ -8,7 +8,7 @@ pub mod cache;
 pub mod check;
 pub mod preflight;
 
-pub use cache::{CacheLookup, MissReason, PreflightCache};
+pub use cache::{CacheLookup, CapacityLimit, MAX_URL_LENGTH, MissReason, PreflightCache};
 pub use check::cors_check;
 pub use preflight::{
     DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightResult, access_control_request_headers,
@@ -111,7 +111,8 @@ mod tests {
 
     #[test]
     fn token_list_parsing() {
-        let cases: &[(&[u8], Option<Vec<&[u8]>>)] = &[
+        type Case<'a> = (&'a [u8], Option<Vec<&'a [u8]>>);
+        let cases: &[Case] = &[
             (b"", Some(vec![])),
             (b" , ,, ", Some(vec![])),
             (b"PUT", Some(vec![b"PUT"])),

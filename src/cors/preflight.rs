@@ -589,7 +589,8 @@ mod tests {
     fn header_rules() {
         let app = app();
         // (ACAH, credentials, unsafe names, expected disallowed name)
-        let cases: &[(Option<&str>, bool, &[&str], Option<&str>)] = &[
+        type Case<'a> = (Option<&'a str>, bool, &'a [&'a str], Option<&'a str>);
+        let cases: &[Case] = &[
             (None, false, &[], None),
             (None, false, &["x-a"], Some("x-a")),
             (Some("X-A"), false, &["x-a"], None),
