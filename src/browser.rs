@@ -141,7 +141,9 @@ impl BrowserBuilder {
                 profile: self.profile,
                 third_party,
                 jar: Mutex::new(self.jar.unwrap_or_default()),
-                preflight_cache: Mutex::new(PreflightCache::default()),
+                preflight_cache: Mutex::new(PreflightCache::with_capacity_limit(
+                    crate::cors::CapacityLimit::CHROMIUM,
+                )),
                 clock: self.clock,
                 transport,
             }),

@@ -134,15 +134,16 @@ impl CorsError {
     /// Chromium's words, including the preflight prefix and the fetch-only suffix.
     pub fn detail(&self) -> String {
         use CorsError::*;
-        const NO_CORS_HINT: &str = " Have the server send the header with a valid value, or, if an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
-        const MISSING_HINT: &str = " If an opaque response serves your needs, set the request's mode to 'no-cors' to fetch the resource with CORS disabled.";
+        // Observed in Chromium 156 (docs/chromium-observations.md, cases 1-7): the ACAO
+        // value errors end with this hint; the missing-header error has none.
+        const VALUE_HINT: &str = " Have the server send the header with a valid value.";
         let body = match self {
             DisallowedByMode => "Cross origin requests are not allowed by request mode.".to_string(),
             WildcardOriginNotAllowed | PreflightWildcardOriginNotAllowed => "The value of the 'Access-Control-Allow-Origin' header in the response must not be the wildcard '*' when the request's credentials mode is 'include'.".to_string(),
-            MissingAllowOriginHeader | PreflightMissingAllowOriginHeader => format!("No 'Access-Control-Allow-Origin' header is present on the requested resource.{MISSING_HINT}"),
-            MultipleAllowOriginValues(v) | PreflightMultipleAllowOriginValues(v) => format!("The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but only one is allowed.{NO_CORS_HINT}"),
-            InvalidAllowOriginValue(v) | PreflightInvalidAllowOriginValue(v) => format!("The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.{NO_CORS_HINT}"),
-            AllowOriginMismatch(v) | PreflightAllowOriginMismatch(v) => format!("The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to the supplied origin.{NO_CORS_HINT}"),
+            MissingAllowOriginHeader | PreflightMissingAllowOriginHeader => "No 'Access-Control-Allow-Origin' header is present on the requested resource.".to_string(),
+            MultipleAllowOriginValues(v) | PreflightMultipleAllowOriginValues(v) => format!("The 'Access-Control-Allow-Origin' header contains multiple values '{v}', but only one is allowed.{VALUE_HINT}"),
+            InvalidAllowOriginValue(v) | PreflightInvalidAllowOriginValue(v) => format!("The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.{VALUE_HINT}"),
+            AllowOriginMismatch(v) | PreflightAllowOriginMismatch(v) => format!("The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to the supplied origin.{VALUE_HINT}"),
             InvalidAllowCredentials(v) | PreflightInvalidAllowCredentials(v) => format!("The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'."),
             CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.".to_string(),
             PreflightInvalidStatus => "It does not have HTTP ok status.".to_string(),
@@ -151,7 +152,8 @@ impl CorsError {
             InvalidAllowHeadersPreflightResponse => "Cannot parse Access-Control-Allow-Headers response header field in preflight response.".to_string(),
             MethodDisallowedByPreflightResponse(m) => format!("Method {m} is not allowed by Access-Control-Allow-Methods in preflight response."),
             HeaderDisallowedByPreflightResponse(h) => format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in preflight response."),
-            RedirectContainsCredentials(u) => format!("Redirect location '{u}' contains a username and password, which is disallowed for cross-origin requests."),
+            // CHROMIUM: the message quotes an empty location (observed, case 13).
+            RedirectContainsCredentials(_) => "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.".to_string(),
         };
         if self.is_preflight() {
             format!("Response to preflight request doesn't pass access control check: {body}")
@@ -213,8 +215,9 @@ pub enum RedirectError {
     InvalidLocation(String),
     /// A redirect to a non-HTTP(S) URL (the URL).
     NonHttpScheme(String),
-    /// A 301/302/303 may not resend a streamed body; 307/308 cannot replay it.
-    CannotReplayBody,
+    /// A redirect to a URL with a username or password, outside the CORS case (no
+    /// console line).
+    LocationHasCredentials(String),
 }
 
 /// The machine-readable reason a fetch failed.
@@ -361,6 +364,22 @@ pub(crate) fn cors_console_line(
     )
 }
 
+/// The console line for a cross-origin URL fetched with mode `same-origin`.
+pub(crate) fn same_origin_mode_console_line(url: &Url, origin: &Origin) -> String {
+    format!(
+        "Fetch API cannot load {url}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {}.",
+        origin.serialize()
+    )
+}
+
+/// The console line for a mode `same-origin` request redirected to another origin. The
+/// message ends with a line break, as Chromium logs it.
+pub(crate) fn same_origin_mode_redirect_console_line(url: &Url, page_url: &Url) -> String {
+    format!(
+        "Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must match.\n"
+    )
+}
+
 /// The console line for a blocked mixed-content fetch.
 pub(crate) fn mixed_content_console_line(page_url: &Url, url: &Url) -> String {
     format!(
@@ -375,7 +394,9 @@ mod tests {
     #[test]
     fn preflight_prefix_only_on_access_check_and_status_errors() {
         let d = CorsError::MissingAllowOriginHeader.to_preflight().detail();
-        assert!(d.starts_with("Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin'"));
+        assert_eq!(d, "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
+        let v = CorsError::AllowOriginMismatch("https://other.example".into()).detail();
+        assert_eq!(v, "The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value.");
         let m = CorsError::MethodDisallowedByPreflightResponse("PUT".into()).detail();
         assert_eq!(
             m,
@@ -389,7 +410,7 @@ mod tests {
         let b = Url::parse("https://other.example/data").unwrap();
         let o = Origin::parse("https://app.example").unwrap();
         let line = cors_console_line(&b, &a, &o, &CorsError::MissingAllowOriginHeader);
-        assert!(line.starts_with("Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header"));
+        assert_eq!(line, "Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
         let same = cors_console_line(&a, &a, &o, &CorsError::DisallowedByMode);
         assert_eq!(same, "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode.");
     }

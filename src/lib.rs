@@ -6,6 +6,7 @@ pub mod clock;
 pub mod cors;
 pub mod errors;
 pub mod headers;
+pub mod loopback;
 pub mod origin;
 pub mod policy;
 

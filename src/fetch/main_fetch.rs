@@ -1,7 +1,10 @@
 //! Main fetch (<https://fetch.spec.whatwg.org/#main-fetch>): mixed content, the mode checks,
 //! choosing the response tainting and whether CORS (and a preflight) applies.
 
-use crate::errors::{CorsError, FailureReason, cors_console_line, mixed_content_console_line};
+use crate::errors::{
+    CorsError, FailureReason, mixed_content_console_line, same_origin_mode_console_line,
+    same_origin_mode_redirect_console_line,
+};
 use crate::headers::{cors_unsafe_request_header_names, is_cors_safelisted_method};
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::request::{Mode, RedirectMode};
@@ -45,7 +48,11 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
         Mode::SameOrigin => {
             let e = CorsError::DisallowedByMode;
             state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-            let line = cors_console_line(&url, state.first_url(), state.origin, &e);
+            let line = if state.redirect_count == 0 {
+                same_origin_mode_console_line(&url, state.origin)
+            } else {
+                same_origin_mode_redirect_console_line(&url, state.page_url)
+            };
             Err(Failure::new(FailureReason::Cors(e), vec![line]))
         }
         Mode::NoCors => {

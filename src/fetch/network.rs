@@ -69,6 +69,11 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "sec-fetch-site", site.as_str());
         set(&mut headers, "sec-fetch-mode", mode);
         set(&mut headers, "sec-fetch-dest", "empty");
+        for (n, v) in &state.browser.profile.client_hints {
+            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_str(v)) {
+                headers.insert(n, v);
+            }
+        }
     }
 
     // Cookies: never on a preflight; otherwise per credentials mode and the jar's rules.

@@ -60,12 +60,16 @@ pub(crate) async fn http_redirect_fetch(
     let loc_origin = Origin::from_url(&loc);
     // Steps 8-9: no credentials in a cross-origin redirect of a CORS request.
     let has_credentials = !loc.username().is_empty() || loc.password().is_some();
-    if has_credentials
-        && ((state.mode == Mode::Cors && !state.origin.is_same_origin(&loc_origin))
-            || state.tainting == Tainting::Cors)
-    {
-        state.url_list.push(loc.clone());
-        return Err(cors_failure(state, CorsError::RedirectContainsCredentials(loc.to_string())));
+    // CHROMIUM: any redirect to a URL with credentials fails; only the CORS case logs a
+    // console line, naming the redirecting URL (observed, case 13).
+    if has_credentials {
+        if (state.mode == Mode::Cors && !state.origin.is_same_origin(&loc_origin))
+            || state.tainting == Tainting::Cors
+        {
+            return Err(cors_failure(state, CorsError::RedirectContainsCredentials(loc.to_string())));
+        }
+        state.trace.note(format!("redirect to a URL with credentials: {loc}"));
+        return Err(Failure::silent(FailureReason::Redirect(RedirectError::LocationHasCredentials(loc.to_string()))));
     }
     // Step 12: 301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET.
     if ((status == 301 || status == 302) && state.method == "POST")
