@@ -10,8 +10,12 @@ pub use forbidden::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header_name, normalize_method,
 };
-pub use parse::{is_token, parse_token_list, split_comma_list};
+pub use parse::{
+    get_combined, is_http_tab_or_space, is_token, isomorphic_decode, mime_essence,
+    parse_token_list, split_comma_list,
+};
 pub use safelist::{
-    cors_unsafe_request_header_names, is_cors_safelisted_request_header,
-    is_cors_safelisted_response_header_name, is_no_cors_safelisted_request_header,
+    MAX_SAFELISTED_VALUE_LEN, MAX_SAFELISTED_VALUES_TOTAL, cors_unsafe_request_header_names,
+    is_cors_safelisted_request_header, is_cors_safelisted_response_header_name,
+    is_cors_unsafe_request_header_byte, is_no_cors_safelisted_request_header,
 };
