@@ -81,6 +81,16 @@ pub(crate) async fn http_network_fetch(
         && (state.credentials == Credentials::Include
             || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic));
     let ctx = cookie_context(state);
+    // CHROMIUM: credentialed cross-site requests say whether storage access is active
+    // (observed: `none` with third-party cookies blocked, `active` when allowed).
+    if kind == HopKind::Main
+        && state.credentials == Credentials::Include
+        && !ctx.same_site
+        && is_url_potentially_trustworthy(&url)
+    {
+        let v = if ctx.block_third_party { "none" } else { "active" };
+        set(&mut headers, "sec-fetch-storage-access", v);
+    }
     if kind == HopKind::Main {
         if include_credentials {
             let now = state.browser.clock.now();
