@@ -137,9 +137,11 @@ pub fn parse_referrer_policy_header(value: &[u8]) -> Option<ReferrerPolicy> {
 ///
 /// <https://w3c.github.io/webappsec-referrer-policy/#strip-url>
 ///
-/// CHROMIUM: only `http`/`https` referrers are ever sent (the spec would also keep e.g.
-/// `file:` or `ws:` URLs); and a stripped full URL longer than 4096 bytes is cut to
-/// origin-only (a rule the spec's "determine request's referrer" also has).
+/// CHROMIUM: only `http`/`https` referrers are sent (the spec would also keep e.g. `file:`
+/// or `ws:` URLs; UNVERIFIED against Blink's SecurityPolicy::GenerateReferrer source, which
+/// also admits embedder-registered schemes this crate does not model); and a stripped full
+/// URL longer than 4096 bytes is cut to origin-only (the spec's "determine request's
+/// referrer" has the same 4096 rule; Chromium's own constant was not located in source).
 ///
 /// ```
 /// use fetchguard::policy::referrer::strip_url_for_use_as_referrer;
@@ -156,8 +158,8 @@ pub fn parse_referrer_policy_header(value: &[u8]) -> Option<ReferrerPolicy> {
 /// assert_eq!(strip_url_for_use_as_referrer(&Url::parse("data:,x").unwrap(), false), None);
 /// ```
 pub fn strip_url_for_use_as_referrer(url: &Url, origin_only: bool) -> Option<Url> {
-    // CHROMIUM: referrers are only sent for http(s) sources; local schemes (about, blob,
-    // data) give no referrer per spec, and other non-HTTP schemes none in Chromium.
+    // Local schemes (about, blob, data) give no referrer per spec.
+    // CHROMIUM (UNVERIFIED): other non-HTTP(S) sources give none either.
     if !matches!(url.scheme(), "http" | "https") {
         return None;
     }
