@@ -234,9 +234,12 @@ mod tests {
         }
     }
 
+    /// Header values in, expected token list out.
+    type TokenListCase<'a> = (&'a [&'a [u8]], Option<&'a [&'a str]>);
+
     #[test]
     fn token_lists_the_way_chromium_parses_them() {
-        let cases: &[(&[&[u8]], Option<&[&str]>)] = &[
+        let cases: &[TokenListCase] = &[
             (&[], Some(&[])),
             (&[b""], Some(&[])),
             (&[b"GET"], Some(&["GET"])),

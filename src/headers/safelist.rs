@@ -503,10 +503,13 @@ mod tests {
         h
     }
 
+    /// Header pairs in, expected unsafe names out.
+    type UnsafeNamesCase<'a> = (Vec<(&'a str, &'a str)>, Vec<&'a str>);
+
     #[test]
     fn unsafe_names() {
         let long_accept = "a".repeat(128);
-        let cases: Vec<(Vec<(&str, &str)>, Vec<&str>)> = vec![
+        let cases: Vec<UnsafeNamesCase> = vec![
             (vec![], vec![]),
             (
                 vec![("accept", "*/*"), ("content-type", "text/plain")],

@@ -2,3 +2,9 @@
 
 pub mod fetch_metadata;
 pub mod referrer;
+
+pub use fetch_metadata::{FetchSite, sec_fetch_site, should_send_fetch_metadata};
+pub use referrer::{
+    MAX_REFERRER_LEN, ReferrerPolicy, UnknownReferrerPolicy, determine_referrer,
+    parse_referrer_policy_header, strip_url_for_use_as_referrer,
+};
