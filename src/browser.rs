@@ -36,7 +36,9 @@ impl BrowserInner {
     }
 
     pub fn cache(&self) -> MutexGuard<'_, PreflightCache> {
-        self.preflight_cache.lock().unwrap_or_else(|p| p.into_inner())
+        self.preflight_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
     }
 }
 
@@ -131,11 +133,13 @@ impl BrowserBuilder {
             Some(t) => t,
             None => Arc::new(HyperTransport::new(self.overrides, self.roots, self.limits)),
         };
-        let third_party = self.third_party.unwrap_or(if self.profile.block_third_party_cookies {
-            ThirdPartyCookies::Block
-        } else {
-            ThirdPartyCookies::Allow
-        });
+        let third_party = self
+            .third_party
+            .unwrap_or(if self.profile.block_third_party_cookies {
+                ThirdPartyCookies::Block
+            } else {
+                ThirdPartyCookies::Allow
+            });
         Browser {
             inner: Arc::new(BrowserInner {
                 profile: self.profile,

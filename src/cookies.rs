@@ -82,14 +82,14 @@ impl CookieJar {
 
     /// Loads a jar saved by [`CookieJar::save_json`] (`cookie_store`'s JSON format).
     pub fn load_json(reader: impl BufRead) -> Result<Self, JarError> {
-        let store = CookieStore::load_json_all(reader).map_err(|e| JarError(e.to_string()))?;
+        let store =
+            cookie_store::serde::json::load_all(reader).map_err(|e| JarError(e.to_string()))?;
         Ok(CookieJar { store })
     }
 
     /// Saves every cookie, session cookies included, as `cookie_store` JSON.
     pub fn save_json(&self, writer: &mut impl Write) -> Result<(), JarError> {
-        self.store
-            .save_incl_expired_and_nonpersistent_json(writer)
+        cookie_store::serde::json::save_incl_expired_and_nonpersistent(&self.store, writer)
             .map_err(|e| JarError(e.to_string()))
     }
 
@@ -100,7 +100,12 @@ impl CookieJar {
             same_site: true,
             block_third_party: false,
         };
-        let out = self.store_response(url, &[set_cookie.as_bytes()], ctx, std::time::SystemTime::now());
+        let out = self.store_response(
+            url,
+            &[set_cookie.as_bytes()],
+            ctx,
+            std::time::SystemTime::now(),
+        );
         match out.rejected.into_iter().next() {
             Some((_, why)) => Err(why),
             None => Ok(()),
@@ -224,10 +229,7 @@ impl CookieJar {
 
 /// Why a cookie with this SameSite value is kept off (or out of) a request in this
 /// context; `None` when it may go.
-fn exclusion(
-    same_site: Option<cookie::SameSite>,
-    ctx: CookieContext,
-) -> Option<&'static str> {
+fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<&'static str> {
     use cookie::SameSite as S;
     if ctx.same_site {
         return None;
@@ -287,7 +289,11 @@ mod tests {
     #[test]
     fn same_site_requests_carry_every_matching_cookie() {
         let j = jar_with(&["a=1", "b=2; SameSite=Strict", "c=3; SameSite=None; Secure"]);
-        let s = j.select(&u("https://api.example/x"), SAME, std::time::SystemTime::now());
+        let s = j.select(
+            &u("https://api.example/x"),
+            SAME,
+            std::time::SystemTime::now(),
+        );
         let mut sent = s.sent.clone();
         sent.sort();
         assert_eq!(sent, ["a", "b", "c"]);
@@ -305,7 +311,11 @@ mod tests {
         let b = j.select(&u("https://api.example/x"), CROSS_BLOCK, now);
         assert!(b.header.is_none());
         assert_eq!(b.blocked.len(), 3);
-        assert!(b.blocked.iter().all(|(_, w)| w == "third-party cookies are blocked"));
+        assert!(
+            b.blocked
+                .iter()
+                .all(|(_, w)| w == "third-party cookies are blocked")
+        );
     }
 
     #[test]
@@ -330,7 +340,14 @@ mod tests {
         let now = std::time::SystemTime::now();
         j.store_response(&u("https://a.example/"), &[b"m=1; Max-Age=60"], SAME, now);
         let url = u("https://a.example/");
-        assert_eq!(j.select(&url, SAME, now + Duration::from_secs(59)).sent, ["m"]);
-        assert!(j.select(&url, SAME, now + Duration::from_secs(61)).sent.is_empty());
+        assert_eq!(
+            j.select(&url, SAME, now + Duration::from_secs(59)).sent,
+            ["m"]
+        );
+        assert!(
+            j.select(&url, SAME, now + Duration::from_secs(61))
+                .sent
+                .is_empty()
+        );
     }
 }

@@ -335,9 +335,9 @@ pub(crate) fn request_error_message(e: &RequestError) -> String {
             "Request with GET/HEAD method cannot have body.".to_string()
         }
         RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
-        RequestError::UrlHasCredentials(u) => format!(
-            "Request cannot be constructed from a URL that includes credentials: {u}"
-        ),
+        RequestError::UrlHasCredentials(u) => {
+            format!("Request cannot be constructed from a URL that includes credentials: {u}")
+        }
         RequestError::InvalidHeader(h) => format!("Invalid name: '{h}'"),
     };
     format!("{FETCH_CONTEXT}{detail}")
@@ -394,9 +394,15 @@ mod tests {
     #[test]
     fn preflight_prefix_only_on_access_check_and_status_errors() {
         let d = CorsError::MissingAllowOriginHeader.to_preflight().detail();
-        assert_eq!(d, "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
+        assert_eq!(
+            d,
+            "Response to preflight request doesn't pass access control check: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        );
         let v = CorsError::AllowOriginMismatch("https://other.example".into()).detail();
-        assert_eq!(v, "The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value.");
+        assert_eq!(
+            v,
+            "The 'Access-Control-Allow-Origin' header has a value 'https://other.example' that is not equal to the supplied origin. Have the server send the header with a valid value."
+        );
         let m = CorsError::MethodDisallowedByPreflightResponse("PUT".into()).detail();
         assert_eq!(
             m,
@@ -410,9 +416,15 @@ mod tests {
         let b = Url::parse("https://other.example/data").unwrap();
         let o = Origin::parse("https://app.example").unwrap();
         let line = cors_console_line(&b, &a, &o, &CorsError::MissingAllowOriginHeader);
-        assert_eq!(line, "Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.");
+        assert_eq!(
+            line,
+            "Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        );
         let same = cors_console_line(&a, &a, &o, &CorsError::DisallowedByMode);
-        assert_eq!(same, "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode.");
+        assert_eq!(
+            same,
+            "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode."
+        );
     }
 
     #[test]

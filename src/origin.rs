@@ -218,9 +218,18 @@ mod tests {
 
     #[test]
     fn serialization_omits_default_ports_only() {
-        assert_eq!(o("https://App.Example:443/p?q").serialize(), "https://app.example");
-        assert_eq!(o("http://app.example:8080").serialize(), "http://app.example:8080");
-        assert_eq!(o("https://app.example:80").serialize(), "https://app.example:80");
+        assert_eq!(
+            o("https://App.Example:443/p?q").serialize(),
+            "https://app.example"
+        );
+        assert_eq!(
+            o("http://app.example:8080").serialize(),
+            "http://app.example:8080"
+        );
+        assert_eq!(
+            o("https://app.example:80").serialize(),
+            "https://app.example:80"
+        );
         assert_eq!(o("http://[::1]:3000").serialize(), "http://[::1]:3000");
         assert_eq!(o("data:text/plain,hi").serialize(), "null");
     }

@@ -269,8 +269,14 @@ mod tests {
         for m in [Mode::SameOrigin, Mode::NoCors, Mode::Cors] {
             assert_eq!(m.as_str().parse::<Mode>().unwrap(), m);
         }
-        assert_eq!("include".parse::<Credentials>().unwrap(), Credentials::Include);
-        assert_eq!("manual".parse::<RedirectMode>().unwrap(), RedirectMode::Manual);
+        assert_eq!(
+            "include".parse::<Credentials>().unwrap(),
+            Credentials::Include
+        );
+        assert_eq!(
+            "manual".parse::<RedirectMode>().unwrap(),
+            RedirectMode::Manual
+        );
         let e = "navigate".parse::<Mode>().unwrap_err();
         assert_eq!(e.to_string(), "unknown mode 'navigate'");
     }

@@ -181,7 +181,9 @@ impl fmt::Display for Trace {
                     let why: Vec<String> = reasons
                         .iter()
                         .map(|r| match r {
-                            PreflightReason::Method(m) => format!("method {m} is not GET/HEAD/POST"),
+                            PreflightReason::Method(m) => {
+                                format!("method {m} is not GET/HEAD/POST")
+                            }
                             PreflightReason::Headers(h) => {
                                 format!("CORS-unsafe headers: {}", h.join(", "))
                             }
@@ -189,7 +191,9 @@ impl fmt::Display for Trace {
                         .collect();
                     writeln!(f, "preflight needed: {}", why.join("; "))?;
                 }
-                TraceEvent::PreflightCacheHit => writeln!(f, "preflight cache: hit (no OPTIONS sent)")?,
+                TraceEvent::PreflightCacheHit => {
+                    writeln!(f, "preflight cache: hit (no OPTIONS sent)")?
+                }
                 TraceEvent::PreflightCacheMiss(r) => writeln!(f, "preflight cache: miss ({r:?})")?,
                 TraceEvent::PreflightCached(s) => writeln!(f, "preflight result cached for {s}s")?,
                 TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
@@ -212,7 +216,11 @@ impl fmt::Display for Trace {
                         writeln!(f, "     {n}: {v}")?;
                     }
                 }
-                TraceEvent::Received { status, headers, body_len } => {
+                TraceEvent::Received {
+                    status,
+                    headers,
+                    body_len,
+                } => {
                     writeln!(f, "<- {status} ({body_len} bytes)")?;
                     for (n, v) in headers {
                         writeln!(f, "     {n}: {v}")?;
@@ -227,7 +235,13 @@ impl fmt::Display for Trace {
                     }
                 }
                 TraceEvent::NetworkFailed(e) => writeln!(f, "network error: {e:?}")?,
-                TraceEvent::Redirect { status, from, to, method, tainted } => {
+                TraceEvent::Redirect {
+                    status,
+                    from,
+                    to,
+                    method,
+                    tainted,
+                } => {
                     write!(f, "redirect {status}: {from} -> {to} ({method})")?;
                     if *tainted {
                         write!(f, "; origin tainted, Origin: null from here")?;

@@ -10,7 +10,9 @@ const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
 
 fn line(url: &str, detail: &str) -> String {
-    format!("Access to fetch at '{url}' from origin 'https://app.example' has been blocked by CORS policy: {detail}")
+    format!(
+        "Access to fetch at '{url}' from origin 'https://app.example' has been blocked by CORS policy: {detail}"
+    )
 }
 
 async fn api_world() -> World {
@@ -23,7 +25,10 @@ async fn api_world() -> World {
                 ("Access-Control-Allow-Origin", "https://app.example"),
                 ("Access-Control-Allow-Origin", "https://other.example"),
             ]),
-            "/space" => h(&[("Access-Control-Allow-Origin", "https://app.example https://other.example")]),
+            "/space" => h(&[(
+                "Access-Control-Allow-Origin",
+                "https://app.example https://other.example",
+            )]),
             "/invalid" => h(&[("Access-Control-Allow-Origin", "not-a-url")]),
             "/empty" => h(&[("Access-Control-Allow-Origin", "")]),
             "/slash" => h(&[("Access-Control-Allow-Origin", "https://app.example/")]),
@@ -139,18 +144,29 @@ async fn acao_value_errors_in_chromium_order_and_words() {
     for (path, creds, err, detail) in cases {
         let e = blocked(&w, path, *creds).await;
         assert_eq!(e.reason(), &FailureReason::Cors(err.clone()), "{path}");
-        assert_eq!(e.console(), [line(&format!("{API}{path}"), detail)], "{path}");
+        assert_eq!(
+            e.console(),
+            [line(&format!("{API}{path}"), detail)],
+            "{path}"
+        );
     }
 }
 
 #[tokio::test]
 async fn missing_acac_under_include_names_an_empty_value() {
     let w = World::new(&[APP, API], |_| {
-        respond(200, &[("Access-Control-Allow-Origin", "https://app.example")], "x")
+        respond(
+            200,
+            &[("Access-Control-Allow-Origin", "https://app.example")],
+            "x",
+        )
     })
     .await;
     let e = blocked(&w, "/x", Credentials::Include).await;
-    assert_eq!(e.cors_error(), Some(&CorsError::InvalidAllowCredentials(String::new())));
+    assert_eq!(
+        e.cors_error(),
+        Some(&CorsError::InvalidAllowCredentials(String::new()))
+    );
     assert!(e.console()[0].ends_with("The value of the 'Access-Control-Allow-Credentials' header in the response is '' which must be 'true' when the request's credentials mode is 'include'."));
 }
 
@@ -170,7 +186,15 @@ async fn cors_response_shows_only_safelisted_headers_and_never_set_cookie() {
     let names: Vec<&str> = r.headers().iter().map(|(n, _)| n.as_str()).collect();
     assert_eq!(
         names,
-        ["cache-control", "content-language", "content-length", "content-type", "expires", "last-modified", "pragma"]
+        [
+            "cache-control",
+            "content-language",
+            "content-length",
+            "content-type",
+            "expires",
+            "last-modified",
+            "pragma"
+        ]
     );
     assert_eq!(r.header("content-length"), Some("6"));
     assert_eq!(r.text(), "secret");
@@ -185,10 +209,16 @@ async fn expose_headers_star_is_a_wildcard_only_without_credentials() {
         .await
         .unwrap();
     assert_eq!(cred.header("x-secret"), None);
-    let anon = page.fetch(Request::get(format!("{API}/expose-star-anon"))).await.unwrap();
+    let anon = page
+        .fetch(Request::get(format!("{API}/expose-star-anon")))
+        .await
+        .unwrap();
     assert_eq!(anon.header("x-secret"), Some("1"));
     assert_eq!(anon.header("set-cookie"), None);
-    let named = page.fetch(Request::get(format!("{API}/expose-named"))).await.unwrap();
+    let named = page
+        .fetch(Request::get(format!("{API}/expose-named")))
+        .await
+        .unwrap();
     assert_eq!(named.header("x-extra"), Some("1"));
     assert_eq!(named.header("x-secret"), None);
     assert_eq!(named.header("set-cookie"), None);
@@ -226,14 +256,19 @@ async fn same_origin_mode_refuses_cross_origin_urls_before_sending() {
     assert_eq!(e.cors_error(), Some(&CorsError::DisallowedByMode));
     assert_eq!(
         e.console(),
-        ["Fetch API cannot load https://api.example/ok. Request mode is \"same-origin\" but the URL's origin is not same as the request origin https://app.example."]
+        [
+            "Fetch API cannot load https://api.example/ok. Request mode is \"same-origin\" but the URL's origin is not same as the request origin https://app.example."
+        ]
     );
     assert!(w.take_wire().is_empty());
 }
 
 #[tokio::test]
 async fn mixed_content_is_blocked_with_chromiums_line() {
-    let w = World::new(&[APP, "http://api.example"], |_| respond(200, &[("Access-Control-Allow-Origin", "*")], "x")).await;
+    let w = World::new(&[APP, "http://api.example"], |_| {
+        respond(200, &[("Access-Control-Allow-Origin", "*")], "x")
+    })
+    .await;
     let page = w.page("https://app.example/page");
     for mode in [Mode::Cors, Mode::NoCors] {
         let e = page
@@ -243,7 +278,9 @@ async fn mixed_content_is_blocked_with_chromiums_line() {
         assert_eq!(e.reason(), &FailureReason::MixedContent);
         assert_eq!(
             e.console(),
-            ["Mixed Content: The page at 'https://app.example/page' was loaded over HTTPS, but requested an insecure resource 'http://api.example/data'. This request has been blocked; the content must be served over HTTPS."]
+            [
+                "Mixed Content: The page at 'https://app.example/page' was loaded over HTTPS, but requested an insecure resource 'http://api.example/data'. This request has been blocked; the content must be served over HTTPS."
+            ]
         );
     }
     assert!(w.take_wire().is_empty());
@@ -256,13 +293,24 @@ async fn a_sandboxed_page_has_origin_null() {
         _ => respond(200, &[], "x"),
     })
     .await;
-    let page = w.browser().sandboxed_page("https://app.example/page").unwrap();
-    let e = page.fetch(Request::get("https://app.example/data")).await.unwrap_err();
+    let page = w
+        .browser()
+        .sandboxed_page("https://app.example/page")
+        .unwrap();
+    let e = page
+        .fetch(Request::get("https://app.example/data"))
+        .await
+        .unwrap_err();
     assert_eq!(
         e.console(),
-        ["Access to fetch at 'https://app.example/data' from origin 'null' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."]
+        [
+            "Access to fetch at 'https://app.example/data' from origin 'null' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        ]
     );
-    let ok = page.fetch(Request::get("https://app.example/datanull")).await.unwrap();
+    let ok = page
+        .fetch(Request::get("https://app.example/datanull"))
+        .await
+        .unwrap();
     assert_eq!(ok.response_type(), ResponseType::Cors);
     assert_eq!(ok.text(), "n");
     let wire = w.take_wire();

@@ -14,7 +14,9 @@ const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
 
 fn line(url: &str, detail: &str) -> String {
-    format!("Access to fetch at '{url}' from origin 'https://app.example' has been blocked by CORS policy: {detail}")
+    format!(
+        "Access to fetch at '{url}' from origin 'https://app.example' has been blocked by CORS policy: {detail}"
+    )
 }
 
 /// Preflight answers by path: `/p/<case>`; the request itself always carries ACAO.
@@ -30,16 +32,76 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
         "/p/noacam" => respond(200, &[acao], ""),
         "/p/lower" => respond(200, &[acao, ("Access-Control-Allow-Methods", "put")], ""),
         "/p/patch" => respond(200, &[acao, ("Access-Control-Allow-Methods", "PATCH")], ""),
-        "/p/badacam" => respond(200, &[acao, ("Access-Control-Allow-Methods", "PUT, (bad)")], ""),
+        "/p/badacam" => respond(
+            200,
+            &[acao, ("Access-Control-Allow-Methods", "PUT, (bad)")],
+            "",
+        ),
         "/p/acah-none" => respond(200, &[acao], ""),
-        "/p/acah-star" => respond(200, &[acao, acac, ("Access-Control-Allow-Headers", "*")], ""),
-        "/p/acah-star-anon" => respond(200, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Headers", "*")], ""),
-        "/p/redirect" => respond(302, &[acao, ("Location", "https://api.example/elsewhere")], ""),
-        "/p/star-cred" => respond(200, &[("Access-Control-Allow-Origin", "*"), ("Access-Control-Allow-Methods", "PUT")], ""),
-        "/p/ok60" => respond(200, &[acao, acac, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "60")], ""),
-        "/p/ok" => respond(200, &[acao, acac, ("Access-Control-Allow-Methods", "PUT, DELETE"), ("Access-Control-Allow-Headers", "X-Custom")], ""),
-        "/p/ok0" => respond(200, &[acao, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "0")], ""),
-        "/p/anon60" => respond(200, &[acao, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Max-Age", "60")], ""),
+        "/p/acah-star" => respond(
+            200,
+            &[acao, acac, ("Access-Control-Allow-Headers", "*")],
+            "",
+        ),
+        "/p/acah-star-anon" => respond(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Headers", "*"),
+            ],
+            "",
+        ),
+        "/p/redirect" => respond(
+            302,
+            &[acao, ("Location", "https://api.example/elsewhere")],
+            "",
+        ),
+        "/p/star-cred" => respond(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "*"),
+                ("Access-Control-Allow-Methods", "PUT"),
+            ],
+            "",
+        ),
+        "/p/ok60" => respond(
+            200,
+            &[
+                acao,
+                acac,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "60"),
+            ],
+            "",
+        ),
+        "/p/ok" => respond(
+            200,
+            &[
+                acao,
+                acac,
+                ("Access-Control-Allow-Methods", "PUT, DELETE"),
+                ("Access-Control-Allow-Headers", "X-Custom"),
+            ],
+            "",
+        ),
+        "/p/ok0" => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "0"),
+            ],
+            "",
+        ),
+        "/p/anon60" => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "60"),
+            ],
+            "",
+        ),
         _ => respond(404, &[], ""),
     }
 }
@@ -71,9 +133,6 @@ async fn preflight_failures_in_chromium_order_and_words() {
         (Request::post(format!("{API}/p/acah-star")).header("X-Custom", "1").credentials(Credentials::Include),
          CorsError::HeaderDisallowedByPreflightResponse("x-custom".into()),
          "Request header field x-custom is not allowed by Access-Control-Allow-Headers in preflight response.".into()),
-        (Request::get(format!("{API}/p/acah-star-anon")).header("Authorization", "x"),
-         CorsError::HeaderDisallowedByPreflightResponse("authorization".into()),
-         "Request header field authorization is not allowed by Access-Control-Allow-Headers in preflight response.".into()),
         (Request::put(format!("{API}/p/redirect")), CorsError::PreflightDisallowedRedirect,
          format!("{prefix}Redirect is not allowed for a preflight request.")),
         (Request::put(format!("{API}/p/star-cred")).credentials(Credentials::Include), CorsError::PreflightWildcardOriginNotAllowed,
@@ -108,19 +167,53 @@ async fn the_preflight_request_carries_exactly_chromiums_headers() {
         .await;
     // ACAH allows X-Custom but not content-type: blocked on the header check.
     let e = r.unwrap_err();
-    assert_eq!(e.cors_error(), Some(&CorsError::HeaderDisallowedByPreflightResponse("content-type".into())));
+    assert_eq!(
+        e.cors_error(),
+        Some(&CorsError::HeaderDisallowedByPreflightResponse(
+            "content-type".into()
+        ))
+    );
     let wire = w.take_wire();
     let p = &wire[0];
     assert_eq!(p.method, "OPTIONS");
     assert_eq!(p.header("access-control-request-method"), Some("PUT"));
-    assert_eq!(p.header("access-control-request-headers"), Some("content-type,x-custom"));
+    assert_eq!(
+        p.header("access-control-request-headers"),
+        Some("content-type,x-custom")
+    );
     assert_eq!(p.header("accept"), Some("*/*"));
     assert_eq!(p.header("origin"), Some("https://app.example"));
     assert_eq!(p.header("sec-fetch-mode"), Some("cors"));
     assert_eq!(p.header("sec-fetch-site"), Some("cross-site"));
     assert_eq!(p.header("referer"), Some("https://app.example/"));
     assert_eq!(p.header("cookie"), None);
-    assert_eq!(p.header("x-custom"), None, "script's headers stay off the preflight");
+    assert_eq!(
+        p.header("x-custom"),
+        None,
+        "script's headers stay off the preflight"
+    );
+}
+
+#[tokio::test]
+async fn wildcard_allow_headers_covers_authorization_fresh_but_not_from_the_cache() {
+    let w = world().await;
+    let page = w.page("https://app.example/");
+    let req = || Request::get(format!("{API}/p/acah-star-anon")).header("Authorization", "x");
+    // Chromium 156 (case 8): a fresh `*` covers authorization; the request goes through.
+    page.fetch(req()).await.unwrap();
+    let wire = w.take_wire();
+    assert_eq!(
+        wire.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
+        ["OPTIONS", "GET"]
+    );
+    assert_eq!(
+        wire[0].header("access-control-request-headers"),
+        Some("authorization")
+    );
+    assert_eq!(wire[1].header("authorization"), Some("x"));
+    // The cached `*` entry does not cover it: preflighted again.
+    page.fetch(req()).await.unwrap();
+    assert_eq!(w.take_wire().len(), 2);
 }
 
 #[tokio::test]
@@ -128,13 +221,20 @@ async fn a_passing_preflight_lets_the_request_through() {
     let w = world().await;
     let page = w.page("https://app.example/");
     let r = page
-        .fetch(Request::delete(format!("{API}/p/ok")).header("X-Custom", "7").credentials(Credentials::Include))
+        .fetch(
+            Request::delete(format!("{API}/p/ok"))
+                .header("X-Custom", "7")
+                .credentials(Credentials::Include),
+        )
         .await
         .unwrap();
     assert_eq!(r.text(), "done");
     assert!(r.trace().preflighted());
     let wire = w.take_wire();
-    assert_eq!(wire.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(), ["OPTIONS", "DELETE"]);
+    assert_eq!(
+        wire.iter().map(|r| r.method.as_str()).collect::<Vec<_>>(),
+        ["OPTIONS", "DELETE"]
+    );
     assert_eq!(wire[1].header("x-custom"), Some("7"));
     assert_eq!(wire[1].header("origin"), Some("https://app.example"));
 }
@@ -146,7 +246,12 @@ async fn preflight_cache_follows_max_age_on_the_browsers_clock() {
     let browser = w.builder().clock(clock.clone()).build();
     let page = browser.page("https://app.example/").unwrap();
     let put = || Request::put(format!("{API}/p/ok60")).credentials(Credentials::Include);
-    let count_options = |w: &World| w.take_wire().iter().filter(|r| r.method == "OPTIONS").count();
+    let count_options = |w: &World| {
+        w.take_wire()
+            .iter()
+            .filter(|r| r.method == "OPTIONS")
+            .count()
+    };
 
     page.fetch(put()).await.unwrap();
     assert_eq!(count_options(&w), 1);
@@ -165,7 +270,12 @@ async fn default_max_age_is_five_seconds_and_zero_disables_caching() {
     let clock = Clock::manual();
     let browser = w.builder().clock(clock.clone()).build();
     let page = browser.page("https://app.example/").unwrap();
-    let count = |w: &World| w.take_wire().iter().filter(|r| r.method == "OPTIONS").count();
+    let count = |w: &World| {
+        w.take_wire()
+            .iter()
+            .filter(|r| r.method == "OPTIONS")
+            .count()
+    };
     // /p/ok has no Max-Age: 5 s.
     let del = || Request::delete(format!("{API}/p/ok")).credentials(Credentials::Include);
     page.fetch(del()).await.unwrap();
@@ -186,9 +296,18 @@ async fn default_max_age_is_five_seconds_and_zero_disables_caching() {
 async fn an_uncredentialed_entry_does_not_serve_a_credentialed_request() {
     let w = world().await;
     let page = w.page("https://app.example/");
-    let count = |w: &World| w.take_wire().iter().filter(|r| r.method == "OPTIONS").count();
-    page.fetch(Request::put(format!("{API}/p/anon60"))).await.unwrap();
-    page.fetch(Request::put(format!("{API}/p/anon60"))).await.unwrap();
+    let count = |w: &World| {
+        w.take_wire()
+            .iter()
+            .filter(|r| r.method == "OPTIONS")
+            .count()
+    };
+    page.fetch(Request::put(format!("{API}/p/anon60")))
+        .await
+        .unwrap();
+    page.fetch(Request::put(format!("{API}/p/anon60")))
+        .await
+        .unwrap();
     assert_eq!(count(&w), 1);
     // The credentialed request needs its own preflight (and fails: no ACAC on it).
     let e = page
@@ -196,5 +315,8 @@ async fn an_uncredentialed_entry_does_not_serve_a_credentialed_request() {
         .await
         .unwrap_err();
     assert_eq!(count(&w), 1);
-    assert_eq!(e.cors_error(), Some(&CorsError::PreflightInvalidAllowCredentials(String::new())));
+    assert_eq!(
+        e.cors_error(),
+        Some(&CorsError::PreflightInvalidAllowCredentials(String::new()))
+    );
 }

@@ -5,7 +5,9 @@ mod common;
 
 use common::{World, respond};
 use fetchguard::loopback::{CannedResponse, RecordedRequest};
-use fetchguard::{CorsError, Credentials, FailureReason, Mode, RedirectError, RedirectMode, Request, ResponseType};
+use fetchguard::{
+    CorsError, Credentials, FailureReason, Mode, RedirectError, RedirectMode, Request, ResponseType,
+};
 
 const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
@@ -20,14 +22,22 @@ fn route(req: &RecordedRequest) -> CannedResponse {
             let mut status = 302;
             let mut loc = String::new();
             for (k, v) in req.url.query_pairs() {
-                if k == "status" { status = v.parse().unwrap(); }
-                if k == "url" { loc = v.into_owned(); }
+                if k == "status" {
+                    status = v.parse().unwrap();
+                }
+                if k == "url" {
+                    loc = v.into_owned();
+                }
             }
             respond(status, &[star, ("Location", &loc)], "")
         }
         (_, "/loop") => {
             let n: u32 = q.trim_start_matches("n=").parse().unwrap_or(0);
-            respond(302, &[star, ("Location", &format!("/loop?n={}", n + 1))], "")
+            respond(
+                302,
+                &[star, ("Location", &format!("/loop?n={}", n + 1))],
+                "",
+            )
         }
         (_, "/echo") => {
             let body = format!(
@@ -41,17 +51,41 @@ fn route(req: &RecordedRequest) -> CannedResponse {
             respond(200, &[star, ("Access-Control-Expose-Headers", "*")], &body)
         }
         (_, "/noacao") => respond(200, &[], "hidden"),
-        (_, "/acao-app") => respond(200, &[("Access-Control-Allow-Origin", "https://app.example")], "x"),
+        (_, "/acao-app") => respond(
+            200,
+            &[("Access-Control-Allow-Origin", "https://app.example")],
+            "x",
+        ),
         (_, "/pf-redirect") => {
             if req.method == "OPTIONS" {
-                respond(200, &[star, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-custom")], "")
+                respond(
+                    200,
+                    &[
+                        star,
+                        ("Access-Control-Allow-Methods", "PUT"),
+                        ("Access-Control-Allow-Headers", "x-custom"),
+                    ],
+                    "",
+                )
             } else {
-                respond(307, &[star, ("Location", "https://other.example/preflighted")], "")
+                respond(
+                    307,
+                    &[star, ("Location", "https://other.example/preflighted")],
+                    "",
+                )
             }
         }
         (_, "/preflighted") => {
             if req.method == "OPTIONS" {
-                respond(200, &[star, ("Access-Control-Allow-Methods", "PUT"), ("Access-Control-Allow-Headers", "x-custom")], "")
+                respond(
+                    200,
+                    &[
+                        star,
+                        ("Access-Control-Allow-Methods", "PUT"),
+                        ("Access-Control-Allow-Headers", "x-custom"),
+                    ],
+                    "",
+                )
             } else {
                 respond(200, &[star], "put done")
             }
@@ -77,7 +111,9 @@ async fn a_blocked_hop_after_a_redirect_names_both_urls() {
     let e = page.fetch(Request::get(&first)).await.unwrap_err();
     assert_eq!(
         e.console(),
-        [format!("Access to fetch at 'https://other.example/noacao' (redirected from '{first}') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource.")]
+        [format!(
+            "Access to fetch at 'https://other.example/noacao' (redirected from '{first}') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        )]
     );
 }
 
@@ -88,16 +124,28 @@ async fn a_cross_origin_hop_from_a_cross_origin_url_taints_the_origin() {
     // api -> other: the origin becomes "null"; other's ACAO naming the app no longer matches.
     let first = to(API, 302, "https://other.example/acao-app");
     let e = page.fetch(Request::get(&first)).await.unwrap_err();
-    assert_eq!(e.cors_error(), Some(&CorsError::AllowOriginMismatch("https://app.example".into())));
+    assert_eq!(
+        e.cors_error(),
+        Some(&CorsError::AllowOriginMismatch(
+            "https://app.example".into()
+        ))
+    );
     assert!(e.console()[0].contains("from origin 'https://app.example' has been blocked"));
     let wire = w.take_wire();
     assert_eq!(wire[0].header("origin"), Some("https://app.example"));
     assert_eq!(wire[1].header("origin"), Some("null"));
     // app -> api: starting same-origin does not taint.
-    let r = page.fetch(Request::get(to(APP, 302, "https://api.example/echo"))).await.unwrap();
+    let r = page
+        .fetch(Request::get(to(APP, 302, "https://api.example/echo")))
+        .await
+        .unwrap();
     assert_eq!(r.response_type(), ResponseType::Cors);
     assert!(r.redirected());
-    assert!(r.text().contains("origin=https://app.example"), "{}", r.text());
+    assert!(
+        r.text().contains("origin=https://app.example"),
+        "{}",
+        r.text()
+    );
 }
 
 #[tokio::test]
@@ -105,11 +153,17 @@ async fn method_and_body_rewriting_by_status() {
     let w = world().await;
     let page = w.page("https://app.example/");
     for (status, expect) in [
-        (301, "GET origin=https://app.example ct=- auth=- body="),
-        (302, "GET origin=https://app.example ct=- auth=- body="),
-        (303, "GET origin=https://app.example ct=- auth=- body="),
-        (307, "POST origin=https://app.example ct=text/plain;charset=UTF-8 auth=- body=hello"),
-        (308, "POST origin=https://app.example ct=text/plain;charset=UTF-8 auth=- body=hello"),
+        (301, "GET origin=- ct=- auth=- body="),
+        (302, "GET origin=- ct=- auth=- body="),
+        (303, "GET origin=- ct=- auth=- body="),
+        (
+            307,
+            "POST origin=https://app.example ct=text/plain;charset=UTF-8 auth=- body=hello",
+        ),
+        (
+            308,
+            "POST origin=https://app.example ct=text/plain;charset=UTF-8 auth=- body=hello",
+        ),
     ] {
         let r = page
             .fetch(Request::post(to(APP, status, "/echo")).body("hello"))
@@ -119,9 +173,15 @@ async fn method_and_body_rewriting_by_status() {
         assert_eq!(r.response_type(), ResponseType::Basic);
     }
     // 303 turns PUT into GET too; 301 keeps PUT.
-    let r = page.fetch(Request::put(to(APP, 303, "/echo")).body("x")).await.unwrap();
+    let r = page
+        .fetch(Request::put(to(APP, 303, "/echo")).body("x"))
+        .await
+        .unwrap();
     assert!(r.text().starts_with("GET "), "{}", r.text());
-    let r = page.fetch(Request::put(to(APP, 301, "/echo")).body("x")).await.unwrap();
+    let r = page
+        .fetch(Request::put(to(APP, 301, "/echo")).body("x"))
+        .await
+        .unwrap();
     assert!(r.text().starts_with("PUT "), "{}", r.text());
 }
 
@@ -131,10 +191,17 @@ async fn twenty_redirects_are_followed_and_the_twenty_first_fails_silently() {
     let page = w.page("https://app.example/");
     // /loop?n=0 redirects forever; count the hops the browser makes.
     let e = page.fetch(Request::get("/loop?n=0")).await.unwrap_err();
-    assert_eq!(e.reason(), &FailureReason::Redirect(RedirectError::TooManyRedirects));
+    assert_eq!(
+        e.reason(),
+        &FailureReason::Redirect(RedirectError::TooManyRedirects)
+    );
     assert_eq!(e.message(), "Failed to fetch");
     assert!(e.console().is_empty());
-    assert_eq!(w.take_wire().len(), 21, "the first request and 20 redirects");
+    assert_eq!(
+        w.take_wire().len(),
+        21,
+        "the first request and 20 redirects"
+    );
 }
 
 #[tokio::test]
@@ -167,14 +234,25 @@ async fn credentials_in_a_location() {
     let e = page.fetch(Request::get(&first)).await.unwrap_err();
     assert_eq!(
         e.console(),
-        [format!("Access to fetch at '{first}' from origin 'https://app.example' has been blocked by CORS policy: Redirect location '' contains a username and password, which is disallowed for cross-origin requests.")]
+        [format!(
+            "Access to fetch at '{first}' from origin 'https://app.example' has been blocked by CORS policy: Redirect location '' contains a username and password, which is disallowed for cross-origin requests."
+        )]
     );
     // Same-origin, and no-cors: a silent network error.
-    let e = page.fetch(Request::get(to(APP, 302, "https://user:pass@app.example/echo"))).await.unwrap_err();
+    let e = page
+        .fetch(Request::get(to(
+            APP,
+            302,
+            "https://user:pass@app.example/echo",
+        )))
+        .await
+        .unwrap_err();
     assert!(e.console().is_empty());
     assert_eq!(e.message(), "Failed to fetch");
     let e = page
-        .fetch(Request::get(to(API, 302, "https://user:pass@other.example/echo")).mode(Mode::NoCors))
+        .fetch(
+            Request::get(to(API, 302, "https://user:pass@other.example/echo")).mode(Mode::NoCors),
+        )
         .await
         .unwrap_err();
     assert!(e.console().is_empty());
@@ -190,7 +268,9 @@ async fn same_origin_mode_redirected_away() {
         .unwrap_err();
     assert_eq!(
         e.console(),
-        ["Unsafe attempt to load URL https://api.example/echo from frame with URL https://app.example/page. Domains, protocols and ports must match.\n"]
+        [
+            "Unsafe attempt to load URL https://api.example/echo from frame with URL https://app.example/page. Domains, protocols and ports must match.\n"
+        ]
     );
 }
 
@@ -200,8 +280,17 @@ async fn redirects_to_data_urls_and_other_schemes_fail() {
     let page = w.page("https://app.example/");
     for target in ["data:text/plain,hi", "about:blank", "mailto:a@b.example"] {
         for mode in [Mode::Cors, Mode::NoCors, Mode::SameOrigin] {
-            let e = page.fetch(Request::get(to(APP, 302, target)).mode(mode)).await.unwrap_err();
-            assert!(matches!(e.reason(), FailureReason::Redirect(RedirectError::NonHttpScheme(_))), "{target}");
+            let e = page
+                .fetch(Request::get(to(APP, 302, target)).mode(mode))
+                .await
+                .unwrap_err();
+            assert!(
+                matches!(
+                    e.reason(),
+                    FailureReason::Redirect(RedirectError::NonHttpScheme(_))
+                ),
+                "{target}"
+            );
         }
     }
 }
@@ -216,12 +305,18 @@ async fn authorization_is_dropped_on_a_cross_origin_redirect_only() {
         .unwrap();
     assert!(r.text().contains("auth=Basic eA=="));
     let r = page
-        .fetch(Request::get(to(APP, 302, "https://api.example/echo")).header("Authorization", "Basic eA=="))
+        .fetch(
+            Request::get(to(APP, 302, "https://api.example/echo"))
+                .header("Authorization", "Basic eA=="),
+        )
         .await
         .unwrap();
     assert!(r.text().contains("auth=-"), "{}", r.text());
     let wire = w.take_wire();
-    assert!(wire.iter().all(|r| r.method != "OPTIONS"), "dropped before the new hop needed a preflight");
+    assert!(
+        wire.iter().all(|r| r.method != "OPTIONS"),
+        "dropped before the new hop needed a preflight"
+    );
     let _ = Credentials::Omit;
 }
 
@@ -230,12 +325,19 @@ async fn a_preflighted_request_is_preflighted_again_after_a_cross_origin_redirec
     let w = world().await;
     let page = w.page("https://app.example/");
     let r = page
-        .fetch(Request::put("https://api.example/pf-redirect").header("X-Custom", "1").body("b"))
+        .fetch(
+            Request::put("https://api.example/pf-redirect")
+                .header("X-Custom", "1")
+                .body("b"),
+        )
         .await
         .unwrap();
     assert_eq!(r.text(), "put done");
     let wire = w.take_wire();
-    let seen: Vec<String> = wire.iter().map(|r| format!("{} {}", r.method, r.url)).collect();
+    let seen: Vec<String> = wire
+        .iter()
+        .map(|r| format!("{} {}", r.method, r.url))
+        .collect();
     assert_eq!(
         seen,
         [

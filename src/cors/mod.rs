@@ -11,8 +11,8 @@ pub mod preflight;
 pub use cache::{CacheLookup, CapacityLimit, MAX_URL_LENGTH, MissReason, PreflightCache};
 pub use check::cors_check;
 pub use preflight::{
-    DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightResult, access_control_request_headers,
-    evaluate_preflight_response, parse_max_age,
+    AuthorizationUnderWildcard, DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightResult,
+    access_control_request_headers, evaluate_preflight_response, parse_max_age,
 };
 
 // Small byte-level helpers for the CORS rules. They duplicate a little of `crate::headers`

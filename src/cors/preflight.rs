@@ -105,6 +105,15 @@ impl PreflightResult {
     /// assert!(r.check_headers(&["authorization".into()]).is_err());
     /// ```
     pub fn check_headers(&self, unsafe_names: &[String]) -> Result<(), CorsError> {
+        self.check_headers_with(unsafe_names, AuthorizationUnderWildcard::NotCovered)
+    }
+
+    /// [`PreflightResult::check_headers`], choosing whether `*` covers `authorization`.
+    pub fn check_headers_with(
+        &self,
+        unsafe_names: &[String],
+        authorization: AuthorizationUnderWildcard,
+    ) -> Result<(), CorsError> {
         let listed = |name: &str| self.headers.iter().any(|h| h.eq_ignore_ascii_case(name));
         // CHROMIUM: with the wildcard, only `authorization` is checked and everything
         // else passes; this is the CorsNonWildcardRequestHeadersSupport behaviour, which
@@ -115,7 +124,10 @@ impl PreflightResult {
             let has_authorization = unsafe_names
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case("authorization"));
-            if has_authorization && !listed("authorization") {
+            if has_authorization
+                && !listed("authorization")
+                && authorization == AuthorizationUnderWildcard::NotCovered
+            {
                 return Err(CorsError::HeaderDisallowedByPreflightResponse(
                     "authorization".to_string(),
                 ));
@@ -129,6 +141,20 @@ impl PreflightResult {
             None => Ok(()),
         }
     }
+}
+
+/// Whether `Access-Control-Allow-Headers: *` covers `authorization`.
+///
+/// CHROMIUM 156 (observed, docs/chromium-observations.md case 8): a fresh preflight's `*`
+/// does cover it (DevTools only raises an `AuthorizationCoveredByWildcard` deprecation
+/// issue), while the preflight cache never lets a cached `*` cover it, so such a request
+/// is preflighted every time. The Fetch Standard says `*` never covers it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum AuthorizationUnderWildcard {
+    /// `*` allows `authorization` (fresh preflight responses, Chromium 156).
+    Covered,
+    /// `authorization` must be listed by name (the standard; Chromium's cache).
+    NotCovered,
 }
 
 /// The `Access-Control-Request-Headers` value of a preflight: the CORS-unsafe request
@@ -303,7 +329,7 @@ pub fn evaluate_preflight_response(
     };
     // CHROMIUM: method first, then headers (preflight_controller.cc, CheckPreflightResult).
     result.check_method(method)?;
-    result.check_headers(unsafe_header_names)?;
+    result.check_headers_with(unsafe_header_names, AuthorizationUnderWildcard::Covered)?;
     Ok(result)
 }
 
@@ -600,13 +626,9 @@ mod tests {
             (Some("x-a"), false, &["x-a", "x-b", "x-c"], Some("x-b")),
             (Some("x-z"), false, &["x-a", "x-b"], Some("x-a")),
             (Some("*"), false, &["x-a", "x-b"], None),
-            (Some("*"), false, &["authorization"], Some("authorization")),
-            (
-                Some("*"),
-                false,
-                &["authorization", "x-a"],
-                Some("authorization"),
-            ),
+            // CHROMIUM 156: a fresh preflight's `*` covers authorization (observed).
+            (Some("*"), false, &["authorization"], None),
+            (Some("*"), false, &["authorization", "x-a"], None),
             (
                 Some("*, Authorization"),
                 false,

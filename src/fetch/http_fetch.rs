@@ -26,7 +26,10 @@ pub(crate) enum CorsFlag {
 }
 
 /// HTTP fetch: the preflight when needed, the request, the CORS check, then redirects.
-pub(crate) async fn http_fetch(state: &mut FetchState<'_>, cors: CorsFlag) -> Result<Fetched, Failure> {
+pub(crate) async fn http_fetch(
+    state: &mut FetchState<'_>,
+    cors: CorsFlag,
+) -> Result<Fetched, Failure> {
     let cors_flag = matches!(cors, CorsFlag::Yes { .. });
 
     // Step 4.1: a preflight, unless the cache already covers this method and these headers.
@@ -48,35 +51,45 @@ pub(crate) async fn http_fetch(state: &mut FetchState<'_>, cors: CorsFlag) -> Re
         let acao = get_combined(&response.headers, "access-control-allow-origin");
         let acac = get_combined(&response.headers, "access-control-allow-credentials");
         let origin = state.origin_for_cors();
-        if let Err(e) = cors_check(acao.as_deref(), acac.as_deref(), &origin, state.credentials_include()) {
+        if let Err(e) = cors_check(
+            acao.as_deref(),
+            acac.as_deref(),
+            &origin,
+            state.credentials_include(),
+        ) {
             return Err(cors_failure(state, e));
         }
         state.trace.push(TraceEvent::CorsPassed);
     }
 
     // Step 8: redirects.
-    if is_redirect_status(response.status) {
-        if let Some(location) = response.headers.get("location") {
-            let location = location.as_bytes().to_vec();
-            match state.redirect {
-                RedirectMode::Error => {
-                    state.trace.note("redirect mode 'error': the redirect is a network error");
-                    return Err(Failure::silent(FailureReason::Redirect(RedirectError::ModeError)));
-                }
-                RedirectMode::Manual => {
-                    return Ok(Fetched {
-                        internal: InternalResponse {
-                            status: response.status,
-                            headers: response.headers,
-                            body: response.body,
-                            url_list: state.url_list.clone(),
-                        },
-                        opaque_redirect: true,
-                    });
-                }
-                RedirectMode::Follow => {
-                    return http_redirect_fetch(state, response.status, &location, &response.headers).await;
-                }
+    if is_redirect_status(response.status)
+        && let Some(location) = response.headers.get("location")
+    {
+        let location = location.as_bytes().to_vec();
+        match state.redirect {
+            RedirectMode::Error => {
+                state
+                    .trace
+                    .note("redirect mode 'error': the redirect is a network error");
+                return Err(Failure::silent(FailureReason::Redirect(
+                    RedirectError::ModeError,
+                )));
+            }
+            RedirectMode::Manual => {
+                return Ok(Fetched {
+                    internal: InternalResponse {
+                        status: response.status,
+                        headers: response.headers,
+                        body: response.body,
+                        url_list: state.url_list.clone(),
+                    },
+                    opaque_redirect: true,
+                });
+            }
+            RedirectMode::Follow => {
+                return http_redirect_fetch(state, response.status, &location, &response.headers)
+                    .await;
             }
         }
     }
@@ -159,7 +172,9 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         Err(e) => Err(cors_failure(state, e)),
         Ok(result) => {
             if !state.tainted_origin && !result.max_age.is_zero() {
-                state.trace.push(TraceEvent::PreflightCached(result.max_age.as_secs()));
+                state
+                    .trace
+                    .push(TraceEvent::PreflightCached(result.max_age.as_secs()));
                 let now = state.browser.clock.now();
                 let url = state.current_url().clone();
                 state.browser.cache().store(state.origin, &url, result, now);

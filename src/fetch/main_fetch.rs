@@ -12,7 +12,7 @@ use crate::trace::{PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, http_fetch};
 use super::scheme::{scheme_fetch, unsupported_scheme};
-use super::{FetchState, Failure, Fetched, Tainting};
+use super::{Failure, FetchState, Fetched, Tainting};
 
 /// Main fetch, for the first hop and (recursively, through the redirect step) every
 /// later one.
@@ -22,7 +22,9 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(&url) {
-        state.trace.note("mixed content: an https page may not fetch an insecure URL");
+        state
+            .trace
+            .note("mixed content: an https page may not fetch an insecure URL");
         return Err(Failure::new(
             FailureReason::MixedContent,
             vec![mixed_content_console_line(state.page_url, &url)],

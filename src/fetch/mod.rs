@@ -19,8 +19,8 @@ use crate::errors::{
     FAILED_TO_FETCH, FailureReason, FetchError, RequestError, request_error_message,
 };
 use crate::headers::{
-    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header, is_token,
-    is_no_cors_safelisted_request_header, normalize_method,
+    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
+    is_no_cors_safelisted_request_header, is_token, normalize_method,
 };
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
@@ -125,7 +125,9 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
         Ok(p) => p,
         Err(e) => {
             let msg = request_error_message(&e);
-            return Err(FetchError::new(FailureReason::Request(e), msg, Vec::new()).with_trace(trace));
+            return Err(
+                FetchError::new(FailureReason::Request(e), msg, Vec::new()).with_trace(trace)
+            );
         }
     };
     let mut state = FetchState {
@@ -217,17 +219,26 @@ fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, Req
             trace.note(format!("header {name} is forbidden: dropped"));
             continue;
         }
-        match combined.iter_mut().find(|(n, _)| n.eq_ignore_ascii_case(name)) {
+        match combined
+            .iter_mut()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        {
             Some((_, v)) => {
                 let joined = format!("{v}, {value}");
-                if req.mode == Mode::NoCors && !is_no_cors_safelisted_request_header(name, joined.as_bytes()) {
-                    trace.note(format!("header {name}: appended value not safelisted in no-cors: dropped"));
+                if req.mode == Mode::NoCors
+                    && !is_no_cors_safelisted_request_header(name, joined.as_bytes())
+                {
+                    trace.note(format!(
+                        "header {name}: appended value not safelisted in no-cors: dropped"
+                    ));
                 } else {
                     *v = joined;
                 }
             }
             None => {
-                if req.mode == Mode::NoCors && !is_no_cors_safelisted_request_header(name, value.as_bytes()) {
+                if req.mode == Mode::NoCors
+                    && !is_no_cors_safelisted_request_header(name, value.as_bytes())
+                {
                     trace.note(format!("header {name} is not no-cors-safelisted: dropped"));
                 } else {
                     combined.push((name.clone(), value.to_string()));
@@ -241,7 +252,9 @@ fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, Req
                 return Err(RequestError::BodyWithGetOrHead);
             }
             if let Some(ct) = b.implied_content_type()
-                && !combined.iter().any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
+                && !combined
+                    .iter()
+                    .any(|(n, _)| n.eq_ignore_ascii_case("content-type"))
             {
                 combined.push(("Content-Type".to_string(), ct.to_string()));
             }
@@ -252,7 +265,10 @@ fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, Req
     let mut headers = HeaderMap::new();
     for (n, v) in combined {
         // Both were validated above.
-        if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_str(&v)) {
+        if let (Ok(n), Ok(v)) = (
+            HeaderName::from_bytes(n.as_bytes()),
+            HeaderValue::from_str(&v),
+        ) {
             headers.insert(n, v);
         }
     }

@@ -32,11 +32,24 @@ pub(crate) async fn http_network_fetch(
     let url = state.current_url().clone();
     let (kind, method, mut headers, body) = match hop {
         Hop::Main => {
-            let method = http::Method::from_bytes(state.method.as_bytes())
-                .map_err(|_| Failure::silent(FailureReason::Network(NetError::Protocol("invalid method".into()))))?;
-            (HopKind::Main, method, state.headers.clone(), state.body.clone().unwrap_or_default())
+            let method = http::Method::from_bytes(state.method.as_bytes()).map_err(|_| {
+                Failure::silent(FailureReason::Network(NetError::Protocol(
+                    "invalid method".into(),
+                )))
+            })?;
+            (
+                HopKind::Main,
+                method,
+                state.headers.clone(),
+                state.body.clone().unwrap_or_default(),
+            )
         }
-        Hop::Preflight(h) => (HopKind::Preflight, http::Method::OPTIONS, h, bytes::Bytes::new()),
+        Hop::Preflight(h) => (
+            HopKind::Preflight,
+            http::Method::OPTIONS,
+            h,
+            bytes::Bytes::new(),
+        ),
     };
 
     // Origin (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>).
@@ -48,13 +61,24 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "accept", "*/*");
     }
     if !headers.contains_key(http::header::ACCEPT_LANGUAGE) {
-        set(&mut headers, "accept-language", &state.browser.profile.accept_language);
+        set(
+            &mut headers,
+            "accept-language",
+            &state.browser.profile.accept_language,
+        );
     }
-    // Referer, under the request's policy.
-    if let Some(r) = determine_referrer(state.page_url, state.referrer_policy, &url) {
+    // Referer, under the request's policy. CHROMIUM: a sandboxed (opaque-origin) page
+    // sends none (observed, docs/chromium-observations.md case 22).
+    if !state.origin.is_opaque()
+        && let Some(r) = determine_referrer(state.page_url, state.referrer_policy, &url)
+    {
         set(&mut headers, "referer", &r);
     }
-    set(&mut headers, "user-agent", &state.browser.profile.user_agent);
+    set(
+        &mut headers,
+        "user-agent",
+        &state.browser.profile.user_agent,
+    );
     // Fetch metadata, only to potentially trustworthy URLs.
     if is_url_potentially_trustworthy(&url) {
         let site = sec_fetch_site(state.origin, &state.url_list);
@@ -70,7 +94,10 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "sec-fetch-mode", mode);
         set(&mut headers, "sec-fetch-dest", "empty");
         for (n, v) in &state.browser.profile.client_hints {
-            if let (Ok(n), Ok(v)) = (HeaderName::from_bytes(n.as_bytes()), HeaderValue::from_str(v)) {
+            if let (Ok(n), Ok(v)) = (
+                HeaderName::from_bytes(n.as_bytes()),
+                HeaderValue::from_str(v),
+            ) {
                 headers.insert(n, v);
             }
         }
@@ -88,7 +115,11 @@ pub(crate) async fn http_network_fetch(
         && !ctx.same_site
         && is_url_potentially_trustworthy(&url)
     {
-        let v = if ctx.block_third_party { "none" } else { "active" };
+        let v = if ctx.block_third_party {
+            "none"
+        } else {
+            "active"
+        };
         set(&mut headers, "sec-fetch-storage-access", v);
     }
     if kind == HopKind::Main {
@@ -98,16 +129,20 @@ pub(crate) async fn http_network_fetch(
             if let Some(h) = &sel.header {
                 set(&mut headers, "cookie", h);
             }
-            state.trace.push(TraceEvent::Cookies(CookieDecision::Considered {
-                sent: sel.sent,
-                blocked: sel.blocked,
-            }));
+            state
+                .trace
+                .push(TraceEvent::Cookies(CookieDecision::Considered {
+                    sent: sel.sent,
+                    blocked: sel.blocked,
+                }));
         } else {
             let why = match state.credentials {
                 Credentials::Omit => "credentials: 'omit'".to_string(),
                 _ => "credentials: 'same-origin' and the URL is cross-origin".to_string(),
             };
-            state.trace.push(TraceEvent::Cookies(CookieDecision::NotIncluded { why }));
+            state
+                .trace
+                .push(TraceEvent::Cookies(CookieDecision::NotIncluded { why }));
         }
     }
 

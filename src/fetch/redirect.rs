@@ -3,7 +3,6 @@
 //! fetch again for the new URL.
 
 use http::HeaderMap;
-use url::Url;
 
 use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::origin::Origin;
@@ -39,8 +38,12 @@ pub(crate) async fn http_redirect_fetch(
     // Step 3: the location URL, parsed against the response's URL.
     let raw = String::from_utf8_lossy(location).into_owned();
     let Ok(mut loc) = current.join(&raw) else {
-        state.trace.note(format!("Location '{raw}' is not a valid URL"));
-        return Err(Failure::silent(FailureReason::Redirect(RedirectError::InvalidLocation(raw))));
+        state
+            .trace
+            .note(format!("Location '{raw}' is not a valid URL"));
+        return Err(Failure::silent(FailureReason::Redirect(
+            RedirectError::InvalidLocation(raw),
+        )));
     };
     // The fragment of the request URL carries over when the Location has none.
     if loc.fragment().is_none() && current.fragment().is_some() {
@@ -48,13 +51,19 @@ pub(crate) async fn http_redirect_fetch(
     }
     // Step 5: only HTTP(S) URLs.
     if loc.scheme() != "http" && loc.scheme() != "https" {
-        state.trace.note(format!("redirect to a non-HTTP(S) URL: {loc}"));
-        return Err(Failure::silent(FailureReason::Redirect(RedirectError::NonHttpScheme(loc.to_string()))));
+        state
+            .trace
+            .note(format!("redirect to a non-HTTP(S) URL: {loc}"));
+        return Err(Failure::silent(FailureReason::Redirect(
+            RedirectError::NonHttpScheme(loc.to_string()),
+        )));
     }
     // Step 6: at most 20 redirects.
     if state.redirect_count >= state.browser.profile.redirect_limit {
         state.trace.note("more than 20 redirects");
-        return Err(Failure::silent(FailureReason::Redirect(RedirectError::TooManyRedirects)));
+        return Err(Failure::silent(FailureReason::Redirect(
+            RedirectError::TooManyRedirects,
+        )));
     }
     state.redirect_count += 1;
     let loc_origin = Origin::from_url(&loc);
@@ -66,10 +75,17 @@ pub(crate) async fn http_redirect_fetch(
         if (state.mode == Mode::Cors && !state.origin.is_same_origin(&loc_origin))
             || state.tainting == Tainting::Cors
         {
-            return Err(cors_failure(state, CorsError::RedirectContainsCredentials(loc.to_string())));
+            return Err(cors_failure(
+                state,
+                CorsError::RedirectContainsCredentials(loc.to_string()),
+            ));
         }
-        state.trace.note(format!("redirect to a URL with credentials: {loc}"));
-        return Err(Failure::silent(FailureReason::Redirect(RedirectError::LocationHasCredentials(loc.to_string()))));
+        state
+            .trace
+            .note(format!("redirect to a URL with credentials: {loc}"));
+        return Err(Failure::silent(FailureReason::Redirect(
+            RedirectError::LocationHasCredentials(loc.to_string()),
+        )));
     }
     // Step 12: 301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET.
     if ((status == 301 || status == 302) && state.method == "POST")
@@ -88,7 +104,10 @@ pub(crate) async fn http_redirect_fetch(
     }
     // Step 14: a cross-origin hop away from a cross-origin URL taints the origin.
     let mut newly_tainted = false;
-    if !current_origin.is_same_origin(&loc_origin) && !state.origin.is_same_origin(&current_origin) && !state.tainted_origin {
+    if !current_origin.is_same_origin(&loc_origin)
+        && !state.origin.is_same_origin(&current_origin)
+        && !state.tainted_origin
+    {
         state.tainted_origin = true;
         newly_tainted = true;
     }
@@ -118,7 +137,9 @@ pub(crate) async fn http_redirect_fetch(
 mod tests {
     #[test]
     fn redirect_statuses() {
-        let r: Vec<u16> = (300..=309).filter(|s| super::is_redirect_status(*s)).collect();
+        let r: Vec<u16> = (300..=309)
+            .filter(|s| super::is_redirect_status(*s))
+            .collect();
         assert_eq!(r, [301, 302, 303, 307, 308]);
         let _ = url::Url::parse("https://a/").unwrap();
     }

@@ -13,18 +13,30 @@ use super::{Failure, FetchState, Fetched};
 /// Fetches the current URL of a non-HTTP scheme.
 pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Failure> {
     let url = state.current_url().clone();
-    let data = data_url::DataUrl::process(url.as_str())
-        .map_err(|_| Failure::silent(FailureReason::Network(NetError::Protocol("invalid data: URL".into()))))?;
-    let (body, _fragment) = data
-        .decode_to_vec()
-        .map_err(|_| Failure::silent(FailureReason::Network(NetError::Protocol("invalid base64 in data: URL".into()))))?;
+    let data = data_url::DataUrl::process(url.as_str()).map_err(|_| {
+        Failure::silent(FailureReason::Network(NetError::Protocol(
+            "invalid data: URL".into(),
+        )))
+    })?;
+    let (body, _fragment) = data.decode_to_vec().map_err(|_| {
+        Failure::silent(FailureReason::Network(NetError::Protocol(
+            "invalid base64 in data: URL".into(),
+        )))
+    })?;
     let mime = data.mime_type().to_string();
     let mut headers = HeaderMap::new();
     if let Ok(v) = HeaderValue::from_str(&mime) {
         headers.insert(http::header::CONTENT_TYPE, v);
     }
-    let body = if state.method == "HEAD" { Bytes::new() } else { Bytes::from(body) };
-    state.trace.note(format!("data: URL decoded locally ({} bytes, {mime})", body.len()));
+    let body = if state.method == "HEAD" {
+        Bytes::new()
+    } else {
+        Bytes::from(body)
+    };
+    state.trace.note(format!(
+        "data: URL decoded locally ({} bytes, {mime})",
+        body.len()
+    ));
     Ok(Fetched {
         internal: InternalResponse {
             status: 200,

@@ -118,7 +118,10 @@ impl OriginServer {
             let ca = ca.ok_or_else(|| {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, "https needs a CA")
             })?;
-            let host = origin.host_str().unwrap_or("localhost").trim_matches(|c| c == '[' || c == ']');
+            let host = origin
+                .host_str()
+                .unwrap_or("localhost")
+                .trim_matches(|c| c == '[' || c == ']');
             let (chain, key) = ca
                 .issue(&[host])
                 .map_err(|e| std::io::Error::other(e.to_string()))?;
@@ -196,7 +199,11 @@ async fn answer(
     log: &RequestLog,
 ) -> hyper::Response<Full<Bytes>> {
     let (parts, body) = req.into_parts();
-    let body = body.collect().await.map(|b| b.to_bytes()).unwrap_or_default();
+    let body = body
+        .collect()
+        .await
+        .map(|b| b.to_bytes())
+        .unwrap_or_default();
     let target = parts
         .uri
         .path_and_query()
@@ -209,14 +216,20 @@ async fn answer(
         headers: parts
             .headers
             .iter()
-            .map(|(n, v)| (n.as_str().to_string(), String::from_utf8_lossy(v.as_bytes()).into_owned()))
+            .map(|(n, v)| {
+                (
+                    n.as_str().to_string(),
+                    String::from_utf8_lossy(v.as_bytes()).into_owned(),
+                )
+            })
             .collect(),
         body,
     };
     let canned = handler(&recorded);
     log.lock().unwrap_or_else(|p| p.into_inner()).push(recorded);
     let mut res = hyper::Response::new(Full::new(canned.body));
-    *res.status_mut() = http::StatusCode::from_u16(canned.status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *res.status_mut() = http::StatusCode::from_u16(canned.status)
+        .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     for (n, v) in canned.headers {
         if let (Ok(n), Ok(v)) = (
             http::HeaderName::from_bytes(n.as_bytes()),

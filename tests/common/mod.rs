@@ -40,7 +40,11 @@ impl World {
         let mut b = Browser::builder().add_root_certificate_der(self.ca.root_der().to_vec());
         for s in &self.servers {
             let o = s.origin();
-            b = b.resolve(o.host_str().unwrap(), o.port_or_known_default().unwrap(), s.addr());
+            b = b.resolve(
+                o.host_str().unwrap(),
+                o.port_or_known_default().unwrap(),
+                s.addr(),
+            );
         }
         b
     }
