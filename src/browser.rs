@@ -13,7 +13,7 @@ use crate::clock::Clock;
 use crate::cookies::{CookieJar, ThirdPartyCookies};
 use crate::cors::PreflightCache;
 use crate::errors::FetchError;
-use crate::net::{HyperTransport, Limits, Transport};
+use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::profile::Profile;
@@ -73,6 +73,7 @@ pub struct BrowserBuilder {
     limits: Limits,
     transport: Option<Arc<dyn Transport>>,
     jar: Option<CookieJar>,
+    resolution: Resolution,
 }
 
 impl BrowserBuilder {
@@ -93,6 +94,13 @@ impl BrowserBuilder {
     pub fn resolve(mut self, host: &str, port: u16, addr: SocketAddr) -> Self {
         self.overrides
             .insert((host.to_ascii_lowercase(), port), addr);
+        self
+    }
+
+    /// Makes every host not given to [`BrowserBuilder::resolve`] unreachable: no DNS
+    /// look-up, no traffic (a network error, as for an unknown name).
+    pub fn only_resolved_hosts(mut self) -> Self {
+        self.resolution = Resolution::OverridesOnly;
         self
     }
 
@@ -131,7 +139,12 @@ impl BrowserBuilder {
     pub fn build(self) -> Browser {
         let transport = match self.transport {
             Some(t) => t,
-            None => Arc::new(HyperTransport::new(self.overrides, self.roots, self.limits)),
+            None => Arc::new(HyperTransport::with_resolution(
+                self.overrides,
+                self.roots,
+                self.limits,
+                self.resolution,
+            )),
         };
         let third_party = self
             .third_party
@@ -167,6 +180,7 @@ impl Browser {
             limits: Limits::default(),
             transport: None,
             jar: None,
+            resolution: Resolution::OverridesThenDns,
         }
     }
 

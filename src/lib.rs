@@ -19,6 +19,7 @@ pub mod net;
 pub mod profile;
 pub mod request;
 pub mod response;
+pub mod scenario;
 pub mod trace;
 
 pub use browser::{Browser, BrowserBuilder, Page};

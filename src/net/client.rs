@@ -76,6 +76,16 @@ impl HyperTransport {
         extra_roots: Vec<CertificateDer<'static>>,
         limits: Limits,
     ) -> Self {
+        Self::with_resolution(overrides, extra_roots, limits, Resolution::OverridesThenDns)
+    }
+
+    /// [`HyperTransport::new`], choosing whether names outside `overrides` use real DNS.
+    pub fn with_resolution(
+        overrides: HashMap<(String, u16), SocketAddr>,
+        extra_roots: Vec<CertificateDer<'static>>,
+        limits: Limits,
+        resolution: Resolution,
+    ) -> Self {
         let mut roots = rustls::RootCertStore::empty();
         roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
         for c in extra_roots {
@@ -95,6 +105,7 @@ impl HyperTransport {
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
         let connector = Connector {
             overrides: Arc::new(overrides),
+            resolution,
             tls: TlsConnector::from(Arc::new(tls)),
             connect_timeout: limits.connect_timeout,
         };
@@ -172,9 +183,19 @@ impl std::fmt::Display for ConnectError {
 
 impl std::error::Error for ConnectError {}
 
+/// How host names are resolved.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Resolution {
+    /// The override map first, then the system resolver.
+    OverridesThenDns,
+    /// Only the override map: every other host is unreachable (no DNS, no traffic).
+    OverridesOnly,
+}
+
 #[derive(Clone)]
 struct Connector {
     overrides: Arc<HashMap<(String, u16), SocketAddr>>,
+    resolution: Resolution,
     tls: TlsConnector,
     connect_timeout: Duration,
 }
@@ -212,6 +233,9 @@ impl Connector {
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
         let addrs: Vec<SocketAddr> = match self.overrides.get(&(host.to_ascii_lowercase(), port)) {
             Some(a) => vec![*a],
+            None if self.resolution == Resolution::OverridesOnly => {
+                return Err(ConnectError(NetError::NameNotResolved));
+            }
             None => tokio::net::lookup_host((host.as_str(), port))
                 .await
                 .map_err(|_| ConnectError(NetError::NameNotResolved))?

@@ -14,7 +14,7 @@ use url::Url;
 
 use crate::errors::NetError;
 
-pub use client::{HyperTransport, Limits};
+pub use client::{HyperTransport, Limits, Resolution};
 
 /// A request exactly as it goes on the wire.
 #[derive(Clone, Debug)]

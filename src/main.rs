@@ -1,0 +1,368 @@
+//! The `fetchguard` command: run scenario files, or check one live URL as a page would.
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Duration;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use fetchguard::net::Limits;
+use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
+use fetchguard::{
+    Browser, Credentials, Mode, RedirectMode, Request, ResponseType, ThirdPartyCookies,
+};
+
+#[derive(Parser)]
+#[command(
+    name = "fetchguard",
+    version,
+    about = "A browser's fetch engine (Chromium's CORS, preflights, cookies, redirects) without a browser"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run scenario files (or every *.toml below a directory) and check their expectations.
+    Run {
+        /// Scenario files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Print one JSON array with every observation instead of the trace.
+        #[arg(long)]
+        json: bool,
+        /// Print only failing scenarios and the summary.
+        #[arg(long, short)]
+        quiet: bool,
+    },
+    /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do.
+    Check {
+        /// The URL to fetch.
+        url: String,
+        /// The page's origin, e.g. https://app.example.
+        #[arg(long)]
+        origin: String,
+        /// The method.
+        #[arg(short = 'X', long = "request", default_value = "GET")]
+        method: String,
+        /// A request header, 'Name: value' (repeatable).
+        #[arg(short = 'H', long = "header")]
+        headers: Vec<String>,
+        /// A request body (a string, sent as text/plain;charset=UTF-8 unless -H sets one).
+        #[arg(short = 'd', long = "data")]
+        data: Option<String>,
+        /// The credentials mode.
+        #[arg(long, value_enum, default_value = "same-origin")]
+        credentials: CredArg,
+        /// The request mode.
+        #[arg(long, value_enum, default_value = "cors")]
+        mode: ModeArg,
+        /// The redirect mode.
+        #[arg(long, value_enum, default_value = "follow")]
+        redirect: RedirectArg,
+        /// A cookie already in the jar for the URL, as a Set-Cookie value (repeatable).
+        #[arg(long)]
+        cookie: Vec<String>,
+        /// Third-party cookies (a fresh Chromium profile blocks them).
+        #[arg(long, value_enum, default_value = "block")]
+        third_party_cookies: ThirdPartyArg,
+        /// Seconds before the request is given up.
+        #[arg(long, default_value_t = 30)]
+        timeout: u64,
+        /// Print JSON instead of the trace.
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum CredArg {
+    Omit,
+    SameOrigin,
+    Include,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ModeArg {
+    SameOrigin,
+    NoCors,
+    Cors,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum RedirectArg {
+    Follow,
+    Error,
+    Manual,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ThirdPartyArg {
+    Allow,
+    Block,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("fetchguard: cannot start the runtime: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    runtime.block_on(async {
+        match cli.command {
+            Command::Run { paths, json, quiet } => run(paths, json, quiet).await,
+            Command::Check {
+                url,
+                origin,
+                method,
+                headers,
+                data,
+                credentials,
+                mode,
+                redirect,
+                cookie,
+                third_party_cookies,
+                timeout,
+                json,
+            } => {
+                let args = CheckArgs {
+                    url,
+                    origin,
+                    method,
+                    headers,
+                    data,
+                    credentials,
+                    mode,
+                    redirect,
+                    cookie,
+                    third_party_cookies,
+                    timeout,
+                    json,
+                };
+                check(args).await
+            }
+        }
+    })
+}
+
+fn style() -> report::Style {
+    let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
+    report::Style::new(color)
+}
+
+async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool) -> ExitCode {
+    let files = match scenario::discover(&paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match scenario::load_all(&files) {
+        Ok(l) => l,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let total = loaded.len();
+    let progress = std::io::stderr().is_terminal() && total > 1;
+    let done = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
+    let parallel = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(2)
+        * 2;
+    let (d, f) = (done.clone(), failed.clone());
+    let reports = scenario::run_all(loaded, parallel, move |r| {
+        let n = d.fetch_add(1, Ordering::SeqCst) + 1;
+        if !r.passed() {
+            f.fetch_add(1, Ordering::SeqCst);
+        }
+        if progress {
+            let width = 30;
+            let filled = n * width / total.max(1);
+            eprint!(
+                "\r[{}{}] {n}/{total} scenarios, {} failed",
+                "#".repeat(filled),
+                " ".repeat(width - filled),
+                f.load(Ordering::SeqCst)
+            );
+            let _ = std::io::stderr().flush();
+        }
+    })
+    .await;
+    if progress {
+        eprint!("\r{}\r", " ".repeat(70));
+    }
+    let setup_failed = reports.iter().any(|r| r.setup_error.is_some());
+    let all_passed = reports.iter().all(|r| r.passed());
+    if json {
+        match serde_json::to_string_pretty(&reports) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("fetchguard: cannot write JSON: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        let style = style();
+        for r in &reports {
+            if !quiet || !r.passed() {
+                println!("{}", report::render_scenario(r, style));
+            }
+        }
+        println!("{}", report::summary(&reports));
+    }
+    if setup_failed {
+        ExitCode::from(2)
+    } else if all_passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+struct CheckArgs {
+    url: String,
+    origin: String,
+    method: String,
+    headers: Vec<String>,
+    data: Option<String>,
+    credentials: CredArg,
+    mode: ModeArg,
+    redirect: RedirectArg,
+    cookie: Vec<String>,
+    third_party_cookies: ThirdPartyArg,
+    timeout: u64,
+    json: bool,
+}
+
+async fn check(a: CheckArgs) -> ExitCode {
+    let bad = |msg: String| {
+        eprintln!("fetchguard check: {msg}");
+        ExitCode::from(2)
+    };
+    let target = match url::Url::parse(&a.url) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => u,
+        Ok(u) => return bad(format!("URL: scheme '{}' is not http or https", u.scheme())),
+        Err(e) => return bad(format!("URL: '{}' is not a valid URL ({e})", a.url)),
+    };
+    let origin_url = match url::Url::parse(&a.origin) {
+        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => u,
+        _ => return bad(format!("--origin: '{}' is not an http(s) origin", a.origin)),
+    };
+    let browser = Browser::builder()
+        .third_party_cookies(match a.third_party_cookies {
+            ThirdPartyArg::Allow => ThirdPartyCookies::Allow,
+            ThirdPartyArg::Block => ThirdPartyCookies::Block,
+        })
+        .limits(Limits {
+            connect_timeout: Duration::from_secs(a.timeout.clamp(1, 600)),
+            request_timeout: Duration::from_secs(a.timeout.clamp(1, 600)),
+            ..Limits::default()
+        })
+        .build();
+    for c in &a.cookie {
+        if let Err(why) = browser.with_jar(|j| j.set(&target, c)) {
+            return bad(format!("--cookie '{c}': {why}"));
+        }
+    }
+    let page = match browser.page(origin_url.as_str()) {
+        Ok(p) => p,
+        Err(e) => return bad(format!("--origin: {e}")),
+    };
+    let mut req = Request::new(a.method.clone(), a.url.clone())
+        .mode(match a.mode {
+            ModeArg::SameOrigin => Mode::SameOrigin,
+            ModeArg::NoCors => Mode::NoCors,
+            ModeArg::Cors => Mode::Cors,
+        })
+        .credentials(match a.credentials {
+            CredArg::Omit => Credentials::Omit,
+            CredArg::SameOrigin => Credentials::SameOrigin,
+            CredArg::Include => Credentials::Include,
+        })
+        .redirect(match a.redirect {
+            RedirectArg::Follow => RedirectMode::Follow,
+            RedirectArg::Error => RedirectMode::Error,
+            RedirectArg::Manual => RedirectMode::Manual,
+        });
+    for h in &a.headers {
+        match h.split_once(':') {
+            Some((n, v)) if !n.trim().is_empty() => req = req.header(n.trim(), v.trim()),
+            _ => return bad(format!("-H '{h}': expected 'Name: value'")),
+        }
+    }
+    if let Some(d) = &a.data {
+        req = req.body(d.clone());
+    }
+    let result = page.fetch(req).await;
+    let trace = match &result {
+        Ok(r) => r.trace().clone(),
+        Err(e) => e.trace().clone(),
+    };
+    let readable = matches!(&result, Ok(r) if matches!(r.response_type(), ResponseType::Basic | ResponseType::Cors));
+    if a.json {
+        // The wire here is what the engine sent (the server is not ours to observe).
+        let mut obs = FetchObservation::new(&result, &[]);
+        obs.wire = trace
+            .wire()
+            .iter()
+            .map(|w| WireObservation {
+                method: w.method.clone(),
+                url: w.url.to_string(),
+                headers: w.headers.iter().cloned().collect(),
+            })
+            .collect();
+        match serde_json::to_string_pretty(&obs) {
+            Ok(s) => println!("{s}"),
+            Err(e) => return bad(format!("cannot write JSON: {e}")),
+        }
+    } else {
+        let style = style();
+        println!("{} {} as a page at {}", a.method, a.url, page.origin());
+        print!("{}", report::render_trace(&trace, style, "  "));
+        match &result {
+            Ok(r) => {
+                println!(
+                    "  script {} a {} response: status {}",
+                    if readable { "reads" } else { "cannot read" },
+                    r.response_type().as_str(),
+                    r.status()
+                );
+                for (n, v) in r.headers() {
+                    println!("    {n}: {v}");
+                }
+            }
+            Err(e) => {
+                println!("  script gets: TypeError: {}", e.message());
+                for c in e.console() {
+                    println!("  console: {}", c.trim_end());
+                }
+                if trace.reached_server() {
+                    println!(
+                        "  note: the request reached the server and the server ran it; only script was kept from the response"
+                    );
+                }
+            }
+        }
+    }
+    if readable {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::from(1)
+    }
+}

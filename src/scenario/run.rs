@@ -1,0 +1,226 @@
+//! Running a scenario: start its virtual origins, make a fresh Browser, run the fetches in
+//! order, and observe each one.
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use serde::Serialize;
+use url::Url;
+
+use crate::browser::Browser;
+use crate::cookies::ThirdPartyCookies;
+use crate::loopback::{OriginServer, RequestLog, TestCa};
+use crate::origin::Origin;
+use crate::request::{Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
+use crate::trace::Trace;
+
+use super::expect::{Mismatch, check_expectations};
+use super::model::{
+    CredentialsToken, FetchSpec, ModeToken, PolicyToken, RedirectToken, RouteSpec, ThirdPartyToken,
+};
+use super::observe::FetchObservation;
+use super::parse::LoadedScenario;
+use super::servers::answer;
+
+/// The outcome of one fetch of a scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct FetchReport {
+    /// The method as the file gives it.
+    pub method: String,
+    /// The URL as the file gives it.
+    pub url: String,
+    /// What was observed.
+    pub observed: FetchObservation,
+    /// Expectations that did not hold.
+    pub mismatches: Vec<Mismatch>,
+    /// What the engine did, hop by hop.
+    #[serde(skip)]
+    pub trace: Trace,
+}
+
+/// The outcome of one scenario.
+#[derive(Clone, Debug, Serialize)]
+pub struct ScenarioReport {
+    /// Its name.
+    pub name: String,
+    /// Its file.
+    pub file: String,
+    /// Its description.
+    #[serde(skip)]
+    pub description: Option<String>,
+    /// Each fetch, in order.
+    pub fetches: Vec<FetchReport>,
+    /// A setup failure (a server that could not start, a cookie the jar refused).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub setup_error: Option<String>,
+}
+
+impl ScenarioReport {
+    /// True when every expectation held and setup succeeded.
+    pub fn passed(&self) -> bool {
+        self.setup_error.is_none() && self.fetches.iter().all(|f| f.mismatches.is_empty())
+    }
+
+    /// Number of fetches whose expectations all held.
+    pub fn passed_fetches(&self) -> usize {
+        self.fetches
+            .iter()
+            .filter(|f| f.mismatches.is_empty())
+            .count()
+    }
+}
+
+/// Runs one scenario in a fresh Browser against fresh loopback servers.
+pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
+    let mut report = ScenarioReport {
+        name: loaded.name.clone(),
+        file: loaded.file.display().to_string(),
+        description: loaded.scenario.description.clone(),
+        fetches: Vec::new(),
+        setup_error: None,
+    };
+    match setup_and_run(loaded, &mut report).await {
+        Ok(()) => {}
+        Err(e) => report.setup_error = Some(e),
+    }
+    report
+}
+
+async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> Result<(), String> {
+    let s = &loaded.scenario;
+    let ca = TestCa::new().map_err(|e| format!("test CA: {e}"))?;
+    let log = RequestLog::default();
+
+    // Every [[server]] origin, plus the page's own origin (404 for everything) if unlisted.
+    let page_url = Url::parse(s.page.url.get_ref()).map_err(|e| e.to_string())?;
+    let mut origins: BTreeMap<String, (Url, Vec<RouteSpec>)> = BTreeMap::new();
+    for server in &s.servers {
+        let u = Url::parse(server.origin.get_ref()).map_err(|e| e.to_string())?;
+        origins.insert(Origin::from_url(&u).serialize(), (u, server.routes.clone()));
+    }
+    let page_origin = Origin::from_url(&page_url).serialize();
+    origins
+        .entry(page_origin)
+        .or_insert_with(|| (page_url.clone(), Vec::new()));
+
+    let mut builder = Browser::builder()
+        .add_root_certificate_der(ca.root_der().to_vec())
+        .only_resolved_hosts();
+    let mut servers = Vec::new();
+    for (serialized, (url, routes)) in origins {
+        let routes = Arc::new(routes);
+        let handler: crate::loopback::Handler = Arc::new(move |req| answer(&routes, req));
+        let server = OriginServer::start(&serialized, handler, Some(&ca), log.clone())
+            .await
+            .map_err(|e| format!("serving {serialized}: {e}"))?;
+        let host = url
+            .host_str()
+            .unwrap_or_default()
+            .trim_matches(|c| c == '[' || c == ']');
+        builder = builder.resolve(
+            host,
+            url.port_or_known_default().unwrap_or(0),
+            server.addr(),
+        );
+        servers.push(server);
+    }
+    if let Some(t) = s.browser.third_party_cookies {
+        builder = builder.third_party_cookies(match t {
+            ThirdPartyToken::Allow => ThirdPartyCookies::Allow,
+            ThirdPartyToken::Block => ThirdPartyCookies::Block,
+        });
+    }
+    let browser = builder.build();
+    for (i, c) in s.cookies.iter().enumerate() {
+        let url = Url::parse(c.url.get_ref()).map_err(|e| e.to_string())?;
+        browser
+            .with_jar(|j| j.set(&url, c.set.get_ref()))
+            .map_err(|why| format!("cookie #{} ({}) was refused: {why}", i + 1, c.set.get_ref()))?;
+    }
+    let page = if s.page.sandbox {
+        browser.sandboxed_page(page_url.as_str())
+    } else {
+        browser.page(page_url.as_str())
+    }
+    .map_err(|e| e.to_string())?;
+    let page = match s.page.referrer_policy.and_then(policy) {
+        Some(p) => page.with_referrer_policy(p),
+        None => page,
+    };
+
+    for f in &s.fetches {
+        let result = page.fetch(request(f)).await;
+        let wire = std::mem::take(&mut *log.lock().unwrap_or_else(|p| p.into_inner()));
+        let observed = FetchObservation::new(&result, &wire);
+        let mismatches = match &f.expect {
+            Some(e) => check_expectations(e, &observed),
+            None => Vec::new(),
+        };
+        let trace = match &result {
+            Ok(r) => r.trace().clone(),
+            Err(e) => e.trace().clone(),
+        };
+        report.fetches.push(FetchReport {
+            method: f.method.clone().unwrap_or_else(|| "GET".into()),
+            url: f.url.clone(),
+            observed,
+            mismatches,
+            trace,
+        });
+    }
+    drop(servers);
+    Ok(())
+}
+
+/// The script-side request a `[[fetch]]` describes.
+fn request(f: &FetchSpec) -> Request {
+    let mut r = Request::new(
+        f.method.clone().unwrap_or_else(|| "GET".into()),
+        f.url.clone(),
+    );
+    for (n, v) in &f.headers {
+        r = r.header(n.clone(), v.clone());
+    }
+    if let Some(b) = &f.body {
+        r = r.body(b.clone());
+    }
+    if let Some(m) = f.mode {
+        r = r.mode(match m {
+            ModeToken::SameOrigin => Mode::SameOrigin,
+            ModeToken::NoCors => Mode::NoCors,
+            ModeToken::Cors => Mode::Cors,
+        });
+    }
+    if let Some(c) = f.credentials {
+        r = r.credentials(match c {
+            CredentialsToken::Omit => Credentials::Omit,
+            CredentialsToken::SameOrigin => Credentials::SameOrigin,
+            CredentialsToken::Include => Credentials::Include,
+        });
+    }
+    if let Some(m) = f.redirect {
+        r = r.redirect(match m {
+            RedirectToken::Follow => RedirectMode::Follow,
+            RedirectToken::Error => RedirectMode::Error,
+            RedirectToken::Manual => RedirectMode::Manual,
+        });
+    }
+    if let Some(p) = f.referrer_policy.and_then(policy) {
+        r = r.referrer_policy(p);
+    }
+    r
+}
+
+fn policy(t: PolicyToken) -> Option<ReferrerPolicy> {
+    Some(match t {
+        PolicyToken::Unset => return None,
+        PolicyToken::NoReferrer => ReferrerPolicy::NoReferrer,
+        PolicyToken::NoReferrerWhenDowngrade => ReferrerPolicy::NoReferrerWhenDowngrade,
+        PolicyToken::SameOrigin => ReferrerPolicy::SameOrigin,
+        PolicyToken::Origin => ReferrerPolicy::Origin,
+        PolicyToken::StrictOrigin => ReferrerPolicy::StrictOrigin,
+        PolicyToken::OriginWhenCrossOrigin => ReferrerPolicy::OriginWhenCrossOrigin,
+        PolicyToken::StrictOriginWhenCrossOrigin => ReferrerPolicy::StrictOriginWhenCrossOrigin,
+        PolicyToken::UnsafeUrl => ReferrerPolicy::UnsafeUrl,
+    })
+}

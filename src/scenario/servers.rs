@@ -1,0 +1,136 @@
+//! Virtual origins: a scenario's `[[server]]` routes, answered by real loopback servers.
+
+use crate::loopback::{CannedResponse, RecordedRequest};
+
+use super::model::RouteSpec;
+
+/// Answers a request from a list of routes: the first route whose path (exact, or
+/// `/prefix/*`) and method match; otherwise 404 with an empty body.
+///
+/// ```
+/// use fetchguard::scenario::answer;
+/// # use fetchguard::loopback::RecordedRequest;
+/// let req = RecordedRequest { method: "GET".into(), url: url::Url::parse("https://a.example/x").unwrap(),
+///     headers: vec![("origin".into(), "https://app.example".into())], body: Default::default() };
+/// assert_eq!(answer(&[], &req).status, 404);
+/// ```
+pub fn answer(routes: &[RouteSpec], req: &RecordedRequest) -> CannedResponse {
+    let path = req.url.path();
+    let route = routes.iter().find(|r| {
+        path_matches(r.path.get_ref(), path) && r.method.as_deref().is_none_or(|m| m == req.method)
+    });
+    match route {
+        None => CannedResponse::status(404),
+        Some(r) => {
+            let mut res = CannedResponse::status(r.status).body(expand(&r.body, req));
+            for (n, v) in &r.headers {
+                res = res.header(n, &expand(v, req));
+            }
+            res
+        }
+    }
+}
+
+fn path_matches(pattern: &str, path: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+/// Expands `{{origin}}`, `{{header:NAME}}`, `{{method}}` and `{{url}}`; any other `{{...}}`
+/// is left as written.
+pub fn expand(template: &str, req: &RecordedRequest) -> String {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(start) = rest.find("{{") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let Some(end) = after.find("}}") else {
+            out.push_str(&rest[start..]);
+            return out;
+        };
+        let key = &after[..end];
+        match key {
+            "origin" => out.push_str(req.header("origin").unwrap_or("")),
+            "method" => out.push_str(&req.method),
+            "url" => out.push_str(req.url.as_str()),
+            _ => match key.strip_prefix("header:") {
+                Some(name) => out.push_str(&combined(req, name)),
+                None => {
+                    out.push_str("{{");
+                    out.push_str(key);
+                    out.push_str("}}");
+                }
+            },
+        }
+        rest = &after[end + 2..];
+    }
+    out.push_str(rest);
+    out
+}
+
+fn combined(req: &RecordedRequest, name: &str) -> String {
+    req.headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn req() -> RecordedRequest {
+        RecordedRequest {
+            method: "PUT".into(),
+            url: url::Url::parse("https://api.example/a/b?q=1").unwrap(),
+            headers: vec![
+                ("origin".into(), "https://app.example".into()),
+                ("x-a".into(), "1".into()),
+                ("x-a".into(), "2".into()),
+            ],
+            body: Default::default(),
+        }
+    }
+
+    #[test]
+    fn templates() {
+        let r = req();
+        assert_eq!(expand("{{origin}}", &r), "https://app.example");
+        assert_eq!(
+            expand("m={{method}} u={{url}}", &r),
+            "m=PUT u=https://api.example/a/b?q=1"
+        );
+        assert_eq!(expand("{{header:X-A}}|{{header:none}}", &r), "1, 2|");
+        assert_eq!(expand("{{unknown}} {{open", &r), "{{unknown}} {{open");
+    }
+
+    #[test]
+    fn routes_match_exact_prefix_and_method() {
+        let route = |p: &str, m: Option<&str>, status: u16| RouteSpec {
+            path: toml::Spanned::new(0..0, p.to_string()),
+            method: m.map(str::to_string),
+            status,
+            headers: vec![("Access-Control-Allow-Origin".into(), "{{origin}}".into())],
+            body: String::new(),
+        };
+        let routes = [
+            route("/a/x", None, 201),
+            route("/a/*", Some("GET"), 202),
+            route("/a/*", None, 203),
+        ];
+        let r = req();
+        assert_eq!(answer(&routes, &r).status, 203);
+        assert_eq!(answer(&routes, &r).headers[0].1, "https://app.example");
+        let mut g = req();
+        g.method = "GET".into();
+        assert_eq!(answer(&routes, &g).status, 202);
+        g.url = url::Url::parse("https://api.example/a/x").unwrap();
+        assert_eq!(answer(&routes, &g).status, 201);
+        g.url = url::Url::parse("https://api.example/b").unwrap();
+        assert_eq!(answer(&routes, &g).status, 404);
+    }
+}
