@@ -184,8 +184,10 @@ pub enum RequestError {
     InvalidUrl(String),
     /// The URL has a username or password (the URL).
     UrlHasCredentials(String),
-    /// A header name or value that is not valid HTTP (the name).
-    InvalidHeader(String),
+    /// A header name that is not a valid HTTP token (the name).
+    InvalidHeaderName(String),
+    /// A header value with bytes HTTP does not allow (the header's name).
+    InvalidHeaderValue(String),
 }
 
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
@@ -338,7 +340,8 @@ pub(crate) fn request_error_message(e: &RequestError) -> String {
         RequestError::UrlHasCredentials(u) => {
             format!("Request cannot be constructed from a URL that includes credentials: {u}")
         }
-        RequestError::InvalidHeader(h) => format!("Invalid name: '{h}'"),
+        RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
+        RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
     };
     format!("{FETCH_CONTEXT}{detail}")
 }
@@ -377,6 +380,13 @@ pub(crate) fn same_origin_mode_console_line(url: &Url, origin: &Origin) -> Strin
 pub(crate) fn same_origin_mode_redirect_console_line(url: &Url, page_url: &Url) -> String {
     format!(
         "Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must match.\n"
+    )
+}
+
+/// The console line for a cross-origin no-cors request whose redirect mode is not follow.
+pub(crate) fn no_cors_redirect_mode_console_line(url: &Url) -> String {
+    format!(
+        "Fetch API cannot load {url}. Request mode is \"no-cors\" but the redirect mode is not \"follow\"."
     )
 }
 

@@ -2,8 +2,8 @@
 //! choosing the response tainting and whether CORS (and a preflight) applies.
 
 use crate::errors::{
-    CorsError, FailureReason, mixed_content_console_line, same_origin_mode_console_line,
-    same_origin_mode_redirect_console_line,
+    CorsError, FailureReason, mixed_content_console_line, no_cors_redirect_mode_console_line,
+    same_origin_mode_console_line, same_origin_mode_redirect_console_line,
 };
 use crate::headers::{cors_unsafe_request_header_names, is_cors_safelisted_method};
 use crate::origin::{Origin, is_url_potentially_trustworthy};
@@ -19,6 +19,12 @@ use super::{Failure, FetchState, Fetched, Tainting};
 pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Failure> {
     let url = state.current_url().clone();
 
+    // Schemes fetch cannot load fail first, each with Chromium's console line.
+    match url.scheme() {
+        "http" | "https" | "data" => {}
+        _ => return Err(unsupported_scheme(&url)),
+    }
+
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(&url) {
@@ -31,18 +37,12 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
         ));
     }
 
-    // Step 12: pick the way to fetch.
-    let url_origin = Origin::from_url(&url);
-    let same_origin = state.origin.is_same_origin(&url_origin);
-    match url.scheme() {
-        // 12, first branch: same-origin URLs (while still untainted) and data: URLs.
-        "data" => {
-            state.tainting = Tainting::Basic;
-            return scheme_fetch(state).await;
-        }
-        "http" | "https" => {}
-        _ => return Err(unsupported_scheme(&url)),
+    // Step 12: pick the way to fetch. data: URLs are fetched locally in every mode.
+    if url.scheme() == "data" {
+        state.tainting = Tainting::Basic;
+        return scheme_fetch(state).await;
     }
+    let same_origin = state.origin.is_same_origin(&Origin::from_url(&url));
     if same_origin && state.tainting == Tainting::Basic {
         return http_fetch(state, CorsFlag::No).await;
     }
@@ -62,9 +62,10 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
                 state
                     .trace
                     .note("no-cors requests must use redirect mode 'follow'");
-                return Err(Failure::silent(FailureReason::Redirect(
-                    crate::errors::RedirectError::ModeError,
-                )));
+                return Err(Failure::new(
+                    FailureReason::Redirect(crate::errors::RedirectError::ModeError),
+                    vec![no_cors_redirect_mode_console_line(&url)],
+                ));
             }
             state.tainting = Tainting::Opaque;
             http_fetch(state, CorsFlag::No).await

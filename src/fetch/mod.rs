@@ -209,11 +209,11 @@ fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, Req
     let mut combined: Vec<(String, String)> = Vec::new();
     for (name, value) in &req.headers {
         if HeaderName::from_bytes(name.as_bytes()).is_err() {
-            return Err(RequestError::InvalidHeader(name.clone()));
+            return Err(RequestError::InvalidHeaderName(name.clone()));
         }
         let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         if HeaderValue::from_str(value).is_err() {
-            return Err(RequestError::InvalidHeader(name.clone()));
+            return Err(RequestError::InvalidHeaderValue(name.clone()));
         }
         if is_forbidden_request_header(name, value.as_bytes()) {
             trace.note(format!("header {name} is forbidden: dropped"));

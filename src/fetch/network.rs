@@ -93,7 +93,13 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "sec-fetch-site", site.as_str());
         set(&mut headers, "sec-fetch-mode", mode);
         set(&mut headers, "sec-fetch-dest", "empty");
-        for (n, v) in &state.browser.profile.client_hints {
+        // CHROMIUM: client hints go on requests, not on preflights (observed, case 7).
+        let hints = if kind == HopKind::Main {
+            state.browser.profile.client_hints.as_slice()
+        } else {
+            &[]
+        };
+        for (n, v) in hints {
             if let (Ok(n), Ok(v)) = (
                 HeaderName::from_bytes(n.as_bytes()),
                 HeaderValue::from_str(v),

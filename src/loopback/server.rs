@@ -225,7 +225,11 @@ async fn answer(
             .collect(),
         body,
     };
-    let canned = handler(&recorded);
+    let mut canned = handler(&recorded);
+    // A HEAD response has no body on the wire (HTTP semantics), whatever the handler says.
+    if recorded.method == "HEAD" {
+        canned.body = Bytes::new();
+    }
     log.lock().unwrap_or_else(|p| p.into_inner()).push(recorded);
     let mut res = hyper::Response::new(Full::new(canned.body));
     *res.status_mut() = http::StatusCode::from_u16(canned.status)

@@ -26,10 +26,13 @@ use super::servers::answer;
 #[derive(Clone, Debug, Serialize)]
 pub struct FetchReport {
     /// The method as the file gives it.
+    #[serde(skip)]
     pub method: String,
     /// The URL as the file gives it.
+    #[serde(skip)]
     pub url: String,
-    /// What was observed.
+    /// What was observed (in JSON, its keys are the fetch object's own).
+    #[serde(flatten)]
     pub observed: FetchObservation,
     /// Expectations that did not hold.
     pub mismatches: Vec<Mismatch>,
