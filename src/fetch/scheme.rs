@@ -74,7 +74,7 @@ pub(crate) fn unsupported_scheme(url: &Url) -> Failure {
 fn chromium_url(url: &Url) -> String {
     if url.has_host() && url.path().is_empty() {
         let mut s = url.to_string();
-        let at = s.find(|c| c == '?' || c == '#').unwrap_or(s.len());
+        let at = s.find(['?', '#']).unwrap_or(s.len());
         s.insert(at, '/');
         s
     } else {
