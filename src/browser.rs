@@ -13,6 +13,14 @@ use crate::clock::Clock;
 use crate::cookies::{CookieJar, ThirdPartyCookies};
 use crate::cors::PreflightCache;
 use crate::errors::FetchError;
+use bytes::Bytes;
+use http_body_util::Full;
+use tower_service::Service;
+
+use crate::enforcement::{Enforcement, Violation};
+use crate::net::service::{
+    DynService, RoutingTransport, ServerGuard, Serving, erase, spawn_loopback,
+};
 use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
@@ -28,6 +36,10 @@ pub(crate) struct BrowserInner {
     pub preflight_cache: Mutex<PreflightCache>,
     pub clock: Clock,
     pub transport: Arc<dyn Transport>,
+    pub enforcement: Enforcement,
+    pub violations: Mutex<Vec<Violation>>,
+    /// Loopback servers of `serve_with(.., Serving::Loopback)`, stopped with the Browser.
+    _servers: Vec<ServerGuard>,
 }
 
 impl BrowserInner {
@@ -74,6 +86,8 @@ pub struct BrowserBuilder {
     transport: Option<Arc<dyn Transport>>,
     jar: Option<CookieJar>,
     resolution: Resolution,
+    services: Vec<(Origin, url::Url, Arc<dyn DynService>, Serving)>,
+    enforcement: Enforcement,
 }
 
 impl BrowserBuilder {
@@ -101,6 +115,87 @@ impl BrowserBuilder {
     /// look-up, no traffic (a network error, as for an unknown name).
     pub fn only_resolved_hosts(mut self) -> Self {
         self.resolution = Resolution::OverridesOnly;
+        self
+    }
+
+    /// Serves `origin` (`scheme://host[:port]`) with a `tower::Service` — an axum
+    /// `Router`, a tower-http stack — called in-process, with no socket, through the same
+    /// guard. Equivalent to [`BrowserBuilder::serve_with`] with [`Serving::InProcess`].
+    ///
+    /// The service sees what a server would: an origin-form URI, `Host`, and every header
+    /// the browser sends; its response gets `Content-Length` if it had none, and a HEAD
+    /// response's body is dropped.
+    ///
+    /// An origin that does not parse is not served (requests to it fail as for an unknown
+    /// host); use [`BrowserBuilder::try_serve_with`] to get the parse error instead.
+    pub fn serve<S, B>(self, origin: &str, service: S) -> Self
+    where
+        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        self.serve_with(origin, service, Serving::InProcess)
+    }
+
+    /// Serves `origin` with `service`, in-process or over a real loopback socket.
+    ///
+    /// # Panics
+    /// Never; an origin that is not a valid `http(s)://host[:port]` makes every request to
+    /// it a network error (use [`BrowserBuilder::try_serve_with`] to catch it early).
+    pub fn serve_with<S, B>(self, origin: &str, service: S, serving: Serving) -> Self
+    where
+        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        match self.try_serve_with(origin, service, serving) {
+            Ok(b) => b,
+            Err((b, _)) => b,
+        }
+    }
+
+    /// [`BrowserBuilder::serve_with`], returning the builder and the reason when `origin`
+    /// is not an `http(s)://host[:port]` origin.
+    #[allow(clippy::result_large_err)]
+    pub fn try_serve_with<S, B>(
+        mut self,
+        origin: &str,
+        service: S,
+        serving: Serving,
+    ) -> Result<Self, (Self, String)>
+    where
+        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
+            + Clone
+            + Send
+            + 'static,
+        S::Future: Send + 'static,
+        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+        B: http_body::Body<Data = Bytes> + Send + 'static,
+        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
+    {
+        let url = match Url::parse(origin) {
+            Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.path() == "/" => u,
+            _ => return Err((self, format!("not an http(s) origin: '{origin}'"))),
+        };
+        let erased = erase(service, self.limits.max_body_bytes);
+        self.services
+            .push((Origin::from_url(&url), url, erased, serving));
+        Ok(self)
+    }
+
+    /// What happens when CORS would block: enforce (default), record only, or nothing.
+    pub fn enforcement(mut self, enforcement: Enforcement) -> Self {
+        self.enforcement = enforcement;
         self
     }
 
@@ -136,8 +231,53 @@ impl BrowserBuilder {
     }
 
     /// The browser.
-    pub fn build(self) -> Browser {
-        let transport = match self.transport {
+    pub fn build(mut self) -> Browser {
+        // Loopback-served services get a server (and, for https, a certificate from a CA
+        // made for this browser) and a resolver entry; in-process ones a route.
+        let mut guards = Vec::new();
+        let mut in_process = std::collections::HashMap::new();
+        let needs_ca = self
+            .services
+            .iter()
+            .any(|(_, u, _, s)| *s == Serving::Loopback && u.scheme() == "https");
+        let ca = if needs_ca {
+            crate::loopback::TestCa::new().ok()
+        } else {
+            None
+        };
+        if let Some(ca) = &ca {
+            self.roots
+                .push(CertificateDer::from(ca.root_der().to_vec()));
+        }
+        for (origin, url, svc, serving) in std::mem::take(&mut self.services) {
+            match serving {
+                Serving::InProcess => {
+                    in_process.insert(origin, svc);
+                }
+                Serving::Loopback => {
+                    let spawned = match &ca {
+                        Some(ca) => spawn_loopback(&url, svc, ca),
+                        None if url.scheme() == "http" => crate::loopback::TestCa::new()
+                            .map_err(|e| std::io::Error::other(e.to_string()))
+                            .and_then(|ca| spawn_loopback(&url, svc, &ca)),
+                        None => Err(std::io::Error::other("no CA for https")),
+                    };
+                    // A server that cannot start leaves the origin unreachable (a network
+                    // error on use), never a panic.
+                    if let Ok((addr, guard)) = spawned {
+                        let host = url
+                            .host_str()
+                            .unwrap_or_default()
+                            .trim_matches(['[', ']'])
+                            .to_ascii_lowercase();
+                        self.overrides
+                            .insert((host, url.port_or_known_default().unwrap_or(0)), addr);
+                        guards.push(guard);
+                    }
+                }
+            }
+        }
+        let base: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(HyperTransport::with_resolution(
                 self.overrides,
@@ -145,6 +285,14 @@ impl BrowserBuilder {
                 self.limits,
                 self.resolution,
             )),
+        };
+        let transport: Arc<dyn Transport> = if in_process.is_empty() {
+            base
+        } else {
+            Arc::new(RoutingTransport {
+                services: in_process,
+                fallback: base,
+            })
         };
         let third_party = self
             .third_party
@@ -163,6 +311,9 @@ impl BrowserBuilder {
                 )),
                 clock: self.clock,
                 transport,
+                enforcement: self.enforcement,
+                violations: Mutex::new(Vec::new()),
+                _servers: guards,
             }),
         }
     }
@@ -181,6 +332,8 @@ impl Browser {
             transport: None,
             jar: None,
             resolution: Resolution::OverridesThenDns,
+            services: Vec::new(),
+            enforcement: Enforcement::default(),
         }
     }
 
@@ -226,6 +379,31 @@ impl Browser {
     /// The profile.
     pub fn profile(&self) -> &Profile {
         &self.inner.profile
+    }
+
+    /// Every CORS violation recorded so far under [`Enforcement::ReportOnly`], oldest first.
+    pub fn violations(&self) -> Vec<Violation> {
+        self.inner
+            .violations
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Returns and forgets the recorded violations.
+    pub fn take_violations(&self) -> Vec<Violation> {
+        std::mem::take(
+            &mut *self
+                .inner
+                .violations
+                .lock()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
+    }
+
+    /// The enforcement mode.
+    pub fn enforcement(&self) -> Enforcement {
+        self.inner.enforcement
     }
 
     /// The third-party-cookie policy in force.

@@ -2,8 +2,11 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
+pub mod assertions;
+pub mod blocking;
 pub mod clock;
 pub mod cors;
+pub mod enforcement;
 pub mod errors;
 pub mod headers;
 pub mod loopback;
@@ -22,8 +25,11 @@ pub mod response;
 pub mod scenario;
 pub mod trace;
 
+pub use assertions::FetchAssertions;
 pub use browser::{Browser, BrowserBuilder, Page};
 pub use cookies::{CookieJar, ThirdPartyCookies};
+pub use enforcement::{Enforcement, Violation};
+pub use net::Serving;
 pub use profile::Profile;
 pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
 pub use response::{Response, ResponseType};

@@ -136,6 +136,18 @@ impl Response {
         String::from_utf8_lossy(b).into_owned()
     }
 
+    /// CORS failures `Enforcement::ReportOnly` let through for this fetch.
+    pub fn violations(&self) -> Vec<&crate::enforcement::Violation> {
+        self.trace
+            .events()
+            .iter()
+            .filter_map(|e| match e {
+                crate::trace::TraceEvent::Violation(v) => Some(v),
+                _ => None,
+            })
+            .collect()
+    }
+
     /// The trace of the fetch that produced this response.
     pub fn trace(&self) -> &Trace {
         &self.trace

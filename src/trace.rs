@@ -122,6 +122,8 @@ pub enum TraceEvent {
     CorsBlocked(CorsError),
     /// The CORS check passed.
     CorsPassed,
+    /// A CORS failure let through by `Enforcement::ReportOnly`.
+    Violation(crate::enforcement::Violation),
     /// A note in words (mode decisions, mixed content, dropped headers).
     Note(String),
 }
@@ -250,6 +252,11 @@ impl fmt::Display for Trace {
                 }
                 TraceEvent::CorsBlocked(e) => writeln!(f, "CORS blocked: {}", e.name())?,
                 TraceEvent::CorsPassed => writeln!(f, "CORS check passed")?,
+                TraceEvent::Violation(v) => writeln!(
+                    f,
+                    "CORS violation (report-only, not blocked): {}",
+                    v.error.name()
+                )?,
                 TraceEvent::Note(s) => writeln!(f, "{s}")?,
             }
         }

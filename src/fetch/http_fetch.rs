@@ -6,6 +6,7 @@ use http::HeaderMap;
 use crate::cors::{
     CacheLookup, access_control_request_headers, cors_check, evaluate_preflight_response,
 };
+use crate::enforcement::{Enforcement, Violation};
 use crate::errors::{CorsError, FailureReason, RedirectError, cors_console_line};
 use crate::headers::{cors_unsafe_request_header_names, parse::get_combined};
 use crate::request::RedirectMode;
@@ -51,15 +52,15 @@ pub(crate) async fn http_fetch(
         let acao = get_combined(&response.headers, "access-control-allow-origin");
         let acac = get_combined(&response.headers, "access-control-allow-credentials");
         let origin = state.origin_for_cors();
-        if let Err(e) = cors_check(
+        match cors_check(
             acao.as_deref(),
             acac.as_deref(),
             &origin,
             state.credentials_include(),
         ) {
-            return Err(cors_failure(state, e));
+            Ok(()) => state.trace.push(TraceEvent::CorsPassed),
+            Err(e) => report_or_fail(state, e)?,
         }
-        state.trace.push(TraceEvent::CorsPassed);
     }
 
     // Step 8: redirects.
@@ -112,6 +113,28 @@ pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure 
     Failure::new(FailureReason::Cors(e), vec![line])
 }
 
+/// A CORS failure: blocks under [`Enforcement::Enforce`]; under `ReportOnly` it is
+/// recorded as a violation and the fetch goes on as if the check had passed.
+fn report_or_fail(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failure> {
+    if state.browser.enforcement == Enforcement::Enforce {
+        return Err(cors_failure(state, e));
+    }
+    let failure = cors_failure(state, e.clone());
+    let violation = Violation {
+        url: state.current_url().to_string(),
+        error: e,
+        console: failure.console.into_iter().next().unwrap_or_default(),
+    };
+    state.trace.push(TraceEvent::Violation(violation.clone()));
+    state
+        .browser
+        .violations
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push(violation);
+    Ok(())
+}
+
 /// Looks the request up in the preflight cache (a tainted origin is never cached).
 fn preflight_cached(state: &mut FetchState<'_>) -> bool {
     if state.tainted_origin {
@@ -157,7 +180,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
 
     // CHROMIUM: a redirected preflight fails before any other check.
     if is_redirect_status(response.status) && response.headers.contains_key("location") {
-        return Err(cors_failure(state, CorsError::PreflightDisallowedRedirect));
+        return report_or_fail(state, CorsError::PreflightDisallowedRedirect);
     }
     let origin = state.origin_for_cors();
     let result = evaluate_preflight_response(
@@ -169,7 +192,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         &unsafe_names,
     );
     match result {
-        Err(e) => Err(cors_failure(state, e)),
+        Err(e) => report_or_fail(state, e),
         Ok(result) => {
             if !state.tainted_origin && !result.max_age.is_zero() {
                 state

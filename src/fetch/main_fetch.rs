@@ -72,6 +72,10 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
         }
         Mode::Cors => {
             state.tainting = Tainting::Cors;
+            // Enforcement::Off: the browser's headers, but no preflight and no check.
+            if state.browser.enforcement == crate::enforcement::Enforcement::Off {
+                return http_fetch(state, CorsFlag::No).await;
+            }
             let mut reasons = Vec::new();
             if !is_cors_safelisted_method(&state.method) {
                 reasons.push(PreflightReason::Method(state.method.clone()));

@@ -154,6 +154,10 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
             } else {
                 match state.tainting {
                     Tainting::Basic => ResponseType::Basic,
+                    // Enforcement::Off hands cross-origin responses over unfiltered.
+                    Tainting::Cors if inner.enforcement == crate::enforcement::Enforcement::Off => {
+                        ResponseType::Basic
+                    }
                     Tainting::Cors => ResponseType::Cors,
                     Tainting::Opaque => ResponseType::Opaque,
                 }

@@ -4,6 +4,7 @@
 //! the raw [`WireResponse`] (redirects are *not* followed here: that is the guard's job).
 
 mod client;
+pub(crate) mod service;
 
 use std::future::Future;
 use std::pin::Pin;
@@ -15,6 +16,7 @@ use url::Url;
 use crate::errors::NetError;
 
 pub use client::{HyperTransport, Limits, Resolution};
+pub use service::Serving;
 
 /// A request exactly as it goes on the wire.
 #[derive(Clone, Debug)]

@@ -310,6 +310,14 @@ pub fn render_trace(t: &Trace, style: Style, indent: &str) -> String {
             TraceEvent::CorsBlocked(e) => {
                 let _ = writeln!(out, "{indent}{} {}", style.red("CORS blocked:"), e.name());
             }
+            TraceEvent::Violation(v) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {} (report-only: not blocked)",
+                    style.yellow("CORS violation:"),
+                    v.error.name()
+                );
+            }
             TraceEvent::CorsPassed => {
                 let _ = writeln!(out, "{indent}{}", style.green("CORS check passed"));
             }

@@ -1,0 +1,44 @@
+//! Enforcement modes for harnesses whose tests are not about CORS: enforce (a browser),
+//! report only (read everything, record what a browser would have blocked), or off.
+
+use crate::errors::CorsError;
+
+/// What the guard does when the CORS protocol fails.
+///
+/// ```
+/// use fetchguard::{Browser, Enforcement};
+/// let b = Browser::builder().enforcement(Enforcement::ReportOnly).build();
+/// assert_eq!(b.enforcement(), Enforcement::ReportOnly);
+/// assert!(b.violations().is_empty());
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Enforcement {
+    /// Block as Chromium does (the default).
+    #[default]
+    Enforce,
+    /// Never block for CORS: a failing CORS check or preflight is recorded as a
+    /// [`Violation`] (with Chromium's console line) and the fetch goes on as if it had
+    /// passed. Mode, mixed-content and network rules still apply.
+    ReportOnly,
+    /// No CORS protocol at all: no preflights, no checks; cross-origin responses come back
+    /// unfiltered (`basic`), as from a server-side HTTP client that still sends a browser's
+    /// headers.
+    Off,
+}
+
+/// A CORS failure that [`Enforcement::ReportOnly`] let through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The URL whose response (or preflight) failed.
+    pub url: String,
+    /// Why.
+    pub error: CorsError,
+    /// The console line Chromium would have printed.
+    pub console: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.console)
+    }
+}

@@ -1,0 +1,276 @@
+//! In-process origins: a `tower::Service` (an axum `Router`, a tower-http stack) answers an
+//! origin's requests directly, with no socket, through the same guard.
+
+use std::collections::HashMap;
+use std::error::Error as StdError;
+use std::future::poll_fn;
+use std::sync::{Arc, Mutex};
+
+use bytes::Bytes;
+use http_body_util::{BodyExt, Full, Limited};
+use tower_service::Service;
+
+use super::{BoxFuture, Transport, WireRequest, WireResponse};
+use crate::errors::NetError;
+use crate::origin::Origin;
+
+type BoxError = Box<dyn StdError + Send + Sync>;
+
+/// A type-erased in-process service.
+pub(crate) trait DynService: Send + Sync {
+    fn call(
+        &self,
+        req: http::Request<Full<Bytes>>,
+    ) -> BoxFuture<'static, Result<http::Response<Bytes>, NetError>>;
+}
+
+struct Erased<S> {
+    service: Mutex<S>,
+    max_body: usize,
+}
+
+impl<S, B> DynService for Erased<S>
+where
+    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    fn call(
+        &self,
+        req: http::Request<Full<Bytes>>,
+    ) -> BoxFuture<'static, Result<http::Response<Bytes>, NetError>> {
+        // Each call gets its own clone, as tower services expect (readiness is per clone).
+        let mut svc = self
+            .service
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone();
+        let max = self.max_body;
+        Box::pin(async move {
+            poll_fn(|cx| svc.poll_ready(cx)).await.map_err(|e| {
+                NetError::ConnectionFailed(format!("service not ready: {}", e.into()))
+            })?;
+            let res = svc
+                .call(req)
+                .await
+                .map_err(|e| NetError::Protocol(format!("service failed: {}", e.into())))?;
+            let (parts, body) = res.into_parts();
+            let body = Limited::new(body, max)
+                .collect()
+                .await
+                .map_err(|e| NetError::Protocol(format!("reading the body: {e}")))?
+                .to_bytes();
+            Ok(http::Response::from_parts(parts, body))
+        })
+    }
+}
+
+/// Wraps a service for the routing transport.
+pub(crate) fn erase<S, B>(service: S, max_body: usize) -> Arc<dyn DynService>
+where
+    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    Arc::new(Erased {
+        service: Mutex::new(service),
+        max_body,
+    })
+}
+
+/// A transport that sends some origins to in-process services and the rest to another
+/// transport (sockets).
+pub(crate) struct RoutingTransport {
+    pub services: HashMap<Origin, Arc<dyn DynService>>,
+    pub fallback: Arc<dyn Transport>,
+}
+
+impl Transport for RoutingTransport {
+    fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>> {
+        let origin = Origin::from_url(&req.url);
+        match self.services.get(&origin) {
+            None => self.fallback.send(req),
+            Some(svc) => {
+                let svc = svc.clone();
+                Box::pin(async move { call_in_process(&*svc, req).await })
+            }
+        }
+    }
+}
+
+/// Sends a wire request to a service as a server would receive it: origin-form target,
+/// `Host`, `Content-Length`; and gives back what a client would read (no body for HEAD,
+/// `Content-Length` filled in).
+async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireResponse, NetError> {
+    let target = match req.url.query() {
+        Some(q) => format!("{}?{q}", req.url.path()),
+        None => req.url.path().to_string(),
+    };
+    let is_head = req.method == http::Method::HEAD;
+    let mut builder = http::Request::builder().method(req.method).uri(target);
+    if let Some(h) = builder.headers_mut() {
+        *h = req.headers;
+        let host = match req.url.port() {
+            Some(p) => format!("{}:{p}", req.url.host_str().unwrap_or_default()),
+            None => req.url.host_str().unwrap_or_default().to_string(),
+        };
+        if let Ok(v) = http::HeaderValue::from_str(&host) {
+            h.insert(http::header::HOST, v);
+        }
+        if !req.body.is_empty() || h.contains_key(http::header::CONTENT_TYPE) {
+            h.insert(
+                http::header::CONTENT_LENGTH,
+                http::HeaderValue::from(req.body.len()),
+            );
+        }
+    }
+    let request = builder
+        .body(Full::new(req.body))
+        .map_err(|e| NetError::Protocol(e.to_string()))?;
+    let res = svc.call(request).await?;
+    let (mut parts, body) = res.into_parts();
+    if !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
+        parts.headers.insert(
+            http::header::CONTENT_LENGTH,
+            http::HeaderValue::from(body.len()),
+        );
+    }
+    Ok(WireResponse {
+        status: parts.status.as_u16(),
+        headers: parts.headers,
+        body: if is_head { Bytes::new() } else { body },
+    })
+}
+
+/// How `Browser::builder().serve_with(..)` reaches an origin's service.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Serving {
+    /// Called directly, no socket (the default).
+    #[default]
+    InProcess,
+    /// Served by a real HTTP(S) server on 127.0.0.1 (an OS-assigned port), reached through
+    /// the socket transport: the same requests, over a real connection.
+    Loopback,
+}
+
+/// Stops a loopback-served service when dropped.
+pub(crate) struct ServerGuard {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+}
+
+impl Drop for ServerGuard {
+    fn drop(&mut self) {
+        if let Some(s) = self.stop.take() {
+            let _ = s.send(());
+        }
+    }
+}
+
+/// Serves `svc` for `origin` on 127.0.0.1 from a thread of its own (so it needs no
+/// runtime from the caller); https origins get a certificate from `ca`.
+pub(crate) fn spawn_loopback(
+    origin: &url::Url,
+    svc: Arc<dyn DynService>,
+    ca: &crate::loopback::TestCa,
+) -> std::io::Result<(std::net::SocketAddr, ServerGuard)> {
+    use hyper_util::rt::{TokioExecutor, TokioIo};
+    use hyper_util::server::conn::auto;
+
+    let acceptor = if origin.scheme() == "https" {
+        let host = origin
+            .host_str()
+            .unwrap_or("localhost")
+            .trim_matches(['[', ']']);
+        let (chain, key) = ca
+            .issue(&[host])
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Some(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+    } else {
+        None
+    };
+    let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
+    std_listener.set_nonblocking(true)?;
+    let addr = std_listener.local_addr()?;
+    let (stop_tx, mut stop_rx) = tokio::sync::oneshot::channel::<()>();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    std::thread::Builder::new()
+        .name(format!("fetchguard-serve-{addr}"))
+        .spawn(move || {
+            rt.block_on(async move {
+                let Ok(listener) = tokio::net::TcpListener::from_std(std_listener) else {
+                    return;
+                };
+                loop {
+                    let accepted = tokio::select! {
+                        _ = &mut stop_rx => return,
+                        a = listener.accept() => a,
+                    };
+                    let Ok((tcp, _)) = accepted else { continue };
+                    let svc = svc.clone();
+                    let acceptor = acceptor.clone();
+                    tokio::spawn(async move {
+                        let handler = hyper::service::service_fn(
+                            move |req: hyper::Request<hyper::body::Incoming>| {
+                                let svc = svc.clone();
+                                async move {
+                                    let (parts, body) = req.into_parts();
+                                    let body = body
+                                        .collect()
+                                        .await
+                                        .map(|b| b.to_bytes())
+                                        .unwrap_or_default();
+                                    let res = match svc
+                                        .call(http::Request::from_parts(parts, Full::new(body)))
+                                        .await
+                                    {
+                                        Ok(r) => r.map(Full::new),
+                                        Err(e) => {
+                                            let mut r = http::Response::new(Full::new(
+                                                Bytes::from(format!("{e:?}")),
+                                            ));
+                                            *r.status_mut() =
+                                                http::StatusCode::INTERNAL_SERVER_ERROR;
+                                            r
+                                        }
+                                    };
+                                    Ok::<_, std::convert::Infallible>(res)
+                                }
+                            },
+                        );
+                        let builder = auto::Builder::new(TokioExecutor::new());
+                        match acceptor {
+                            Some(acc) => {
+                                if let Ok(tls) = acc.accept(tcp).await {
+                                    let _ =
+                                        builder.serve_connection(TokioIo::new(tls), handler).await;
+                                }
+                            }
+                            None => {
+                                let _ = builder.serve_connection(TokioIo::new(tcp), handler).await;
+                            }
+                        }
+                    });
+                }
+            })
+        })?;
+    Ok((
+        addr,
+        ServerGuard {
+            stop: Some(stop_tx),
+        },
+    ))
+}
