@@ -7,6 +7,7 @@
 //! at all when third-party cookies are blocked (a fresh profile's default); the same rules
 //! decide whether a cross-site response may set cookies.
 
+use std::collections::HashMap;
 use std::io::{BufRead, Write};
 use std::time::UNIX_EPOCH;
 
@@ -66,7 +67,11 @@ pub(crate) struct StoreOutcome {
 /// ```
 #[derive(Debug, Default)]
 pub struct CookieJar {
-    store: CookieStore,
+    /// One store per site (registrable domain, or the host when it has none). A cookie can
+    /// only be set for, and sent to, hosts of the site that set it, so a request looks at
+    /// its own site's store only: lookups cost the same with 10 cookies in the jar or
+    /// 100,000 spread over other sites.
+    sites: HashMap<String, CookieStore>,
 }
 
 /// A jar that could not be read or written.
@@ -82,14 +87,35 @@ impl CookieJar {
 
     /// Loads a jar saved by [`CookieJar::save_json`] (`cookie_store`'s JSON format).
     pub fn load_json(reader: impl BufRead) -> Result<Self, JarError> {
-        let store =
+        let all =
             cookie_store::serde::json::load_all(reader).map_err(|e| JarError(e.to_string()))?;
-        Ok(CookieJar { store })
+        let mut grouped: HashMap<String, Vec<cookie_store::Cookie<'static>>> = HashMap::new();
+        for c in all.iter_any() {
+            let domain = String::from(&c.domain);
+            grouped
+                .entry(site_key(domain.trim_start_matches('.')))
+                .or_default()
+                .push(c.clone());
+        }
+        let mut sites = HashMap::new();
+        for (site, cookies) in grouped {
+            let store =
+                CookieStore::from_cookies(cookies.into_iter().map(Ok::<_, JarError>), true)?;
+            sites.insert(site, store);
+        }
+        Ok(CookieJar { sites })
     }
 
     /// Saves every cookie, session cookies included, as `cookie_store` JSON.
     pub fn save_json(&self, writer: &mut impl Write) -> Result<(), JarError> {
-        cookie_store::serde::json::save_incl_expired_and_nonpersistent(&self.store, writer)
+        let all = CookieStore::from_cookies(
+            self.sites
+                .values()
+                .flat_map(|s| s.iter_any().cloned())
+                .map(Ok::<_, JarError>),
+            true,
+        )?;
+        cookie_store::serde::json::save_incl_expired_and_nonpersistent(&all, writer)
             .map_err(|e| JarError(e.to_string()))
     }
 
@@ -114,7 +140,7 @@ impl CookieJar {
 
     /// Number of cookies held (expired ones not yet purged included).
     pub fn len(&self) -> usize {
-        self.store.iter_any().count()
+        self.sites.values().map(|s| s.iter_any().count()).sum()
     }
 
     /// True when the jar holds nothing.
@@ -124,8 +150,9 @@ impl CookieJar {
 
     /// `(domain, path, name, value)` of every unexpired cookie, for inspection.
     pub fn cookies(&self) -> Vec<(String, String, String, String)> {
-        self.store
-            .iter_unexpired()
+        self.sites
+            .values()
+            .flat_map(|s| s.iter_unexpired())
             .map(|c| {
                 (
                     String::from(&c.domain),
@@ -142,8 +169,13 @@ impl CookieJar {
         let now_odt = to_offset(now);
         let mut sent = Vec::new();
         let mut blocked = Vec::new();
-        let mut candidates: Vec<_> = self
-            .store
+        let Some(store) = self
+            .sites
+            .get(&site_key(url.host_str().unwrap_or_default()))
+        else {
+            return CookieSelection::default();
+        };
+        let mut candidates: Vec<_> = store
             .matches(url)
             .into_iter()
             .filter(|c| !c.expires_by(&now_odt))
@@ -218,7 +250,11 @@ impl CookieJar {
                 raw.set_expires(expires);
             }
             let name = raw.name().to_string();
-            match self.store.insert_raw(&raw, url) {
+            let store = self
+                .sites
+                .entry(site_key(url.host_str().unwrap_or_default()))
+                .or_default();
+            match store.insert_raw(&raw, url) {
                 Ok(_) => out.stored.push(name),
                 Err(e) => out.rejected.push((text, e.to_string())),
             }
@@ -242,6 +278,16 @@ fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<
         Some(S::Strict) => Some("SameSite=Strict on a cross-site request"),
         Some(S::Lax) => Some("SameSite=Lax on a cross-site request"),
         None => Some("no SameSite attribute, treated as Lax, on a cross-site request"),
+    }
+}
+
+/// The jar's partition for a host: its registrable domain, or the host itself (IP
+/// literals, `localhost`, names under no known suffix).
+fn site_key(host: &str) -> String {
+    let host = host.trim_end_matches('.').to_ascii_lowercase();
+    match psl::domain(host.as_bytes()) {
+        Some(d) => String::from_utf8_lossy(d.as_bytes()).into_owned(),
+        None => host,
     }
 }
 
@@ -332,6 +378,57 @@ mod tests {
         assert_eq!(out.rejected.len(), 2);
         let out = j.store_response(&u("http://plain.example/"), &[b"d=4; Secure"], SAME, now);
         assert_eq!(out.rejected[0].1, "Secure cookie from an insecure URL");
+    }
+
+    #[test]
+    fn domain_cookies_reach_sibling_hosts_and_other_sites_never_mix() {
+        let mut j = CookieJar::new();
+        let now = std::time::SystemTime::now();
+        j.store_response(
+            &u("https://a.shop.test/"),
+            &[b"d=1; Domain=shop.test", b"h=2"],
+            SAME,
+            now,
+        );
+        for i in 0..1000 {
+            let line = format!("n{i}=1");
+            j.store_response(
+                &u(&format!("https://s{i}.example/")),
+                &[line.as_bytes()],
+                SAME,
+                now,
+            );
+        }
+        assert_eq!(j.len(), 1002);
+        assert_eq!(j.select(&u("https://b.shop.test/"), SAME, now).sent, ["d"]);
+        let mut on_a = j.select(&u("https://a.shop.test/"), SAME, now).sent;
+        on_a.sort();
+        assert_eq!(on_a, ["d", "h"]);
+        assert_eq!(j.select(&u("https://s7.example/"), SAME, now).sent, ["n7"]);
+        // A cookie for a public suffix is never stored where another site could see it.
+        j.store_response(
+            &u("https://a.shop.test/"),
+            &[b"tld=1; Domain=test"],
+            SAME,
+            now,
+        );
+        assert!(
+            j.select(&u("https://other.test/"), SAME, now)
+                .sent
+                .is_empty()
+        );
+        // Save and load keep every cookie in its partition.
+        let mut json = Vec::new();
+        j.save_json(&mut json).unwrap();
+        let back = CookieJar::load_json(&json[..]).unwrap();
+        assert_eq!(
+            back.select(&u("https://b.shop.test/"), SAME, now).sent,
+            ["d"]
+        );
+        assert_eq!(
+            back.select(&u("https://s999.example/"), SAME, now).sent,
+            ["n999"]
+        );
     }
 
     #[test]

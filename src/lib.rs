@@ -53,6 +53,7 @@ pub mod enforcement;
 pub mod errors;
 pub mod headers;
 pub mod loopback;
+pub mod oracle;
 pub mod origin;
 pub mod policy;
 

@@ -8,6 +8,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
+
+mod verify_cmd;
 use fetchguard::net::Limits;
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
 use fetchguard::{
@@ -38,6 +40,24 @@ enum Command {
         /// Print only failing scenarios and the summary.
         #[arg(long, short)]
         quiet: bool,
+    },
+    /// Run each scenario in the engine and in headless Chromium and compare every fetch.
+    Verify {
+        /// Scenario files or directories.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// The Chromium binary (default: $CHROMIUM, else /usr/bin/chromium).
+        #[arg(long)]
+        chromium: Option<PathBuf>,
+        /// Print one JSON array with both observations of every fetch.
+        #[arg(long)]
+        json: bool,
+        /// Rewrite each file's [fetch.expect] tables with Chromium's observation.
+        #[arg(long)]
+        update: bool,
+        /// Scenarios (Chromiums) run at once.
+        #[arg(long, default_value_t = 2)]
+        jobs: usize,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do.
     Check {
@@ -121,6 +141,22 @@ fn main() -> ExitCode {
     runtime.block_on(async {
         match cli.command {
             Command::Run { paths, json, quiet } => run(paths, json, quiet).await,
+            Command::Verify {
+                paths,
+                chromium,
+                json,
+                update,
+                jobs,
+            } => {
+                let args = verify_cmd::VerifyArgs {
+                    paths,
+                    chromium,
+                    json,
+                    update,
+                    jobs,
+                };
+                verify_cmd::verify(args).await
+            }
             Command::Check {
                 url,
                 origin,

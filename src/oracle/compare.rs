@@ -1,0 +1,300 @@
+//! Field-by-field comparison of what the engine observed with what Chromium observed for
+//! the same fetch.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use serde::Serialize;
+
+use crate::scenario::{FetchObservation, FetchSpec, WireObservation};
+
+/// The request headers compared on the wire (besides any header the fetch itself sets).
+///
+/// Headers a real browser adds that the scenario cannot control or that identify the
+/// browser build (`user-agent`, `accept-encoding`, `accept-language`, `sec-ch-ua*`,
+/// `host`, `connection`, `priority`, ...) are not compared.
+pub const WIRE_HEADERS: &[&str] = &[
+    "origin",
+    "referer",
+    "cookie",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-dest",
+    "sec-fetch-storage-access",
+    "content-type",
+    "accept",
+    "authorization",
+    "range",
+];
+
+/// The wire headers compared for one fetch: [`WIRE_HEADERS`] plus every header name the
+/// fetch sets, lower-case, sorted, without duplicates.
+///
+/// ```
+/// use fetchguard::oracle::compared_wire_headers;
+/// let s = fetchguard::scenario::parse_str("s.toml",
+///     "[page]\nurl = \"https://a.example/\"\n[[fetch]]\nurl = \"/x\"\nheaders = [[\"X-Key\", \"1\"]]\n").unwrap();
+/// assert!(compared_wire_headers(&s.scenario.fetches[0]).contains(&"x-key".to_string()));
+/// ```
+pub fn compared_wire_headers(spec: &FetchSpec) -> Vec<String> {
+    let mut set: BTreeSet<String> = WIRE_HEADERS.iter().map(|h| h.to_string()).collect();
+    for (n, _) in &spec.headers {
+        set.insert(n.to_ascii_lowercase());
+    }
+    set.into_iter().collect()
+}
+
+/// One field on which the engine and Chromium disagree.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct Difference {
+    /// The key, as in `[fetch.expect]`: `status`, `headers.content-type`,
+    /// `wire[1].headers.origin`, ...
+    pub key: String,
+    /// The engine's value (JSON-like; `nothing` when absent).
+    pub engine: String,
+    /// Chromium's value (JSON-like; `nothing` when absent).
+    pub chromium: String,
+}
+
+impl fmt::Display for Difference {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: engine {}, chromium {}",
+            self.key, self.engine, self.chromium
+        )
+    }
+}
+
+fn show<T: Serialize>(v: &Option<T>) -> String {
+    match v {
+        Some(v) => serde_json::to_string(v).unwrap_or_else(|_| "?".into()),
+        None => "nothing".into(),
+    }
+}
+
+/// Every difference between the engine's and Chromium's observation of one fetch:
+/// outcome, error, console, type, status, url, redirected, every script-visible header,
+/// body, and the wire (count, order, method, URL, and the `wire_headers` of each request,
+/// names lower-case).
+///
+/// ```
+/// use fetchguard::oracle::compare;
+/// use fetchguard::scenario::FetchObservation;
+/// let engine = FetchObservation { outcome: "response".into(), status: Some(200), ..Default::default() };
+/// let chromium = FetchObservation { outcome: "response".into(), status: Some(204), ..Default::default() };
+/// let d = compare(&engine, &chromium, &[]);
+/// assert_eq!(d[0].to_string(), "status: engine 200, chromium 204");
+/// ```
+pub fn compare(
+    engine: &FetchObservation,
+    chromium: &FetchObservation,
+    wire_headers: &[String],
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let mut field = |key: &str, e: String, c: String| {
+        if e != c {
+            out.push(Difference {
+                key: key.to_string(),
+                engine: e,
+                chromium: c,
+            });
+        }
+    };
+    field(
+        "outcome",
+        show(&Some(&engine.outcome)),
+        show(&Some(&chromium.outcome)),
+    );
+    field("error", show(&engine.error), show(&chromium.error));
+    field(
+        "console",
+        show(&Some(&engine.console)),
+        show(&Some(&chromium.console)),
+    );
+    field("type", show(&engine.rtype), show(&chromium.rtype));
+    field("status", show(&engine.status), show(&chromium.status));
+    field("url", show(&engine.url), show(&chromium.url));
+    field(
+        "redirected",
+        show(&engine.redirected),
+        show(&chromium.redirected),
+    );
+    let empty = BTreeMap::new();
+    let eh = engine.headers.as_ref().unwrap_or(&empty);
+    let ch = chromium.headers.as_ref().unwrap_or(&empty);
+    let names: BTreeSet<&String> = eh.keys().chain(ch.keys()).collect();
+    for n in names {
+        field(&format!("headers.{n}"), show(&eh.get(n)), show(&ch.get(n)));
+    }
+    field("body", show(&engine.body), show(&chromium.body));
+    out.extend(compare_wire(&engine.wire, &chromium.wire, wire_headers));
+    out
+}
+
+fn summary(wire: &[WireObservation]) -> String {
+    let items: Vec<String> = wire
+        .iter()
+        .map(|w| format!("{} {}", w.method, w.url))
+        .collect();
+    show(&Some(items))
+}
+
+fn compare_wire(
+    engine: &[WireObservation],
+    chromium: &[WireObservation],
+    wire_headers: &[String],
+) -> Vec<Difference> {
+    let mut out = Vec::new();
+    let same_shape = engine.len() == chromium.len()
+        && engine
+            .iter()
+            .zip(chromium)
+            .all(|(e, c)| e.method == c.method && e.url == c.url);
+    if !same_shape {
+        out.push(Difference {
+            key: "wire".into(),
+            engine: summary(engine),
+            chromium: summary(chromium),
+        });
+        return out;
+    }
+    for (i, (e, c)) in engine.iter().zip(chromium).enumerate() {
+        for name in wire_headers {
+            let name = name.to_ascii_lowercase();
+            let ev = e.headers.get(&name);
+            let cv = c.headers.get(&name);
+            if ev != cv {
+                out.push(Difference {
+                    key: format!("wire[{i}].headers.{name}"),
+                    engine: show(&ev),
+                    chromium: show(&cv),
+                });
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wire(method: &str, url: &str, headers: &[(&str, &str)]) -> WireObservation {
+        WireObservation {
+            method: method.into(),
+            url: url.into(),
+            headers: headers
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+        }
+    }
+
+    fn blocked() -> FetchObservation {
+        FetchObservation {
+            outcome: "error".into(),
+            error: Some("Failed to fetch".into()),
+            console: vec!["Access to fetch at 'https://api.example/x' ...".into()],
+            wire: vec![wire(
+                "GET",
+                "https://api.example/x",
+                &[
+                    ("origin", "https://app.example"),
+                    ("user-agent", "Mozilla/5.0 HeadlessChrome/156"),
+                ],
+            )],
+            ..Default::default()
+        }
+    }
+
+    fn readable() -> FetchObservation {
+        FetchObservation {
+            outcome: "response".into(),
+            rtype: Some("cors".into()),
+            status: Some(200),
+            url: Some("https://api.example/x".into()),
+            redirected: Some(false),
+            headers: Some(
+                [("content-type".to_string(), "text/plain".to_string())]
+                    .into_iter()
+                    .collect(),
+            ),
+            body: Some("hi".into()),
+            ..Default::default()
+        }
+    }
+
+    fn std_headers() -> Vec<String> {
+        WIRE_HEADERS.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn agreeing_observations_have_no_differences() {
+        let mut c = blocked();
+        // Browser-identifying headers are not compared, and `reason` is engine-only.
+        c.wire[0]
+            .headers
+            .insert("user-agent".into(), "HeadlessChrome".into());
+        c.reason = Some("x".into());
+        assert_eq!(compare(&blocked(), &c, &std_headers()), vec![]);
+        assert_eq!(compare(&readable(), &readable(), &std_headers()), vec![]);
+    }
+
+    #[test]
+    fn every_disagreeing_field_is_reported() {
+        let e = readable();
+        let mut c = readable();
+        c.status = Some(204);
+        c.headers
+            .as_mut()
+            .unwrap()
+            .insert("x-extra".into(), "1".into());
+        c.body = None;
+        let d = compare(&e, &c, &std_headers());
+        let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
+        assert_eq!(keys, ["status", "headers.x-extra", "body"]);
+        assert_eq!(d[1].engine, "nothing");
+        assert_eq!(d[1].chromium, "\"1\"");
+        assert_eq!(d[2].to_string(), "body: engine \"hi\", chromium nothing");
+
+        let d = compare(&readable(), &blocked(), &std_headers());
+        assert_eq!(d[0].key, "outcome");
+        assert!(d.iter().any(|d| d.key == "console"));
+        assert!(d.iter().any(|d| d.key == "wire"));
+    }
+
+    #[test]
+    fn wire_compares_shape_then_chosen_headers() {
+        let e = blocked();
+        let mut c = blocked();
+        c.wire[0].headers.insert("cookie".into(), "a=1".into());
+        c.wire[0].headers.insert("x-key".into(), "k".into());
+        let d = compare(&e, &c, &std_headers());
+        assert_eq!(
+            d,
+            vec![Difference {
+                key: "wire[0].headers.cookie".into(),
+                engine: "nothing".into(),
+                chromium: "\"a=1\"".into(),
+            }]
+        );
+        let mut with_key = std_headers();
+        with_key.push("X-Key".into());
+        assert_eq!(compare(&e, &c, &with_key).len(), 2);
+
+        let mut c = blocked();
+        c.wire
+            .insert(0, wire("OPTIONS", "https://api.example/x", &[]));
+        let d = compare(&e, &c, &std_headers());
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].key, "wire");
+        assert_eq!(d[0].engine, r#"["GET https://api.example/x"]"#);
+        assert_eq!(
+            d[0].chromium,
+            r#"["OPTIONS https://api.example/x","GET https://api.example/x"]"#
+        );
+    }
+}

@@ -1,0 +1,254 @@
+//! `fetchguard verify`: run each scenario in the engine and in headless Chromium, and
+//! compare the two observations of every fetch field by field.
+
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::sync::Arc;
+
+use fetchguard::oracle::{self, Difference};
+use fetchguard::scenario::{self, FetchObservation, LoadedScenario};
+use serde::Serialize;
+
+/// The arguments of `fetchguard verify`.
+pub(crate) struct VerifyArgs {
+    pub paths: Vec<PathBuf>,
+    pub chromium: Option<PathBuf>,
+    pub json: bool,
+    pub update: bool,
+    pub jobs: usize,
+}
+
+/// One fetch, observed twice.
+#[derive(Serialize)]
+struct FetchVerdict {
+    index: usize,
+    method: String,
+    url: String,
+    engine: FetchObservation,
+    chromium: FetchObservation,
+    differences: Vec<Difference>,
+}
+
+/// One scenario, observed twice.
+#[derive(Serialize)]
+struct ScenarioVerdict {
+    name: String,
+    file: String,
+    fetches: Vec<FetchVerdict>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error: Option<String>,
+    #[serde(skip)]
+    chromium: Option<Vec<FetchObservation>>,
+}
+
+/// The Chromium binary: `--chromium`, else `$CHROMIUM`, else `/usr/bin/chromium`.
+fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
+    arg.or_else(|| std::env::var_os("CHROMIUM").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
+}
+
+pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
+    let files = match scenario::discover(&args.paths) {
+        Ok(f) => f,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(2);
+        }
+    };
+    let loaded = match scenario::load_all(&files) {
+        Ok(l) => l,
+        Err(errors) => {
+            for e in errors {
+                eprintln!("{e}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let chromium = chromium_path(args.chromium);
+    if !chromium.is_file() {
+        eprintln!(
+            "fetchguard verify: Chromium not found at {} (set --chromium or $CHROMIUM)",
+            chromium.display()
+        );
+        return ExitCode::from(2);
+    }
+
+    let verdicts = verify_all(loaded.clone(), Arc::new(chromium), args.jobs.max(1)).await;
+
+    let mut update_failed = false;
+    if args.update {
+        for (v, l) in verdicts.iter().zip(&loaded) {
+            if let Some(obs) = &v.chromium {
+                match update_file(l, obs) {
+                    Ok(true) => eprintln!("updated {}", l.file.display()),
+                    Ok(false) => {}
+                    Err(e) => {
+                        eprintln!("fetchguard verify: cannot update {}: {e}", l.file.display());
+                        update_failed = true;
+                    }
+                }
+            }
+        }
+    }
+
+    if args.json {
+        match serde_json::to_string_pretty(&verdicts) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("fetchguard verify: cannot write JSON: {e}");
+                return ExitCode::from(2);
+            }
+        }
+    } else {
+        for v in &verdicts {
+            print!("{}", render(v));
+        }
+        println!("{}", summary(&verdicts));
+    }
+
+    let failed = verdicts.iter().any(|v| v.error.is_some()) || update_failed;
+    let differ = verdicts
+        .iter()
+        .any(|v| v.fetches.iter().any(|f| !f.differences.is_empty()));
+    if failed {
+        ExitCode::from(2)
+    } else if differ {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
+}
+
+async fn verify_all(
+    loaded: Vec<LoadedScenario>,
+    chromium: Arc<PathBuf>,
+    jobs: usize,
+) -> Vec<ScenarioVerdict> {
+    let sem = Arc::new(tokio::sync::Semaphore::new(jobs));
+    let mut tasks = Vec::new();
+    for s in loaded {
+        let sem = sem.clone();
+        let chromium = chromium.clone();
+        tasks.push(tokio::spawn(async move {
+            let _permit = sem.acquire_owned().await;
+            verify_one(&s, &chromium).await
+        }));
+    }
+    let mut out = Vec::new();
+    for t in tasks {
+        out.push(t.await.unwrap_or_else(|e| ScenarioVerdict {
+            name: "?".into(),
+            file: "?".into(),
+            fetches: Vec::new(),
+            error: Some(format!("the scenario task failed: {e}")),
+            chromium: None,
+        }));
+    }
+    out
+}
+
+async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
+    let mut v = ScenarioVerdict {
+        name: s.name.clone(),
+        file: s.file.display().to_string(),
+        fetches: Vec::new(),
+        error: None,
+        chromium: None,
+    };
+    let engine = scenario::run_scenario(s).await;
+    if let Some(e) = engine.setup_error {
+        v.error = Some(format!("engine: {e}"));
+        return v;
+    }
+    let browser = match oracle::observe_in_chromium(s, chromium).await {
+        Ok(o) => o,
+        Err(e) => {
+            v.error = Some(format!("chromium: {e}"));
+            return v;
+        }
+    };
+    for (i, ((e, c), spec)) in engine
+        .fetches
+        .iter()
+        .zip(&browser)
+        .zip(&s.scenario.fetches)
+        .enumerate()
+    {
+        v.fetches.push(FetchVerdict {
+            index: i,
+            method: e.method.clone(),
+            url: e.url.clone(),
+            engine: e.observed.clone(),
+            chromium: c.clone(),
+            differences: oracle::compare(&e.observed, c, &oracle::compared_wire_headers(spec)),
+        });
+    }
+    v.chromium = Some(browser);
+    v
+}
+
+/// Rewrites the file's expectations; true when its text changed.
+fn update_file(s: &LoadedScenario, observed: &[FetchObservation]) -> Result<bool, String> {
+    let text = std::fs::read_to_string(&s.file).map_err(|e| e.to_string())?;
+    let new = oracle::update_expectations(&text, &s.scenario.fetches, observed)
+        .map_err(|e| e.to_string())?;
+    if new == text {
+        return Ok(false);
+    }
+    std::fs::write(&s.file, new).map_err(|e| e.to_string())?;
+    Ok(true)
+}
+
+fn render(v: &ScenarioVerdict) -> String {
+    let mut out = String::new();
+    if let Some(e) = &v.error {
+        out.push_str(&format!(
+            "ERROR  {} ({}): not verified: {e}\n",
+            v.name, v.file
+        ));
+        return out;
+    }
+    let agree = v
+        .fetches
+        .iter()
+        .filter(|f| f.differences.is_empty())
+        .count();
+    let total = v.fetches.len();
+    let tag = if agree == total { "agree " } else { "DIFFER" };
+    out.push_str(&format!(
+        "{tag} {} ({}): {agree} of {total} fetches agree\n",
+        v.name, v.file
+    ));
+    for f in &v.fetches {
+        for d in &f.differences {
+            out.push_str(&format!(
+                "    fetch #{} ({} {}) {}\n        engine:   {}\n        chromium: {}\n",
+                f.index, f.method, f.url, d.key, d.engine, d.chromium
+            ));
+        }
+    }
+    out
+}
+
+fn summary(verdicts: &[ScenarioVerdict]) -> String {
+    let fetches: usize = verdicts.iter().map(|v| v.fetches.len()).sum();
+    let agree: usize = verdicts
+        .iter()
+        .map(|v| {
+            v.fetches
+                .iter()
+                .filter(|f| f.differences.is_empty())
+                .count()
+        })
+        .sum();
+    let errors = verdicts.iter().filter(|v| v.error.is_some()).count();
+    let mut s = format!(
+        "{} scenarios, {fetches} fetches: {agree} agree, {} differ",
+        verdicts.len(),
+        fetches - agree
+    );
+    if errors > 0 {
+        s.push_str(&format!("; {errors} scenarios could not be verified"));
+    }
+    s
+}
