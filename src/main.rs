@@ -40,6 +40,10 @@ enum Command {
         /// Print only failing scenarios and the summary.
         #[arg(long, short)]
         quiet: bool,
+        /// Print the conformance table (per WPT directory of each file's `source`)
+        /// instead of the traces; with --json, the table as JSON.
+        #[arg(long)]
+        report: bool,
     },
     /// Run each scenario in the engine and in headless Chromium and compare every fetch.
     Verify {
@@ -140,7 +144,12 @@ fn main() -> ExitCode {
     };
     runtime.block_on(async {
         match cli.command {
-            Command::Run { paths, json, quiet } => run(paths, json, quiet).await,
+            Command::Run {
+                paths,
+                json,
+                quiet,
+                report,
+            } => run(paths, json, quiet, report).await,
             Command::Verify {
                 paths,
                 chromium,
@@ -196,7 +205,7 @@ fn style() -> report::Style {
     report::Style::new(color)
 }
 
-async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool) -> ExitCode {
+async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) -> ExitCode {
     let files = match scenario::discover(&paths) {
         Ok(f) => f,
         Err(e) => {
@@ -245,7 +254,20 @@ async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool) -> ExitCode {
     }
     let setup_failed = reports.iter().any(|r| r.setup_error.is_some());
     let all_passed = reports.iter().all(|r| r.passed());
-    if json {
+    if conformance {
+        let rows = report::conformance(&reports);
+        if json {
+            match serde_json::to_string_pretty(&rows) {
+                Ok(s) => println!("{s}"),
+                Err(e) => {
+                    eprintln!("fetchguard: cannot write JSON: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+        } else {
+            print!("{}", report::conformance_markdown(&rows));
+        }
+    } else if json {
         match serde_json::to_string_pretty(&reports) {
             Ok(s) => println!("{s}"),
             Err(e) => {

@@ -110,6 +110,7 @@ pub async fn run_all(
                 name: "?".into(),
                 file: "?".into(),
                 description: None,
+                source: None,
                 fetches: Vec::new(),
                 setup_error: Some(format!("the scenario task failed: {e}")),
             }),

@@ -341,3 +341,78 @@ pub fn summary(reports: &[ScenarioReport]) -> String {
         fetches - fetches_ok
     )
 }
+
+/// One row of the conformance table: a WPT directory (from each scenario's `source`).
+#[derive(Clone, Debug, Default, PartialEq, Eq, serde::Serialize)]
+pub struct ConformanceRow {
+    /// The directory, e.g. `fetch/api/cors`.
+    pub directory: String,
+    /// Scenario files.
+    pub files: usize,
+    /// Fetches in them.
+    pub fetches: usize,
+    /// Fetches whose expectations all held.
+    pub passed: usize,
+    /// Fetches with a mismatch (or in a file whose setup failed).
+    pub failed: usize,
+}
+
+/// The conformance table: one row per source directory, sorted, plus a total row.
+pub fn conformance(reports: &[ScenarioReport]) -> Vec<ConformanceRow> {
+    let mut rows: std::collections::BTreeMap<String, ConformanceRow> = Default::default();
+    for r in reports {
+        let dir = r
+            .source
+            .as_deref()
+            .and_then(|s| s.rsplit_once('/').map(|(d, _)| d.to_string()))
+            .unwrap_or_else(|| "(no source)".to_string());
+        let row = rows.entry(dir.clone()).or_insert_with(|| ConformanceRow {
+            directory: dir,
+            ..Default::default()
+        });
+        row.files += 1;
+        row.fetches += r.fetches.len();
+        if r.setup_error.is_some() {
+            row.failed += r.fetches.len().max(1);
+        } else {
+            row.passed += r.passed_fetches();
+            row.failed += r.fetches.len() - r.passed_fetches();
+        }
+    }
+    let mut out: Vec<ConformanceRow> = rows.into_values().collect();
+    let total = out.iter().fold(
+        ConformanceRow {
+            directory: "total".into(),
+            ..Default::default()
+        },
+        |mut t, r| {
+            t.files += r.files;
+            t.fetches += r.fetches;
+            t.passed += r.passed;
+            t.failed += r.failed;
+            t
+        },
+    );
+    out.push(total);
+    out
+}
+
+/// The conformance table as Markdown.
+pub fn conformance_markdown(rows: &[ConformanceRow]) -> String {
+    let mut out = String::from(
+        "| WPT directory | files | fetches | passed | failed |\n|---|---:|---:|---:|---:|\n",
+    );
+    for r in rows {
+        let name = if r.directory == "total" {
+            "**total**".to_string()
+        } else {
+            format!("`{}`", r.directory)
+        };
+        let _ = writeln!(
+            out,
+            "| {name} | {} | {} | {} | {} |",
+            r.files, r.fetches, r.passed, r.failed
+        );
+    }
+    out
+}

@@ -51,6 +51,9 @@ pub struct ScenarioReport {
     /// Its description.
     #[serde(skip)]
     pub description: Option<String>,
+    /// Where its facts come from (e.g. a WPT path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
     /// Each fetch, in order.
     pub fetches: Vec<FetchReport>,
     /// A setup failure (a server that could not start, a cookie the jar refused).
@@ -79,6 +82,7 @@ pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
         name: loaded.name.clone(),
         file: loaded.file.display().to_string(),
         description: loaded.scenario.description.clone(),
+        source: loaded.scenario.source.clone(),
         fetches: Vec::new(),
         setup_error: None,
     };
