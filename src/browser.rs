@@ -38,6 +38,7 @@ pub(crate) struct BrowserInner {
     pub transport: Arc<dyn Transport>,
     pub enforcement: Enforcement,
     pub violations: Mutex<Vec<Violation>>,
+    pub http_cache: Mutex<crate::http_cache::HttpCache>,
     /// Loopback servers of `serve_with(.., Serving::Loopback)`, stopped with the Browser.
     _servers: Vec<ServerGuard>,
 }
@@ -313,6 +314,7 @@ impl BrowserBuilder {
                 transport,
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
+                http_cache: Mutex::new(Default::default()),
                 _servers: guards,
             }),
         }

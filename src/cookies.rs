@@ -16,6 +16,9 @@ use url::Url;
 
 use crate::clock::Instant;
 
+/// Chromium's cap on a cookie's lifetime, in days.
+const MAX_COOKIE_DAYS: i64 = 400;
+
 /// Whether third-party cookies are allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ThirdPartyCookies {
@@ -238,16 +241,24 @@ impl CookieJar {
                 out.rejected.push((text, why.to_string()));
                 continue;
             }
-            // Max-Age counts from the Browser's clock, not the system's.
+            // Max-Age counts from the Browser's clock, not the system's; every lifetime is
+            // capped at 400 days, as Chromium caps it (and no value can overflow).
+            let cap = to_offset(now) + time::Duration::days(MAX_COOKIE_DAYS);
             if let Some(max_age) = raw.max_age() {
                 let secs = max_age.whole_seconds();
                 let expires = if secs <= 0 {
                     time::OffsetDateTime::UNIX_EPOCH
                 } else {
-                    to_offset(now) + time::Duration::seconds(secs)
+                    to_offset(now)
+                        .checked_add(time::Duration::seconds(secs))
+                        .map_or(cap, |t| t.min(cap))
                 };
                 raw.set_max_age(None);
                 raw.set_expires(expires);
+            } else if let Some(at) = raw.expires_datetime()
+                && at > cap
+            {
+                raw.set_expires(cap);
             }
             let name = raw.name().to_string();
             let store = self
@@ -429,6 +440,28 @@ mod tests {
             back.select(&u("https://s999.example/"), SAME, now).sent,
             ["n999"]
         );
+    }
+
+    #[test]
+    fn lifetimes_are_capped_at_400_days_without_overflow() {
+        let mut j = CookieJar::new();
+        let now = std::time::SystemTime::now();
+        let url = u("https://a.example/");
+        let day = Duration::from_secs(86_400);
+        let out = j.store_response(
+            &url,
+            &[
+                b"m=1; Max-Age=9223372036854775807",
+                b"e=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT",
+            ],
+            SAME,
+            now,
+        );
+        assert_eq!(out.stored.len(), 2);
+        let mut at_399 = j.select(&url, SAME, now + day * 399).sent;
+        at_399.sort();
+        assert_eq!(at_399, ["e", "m"]);
+        assert!(j.select(&url, SAME, now + day * 401).sent.is_empty());
     }
 
     #[test]

@@ -145,7 +145,7 @@ impl CorsError {
             InvalidAllowOriginValue(v) | PreflightInvalidAllowOriginValue(v) => format!("The 'Access-Control-Allow-Origin' header contains the invalid value '{v}'.{VALUE_HINT}"),
             AllowOriginMismatch(v) | PreflightAllowOriginMismatch(v) => format!("The 'Access-Control-Allow-Origin' header has a value '{v}' that is not equal to the supplied origin.{VALUE_HINT}"),
             InvalidAllowCredentials(v) | PreflightInvalidAllowCredentials(v) => format!("The value of the 'Access-Control-Allow-Credentials' header in the response is '{v}' which must be 'true' when the request's credentials mode is 'include'."),
-            CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: http, data, isolated-app, chrome-extension, chrome, https, chrome-untrusted.".to_string(),
+            CorsDisabledScheme => "Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app.".to_string(),
             PreflightInvalidStatus => "It does not have HTTP ok status.".to_string(),
             PreflightDisallowedRedirect => "Redirect is not allowed for a preflight request.".to_string(),
             InvalidAllowMethodsPreflightResponse => "Cannot parse Access-Control-Allow-Methods response header field in preflight response.".to_string(),

@@ -52,6 +52,7 @@ pub mod cors;
 pub mod enforcement;
 pub mod errors;
 pub mod headers;
+pub mod http_cache;
 pub mod loopback;
 pub mod oracle;
 pub mod origin;

@@ -27,6 +27,16 @@ struct FetchVerdict {
     engine: FetchObservation,
     chromium: FetchObservation,
     differences: Vec<Difference>,
+    /// The file's `known_difference`: its differences are reported, not failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    known_difference: Option<String>,
+}
+
+impl FetchVerdict {
+    /// Differences that count against the engine (none for a known difference).
+    fn failing(&self) -> bool {
+        !self.differences.is_empty() && self.known_difference.is_none()
+    }
 }
 
 /// One scenario, observed twice.
@@ -109,7 +119,7 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
     let failed = verdicts.iter().any(|v| v.error.is_some()) || update_failed;
     let differ = verdicts
         .iter()
-        .any(|v| v.fetches.iter().any(|f| !f.differences.is_empty()));
+        .any(|v| v.fetches.iter().any(FetchVerdict::failing));
     if failed {
         ExitCode::from(2)
     } else if differ {
@@ -181,6 +191,7 @@ async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
             engine: e.observed.clone(),
             chromium: c.clone(),
             differences: oracle::compare(&e.observed, c, &oracle::compared_wire_headers(spec)),
+            known_difference: spec.known_difference.clone(),
         });
     }
     v.chromium = Some(browser);
@@ -214,12 +225,23 @@ fn render(v: &ScenarioVerdict) -> String {
         .filter(|f| f.differences.is_empty())
         .count();
     let total = v.fetches.len();
-    let tag = if agree == total { "agree " } else { "DIFFER" };
+    let tag = if agree == total {
+        "agree "
+    } else if v.fetches.iter().any(FetchVerdict::failing) {
+        "DIFFER"
+    } else {
+        "known "
+    };
     out.push_str(&format!(
         "{tag} {} ({}): {agree} of {total} fetches agree\n",
         v.name, v.file
     ));
     for f in &v.fetches {
+        if let Some(k) = &f.known_difference
+            && !f.differences.is_empty()
+        {
+            out.push_str(&format!("    fetch #{} known difference: {k}\n", f.index));
+        }
         for d in &f.differences {
             out.push_str(&format!(
                 "    fetch #{} ({} {}) {}\n        engine:   {}\n        chromium: {}\n",
@@ -242,11 +264,23 @@ fn summary(verdicts: &[ScenarioVerdict]) -> String {
         })
         .sum();
     let errors = verdicts.iter().filter(|v| v.error.is_some()).count();
+    let known: usize = verdicts
+        .iter()
+        .map(|v| {
+            v.fetches
+                .iter()
+                .filter(|f| !f.differences.is_empty() && f.known_difference.is_some())
+                .count()
+        })
+        .sum();
     let mut s = format!(
         "{} scenarios, {fetches} fetches: {agree} agree, {} differ",
         verdicts.len(),
-        fetches - agree
+        fetches - agree - known
     );
+    if known > 0 {
+        s.push_str(&format!(", {known} known differences"));
+    }
     if errors > 0 {
         s.push_str(&format!("; {errors} scenarios could not be verified"));
     }

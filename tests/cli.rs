@@ -276,3 +276,33 @@ fn check_rejects_bad_arguments_with_exit_2() {
         "fetchguard check: -H 'nocolon': expected 'Name: value'"
     );
 }
+
+#[test]
+fn the_readme_conformance_table_is_current() {
+    let out = run(&[
+        "run",
+        "--report",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/wpt-subset"),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let table = String::from_utf8(out.stdout).unwrap();
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let start = readme
+        .find("<!-- conformance-table:start -->\n")
+        .expect("start marker")
+        + "<!-- conformance-table:start -->\n".len();
+    let end = readme
+        .find("<!-- conformance-table:end -->")
+        .expect("end marker");
+    assert_eq!(
+        &readme[start..end],
+        table,
+        "README.md is stale: paste the output of `cargo run -- run wpt-subset/ --report`"
+    );
+}

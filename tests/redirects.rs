@@ -278,7 +278,9 @@ async fn same_origin_mode_redirected_away() {
 async fn redirects_to_data_urls_and_other_schemes_fail() {
     let w = world().await;
     let page = w.page("https://app.example/");
-    for target in ["data:text/plain,hi", "about:blank", "mailto:a@b.example"] {
+    // data:, about: and blob: fail silently in every mode (wpt-subset redirect-schemes,
+    // redirect-to-dataurl).
+    for target in ["data:text/plain,hi", "about:blank", "blob:nothing"] {
         for mode in [Mode::Cors, Mode::NoCors, Mode::SameOrigin] {
             let e = page
                 .fetch(Request::get(to(APP, 302, target)).mode(mode))
@@ -291,8 +293,24 @@ async fn redirects_to_data_urls_and_other_schemes_fail() {
                 ),
                 "{target}"
             );
+            assert!(e.console().is_empty(), "{target}");
         }
     }
+    // Other schemes: a CORS request logs Chromium's CORS-disabled-scheme line.
+    let first = to(APP, 302, "mailto:a@b.example");
+    let e = page.fetch(Request::get(&first)).await.unwrap_err();
+    assert_eq!(e.cors_error(), Some(&CorsError::CorsDisabledScheme));
+    assert_eq!(
+        e.console(),
+        [format!(
+            "Access to fetch at 'mailto:a@b.example' (redirected from '{first}') from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are only supported for protocol schemes: chrome, chrome-experimental-site-token-provider, chrome-extension, chrome-untrusted, data, http, https, isolated-app."
+        )]
+    );
+    let e = page
+        .fetch(Request::get(&first).mode(Mode::NoCors))
+        .await
+        .unwrap_err();
+    assert!(e.console().is_empty());
 }
 
 #[tokio::test]

@@ -425,7 +425,6 @@ async fn plain_http_wire_headers_have_no_fetch_metadata_and_no_client_hints() {
 }
 
 #[tokio::test]
-#[ignore = "engine bug: no Accept-Encoding sent; Chromium sends 'gzip, deflate, br, zstd' (https) / 'gzip, deflate' (http)"]
 async fn accept_encoding_depends_on_the_scheme() {
     // Cases 20 and 20h.
     let w = world().await;

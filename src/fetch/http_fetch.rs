@@ -63,21 +63,18 @@ pub(crate) async fn http_fetch(
         }
     }
 
-    // Step 8: redirects.
-    if is_redirect_status(response.status)
-        && let Some(location) = response.headers.get("location")
-    {
-        let location = location.as_bytes().to_vec();
-        match state.redirect {
-            RedirectMode::Error => {
-                state
-                    .trace
-                    .note("redirect mode 'error': the redirect is a network error");
-                return Err(Failure::silent(FailureReason::Redirect(
-                    RedirectError::ModeError,
-                )));
-            }
-            RedirectMode::Manual => {
+    // Step 8: redirects. CHROMIUM: under `manual` every redirect status is an
+    // opaqueredirect, Location or not; otherwise a missing or empty Location means the
+    // response is handed over as it is (observed: wpt-subset redirect-location,
+    // redirect-empty-location).
+    if is_redirect_status(response.status) {
+        let location = response
+            .headers
+            .get("location")
+            .map(|l| l.as_bytes().to_vec())
+            .filter(|l| !l.is_empty());
+        match (state.redirect, location) {
+            (RedirectMode::Manual, _) => {
                 return Ok(Fetched {
                     internal: InternalResponse {
                         status: response.status,
@@ -88,10 +85,19 @@ pub(crate) async fn http_fetch(
                     opaque_redirect: true,
                 });
             }
-            RedirectMode::Follow => {
+            (RedirectMode::Error, Some(_)) => {
+                state
+                    .trace
+                    .note("redirect mode 'error': the redirect is a network error");
+                return Err(Failure::silent(FailureReason::Redirect(
+                    RedirectError::ModeError,
+                )));
+            }
+            (RedirectMode::Follow, Some(location)) => {
                 return http_redirect_fetch(state, response.status, &location, &response.headers)
                     .await;
             }
+            (_, None) => {}
         }
     }
 

@@ -7,6 +7,7 @@ use crate::errors::{
 };
 use crate::headers::{cors_unsafe_request_header_names, is_cors_safelisted_method};
 use crate::origin::{Origin, is_url_potentially_trustworthy};
+use crate::policy::referrer::determine_referrer;
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{PreflightReason, TraceEvent};
 
@@ -35,6 +36,13 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
             FailureReason::MixedContent,
             vec![mixed_content_console_line(state.page_url, &url)],
         ));
+    }
+
+    // Step 8: the request's referrer for this hop, computed from the previous one
+    // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
+    if let Some(r) = state.referrer.take() {
+        state.referrer = determine_referrer(&r, state.referrer_policy, &url)
+            .and_then(|s| url::Url::parse(&s).ok());
     }
 
     // Step 12: pick the way to fetch. data: URLs are fetched locally in every mode.

@@ -71,6 +71,9 @@ pub(crate) struct FetchState<'a> {
     pub credentials: Credentials,
     pub redirect: RedirectMode,
     pub referrer_policy: ReferrerPolicy,
+    /// The request's referrer: the page's URL at first, then what the last hop computed
+    /// (a referrer stripped to an origin stays stripped); `None` for no referrer.
+    pub referrer: Option<Url>,
     pub tainted_origin: bool,
     pub tainting: Tainting,
     pub redirect_count: usize,
@@ -142,6 +145,8 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
         credentials: prepared.credentials,
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(page.referrer_policy),
+        // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
+        referrer: (!page.origin.is_opaque()).then(|| page.url.clone()),
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,

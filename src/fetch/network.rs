@@ -7,10 +7,13 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cookies::{CookieContext, ThirdPartyCookies};
 use crate::errors::{FailureReason, NetError};
-use crate::net::{WireRequest, WireResponse};
+use crate::net::{WireRequest, WireResponse, decode};
+
+/// The largest decoded body kept (a compression bomb stops here).
+const DECODED_LIMIT: usize = 64 * 1024 * 1024;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::fetch_metadata::sec_fetch_site;
-use crate::policy::referrer::{ReferrerPolicy, determine_referrer};
+use crate::policy::referrer::ReferrerPolicy;
 use crate::request::{Credentials, Mode};
 use crate::trace::{CookieDecision, HopKind, TraceEvent, WireRecord};
 
@@ -30,6 +33,27 @@ pub(crate) async fn http_network_fetch(
     hop: Hop,
 ) -> Result<WireResponse, Failure> {
     let url = state.current_url().clone();
+    // CHROMIUM: a cached permanent redirect answers a GET without the network.
+    if matches!(hop, Hop::Main) && state.method == "GET" {
+        let now = state.browser.clock.now();
+        let cached = state
+            .browser
+            .http_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .lookup(&url, now);
+        if let Some(c) = cached {
+            state.trace.note(format!(
+                "served from the HTTP cache: a {} stored earlier (no request sent)",
+                c.status
+            ));
+            return Ok(WireResponse {
+                status: c.status,
+                headers: c.headers,
+                body: c.body,
+            });
+        }
+    }
     let (kind, method, mut headers, body) = match hop {
         Hop::Main => {
             let method = http::Method::from_bytes(state.method.as_bytes()).map_err(|_| {
@@ -60,6 +84,15 @@ pub(crate) async fn http_network_fetch(
     if !headers.contains_key(http::header::ACCEPT) {
         set(&mut headers, "accept", "*/*");
     }
+    set(
+        &mut headers,
+        "accept-encoding",
+        decode::accept_encoding(url.scheme() == "https"),
+    );
+    // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
+    if url.scheme() == "http" {
+        set(&mut headers, "connection", "keep-alive");
+    }
     if !headers.contains_key(http::header::ACCEPT_LANGUAGE) {
         set(
             &mut headers,
@@ -67,18 +100,20 @@ pub(crate) async fn http_network_fetch(
             &state.browser.profile.accept_language,
         );
     }
-    // Referer, under the request's policy. CHROMIUM: a sandboxed (opaque-origin) page
-    // sends none (observed, docs/chromium-observations.md case 22).
-    if !state.origin.is_opaque()
-        && let Some(r) = determine_referrer(state.page_url, state.referrer_policy, &url)
-    {
-        set(&mut headers, "referer", &r);
+    // Referer: the referrer main fetch determined for this hop.
+    if let Some(r) = &state.referrer {
+        set(&mut headers, "referer", r.as_str());
     }
     set(
         &mut headers,
         "user-agent",
         &state.browser.profile.user_agent,
     );
+    // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that gets no
+    // other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
+    if kind == HopKind::Preflight && !is_url_potentially_trustworthy(&url) {
+        set(&mut headers, "sec-fetch-mode", "cors");
+    }
     // Fetch metadata, only to potentially trustworthy URLs.
     if is_url_potentially_trustworthy(&url) {
         let site = sec_fetch_site(state.origin, &state.url_list);
@@ -152,6 +187,14 @@ pub(crate) async fn http_network_fetch(
         }
     }
 
+    // CHROMIUM: a POST or PUT without a body says `Content-Length: 0` (observed:
+    // wpt-subset request-headers).
+    if kind == HopKind::Main
+        && body.is_empty()
+        && (method == http::Method::POST || method == http::Method::PUT)
+    {
+        set(&mut headers, "content-length", "0");
+    }
     let record = WireRecord {
         kind,
         method: method.as_str().to_string(),
@@ -176,6 +219,29 @@ pub(crate) async fn http_network_fetch(
             ));
         }
     };
+    let response =
+        match decode::decode_body(&response.headers, response.body.clone(), DECODED_LIMIT) {
+            Ok(body) => WireResponse { body, ..response },
+            Err(e) => {
+                state.trace.push(TraceEvent::NetworkFailed(e.clone()));
+                return Err(Failure::silent(FailureReason::Network(e)));
+            }
+        };
+    if kind == HopKind::Main && state.method == "GET" {
+        let now = state.browser.clock.now();
+        state
+            .browser
+            .http_cache
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .store(
+                &url,
+                response.status,
+                &response.headers,
+                &response.body,
+                now,
+            );
+    }
     state.trace.push(TraceEvent::Received {
         status: response.status,
         headers: header_pairs(&response.headers),

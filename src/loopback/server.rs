@@ -143,6 +143,8 @@ impl OriginServer {
         let task = tokio::spawn(async move {
             loop {
                 let Ok((tcp, _)) = listener.accept().await else {
+                    // A persistent accept error (no file descriptors left) must not spin.
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     continue;
                 };
                 let handler = handler.clone();
@@ -226,8 +228,10 @@ async fn answer(
         body,
     };
     let mut canned = handler(&recorded);
-    // A HEAD response has no body on the wire (HTTP semantics), whatever the handler says.
-    if recorded.method == "HEAD" {
+    // A HEAD response has no body on the wire (HTTP semantics), but says how long the GET
+    // body would be, as ordinary servers do.
+    let head_length = (recorded.method == "HEAD").then(|| canned.body.len());
+    if head_length.is_some() {
         canned.body = Bytes::new();
     }
     log.lock().unwrap_or_else(|p| p.into_inner()).push(recorded);
@@ -241,6 +245,12 @@ async fn answer(
         ) {
             res.headers_mut().append(n, v);
         }
+    }
+    if let Some(n) = head_length
+        && !res.headers().contains_key(http::header::CONTENT_LENGTH)
+    {
+        res.headers_mut()
+            .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(n));
     }
     res
 }

@@ -4,6 +4,7 @@
 //! the raw [`WireResponse`] (redirects are *not* followed here: that is the guard's job).
 
 mod client;
+pub(crate) mod decode;
 pub(crate) mod service;
 
 use std::future::Future;

@@ -128,6 +128,10 @@ pub struct FetchSpec {
     pub redirect: Option<RedirectToken>,
     /// The request's referrer policy ("" for none).
     pub referrer_policy: Option<PolicyToken>,
+    /// Extension: this fetch is a known difference between fetchguard and Chromium (the
+    /// text says why). Its mismatches are reported but do not fail the run; if it stops
+    /// differing, that is reported as a failure so the marker gets removed.
+    pub known_difference: Option<String>,
     /// What the browser must show.
     pub expect: Option<Expect>,
 }

@@ -5,7 +5,7 @@ use std::fmt::Write as _;
 
 use crate::trace::{CookieDecision, HopKind, PreflightReason, Trace, TraceEvent};
 
-use super::run::{FetchReport, ScenarioReport};
+use super::run::{FetchReport, FetchStatus, ScenarioReport};
 
 /// Colours, or none (`NO_COLOR`, or not a terminal).
 #[derive(Clone, Copy, Debug)]
@@ -152,11 +152,27 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> Stri
             );
         }
     }
-    if f.mismatches.is_empty() {
-        if !f.observed.outcome.is_empty() {
+    let known = f.known_difference.as_deref().unwrap_or("");
+    match f.status() {
+        FetchStatus::Passed => {
             let _ = writeln!(out, "    {}", style.green("expectations held"));
         }
-    } else {
+        FetchStatus::UnexpectedPass => {
+            let _ = writeln!(
+                out,
+                "    {} {scenario} / fetch #{n}: marked known_difference ({known}) but every expectation held: remove the marker",
+                style.red("UNEXPECTED PASS")
+            );
+        }
+        FetchStatus::Known => {
+            let _ = writeln!(out, "    {} {known}", style.yellow("known difference:"));
+            for m in &f.mismatches {
+                let _ = writeln!(out, "      {}", style.dim(&m.to_string()));
+            }
+        }
+        FetchStatus::Failed => {}
+    }
+    if f.status() == FetchStatus::Failed {
         for m in &f.mismatches {
             let _ = writeln!(
                 out,
@@ -333,13 +349,21 @@ pub fn render_trace(t: &Trace, style: Style, indent: &str) -> String {
 pub fn summary(reports: &[ScenarioReport]) -> String {
     let passed = reports.iter().filter(|r| r.passed()).count();
     let fetches: usize = reports.iter().map(|r| r.fetches.len()).sum();
-    let fetches_ok: usize = reports.iter().map(|r| r.passed_fetches()).sum();
-    format!(
-        "{} scenarios: {passed} passed, {} failed ({fetches} fetches, {} with a mismatch)",
+    let known: usize = reports.iter().map(|r| r.count(FetchStatus::Known)).sum();
+    let failing: usize = reports
+        .iter()
+        .map(|r| r.count(FetchStatus::Failed) + r.count(FetchStatus::UnexpectedPass))
+        .sum();
+    let mut s = format!(
+        "{} scenarios: {passed} passed, {} failed ({fetches} fetches, {failing} with a mismatch",
         reports.len(),
         reports.len() - passed,
-        fetches - fetches_ok
-    )
+    );
+    if known > 0 {
+        s.push_str(&format!(", {known} known differences"));
+    }
+    s.push(')');
+    s
 }
 
 /// One row of the conformance table: a WPT directory (from each scenario's `source`).
@@ -355,6 +379,8 @@ pub struct ConformanceRow {
     pub passed: usize,
     /// Fetches with a mismatch (or in a file whose setup failed).
     pub failed: usize,
+    /// Fetches marked as known differences from Chromium (still differing).
+    pub known: usize,
 }
 
 /// The conformance table: one row per source directory, sorted, plus a total row.
@@ -376,7 +402,8 @@ pub fn conformance(reports: &[ScenarioReport]) -> Vec<ConformanceRow> {
             row.failed += r.fetches.len().max(1);
         } else {
             row.passed += r.passed_fetches();
-            row.failed += r.fetches.len() - r.passed_fetches();
+            row.known += r.count(FetchStatus::Known);
+            row.failed += r.count(FetchStatus::Failed) + r.count(FetchStatus::UnexpectedPass);
         }
     }
     let mut out: Vec<ConformanceRow> = rows.into_values().collect();
@@ -390,6 +417,7 @@ pub fn conformance(reports: &[ScenarioReport]) -> Vec<ConformanceRow> {
             t.fetches += r.fetches;
             t.passed += r.passed;
             t.failed += r.failed;
+            t.known += r.known;
             t
         },
     );
@@ -400,7 +428,7 @@ pub fn conformance(reports: &[ScenarioReport]) -> Vec<ConformanceRow> {
 /// The conformance table as Markdown.
 pub fn conformance_markdown(rows: &[ConformanceRow]) -> String {
     let mut out = String::from(
-        "| WPT directory | files | fetches | passed | failed |\n|---|---:|---:|---:|---:|\n",
+        "| WPT directory | files | fetches | passed | failed | known differences |\n|---|---:|---:|---:|---:|---:|\n",
     );
     for r in rows {
         let name = if r.directory == "total" {
@@ -410,8 +438,8 @@ pub fn conformance_markdown(rows: &[ConformanceRow]) -> String {
         };
         let _ = writeln!(
             out,
-            "| {name} | {} | {} | {} | {} |",
-            r.files, r.fetches, r.passed, r.failed
+            "| {name} | {} | {} | {} | {} | {} |",
+            r.files, r.fetches, r.passed, r.failed, r.known
         );
     }
     out

@@ -36,6 +36,9 @@ pub struct FetchReport {
     pub observed: FetchObservation,
     /// Expectations that did not hold.
     pub mismatches: Vec<Mismatch>,
+    /// The file's `known_difference`, if any.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub known_difference: Option<String>,
     /// What the engine did, hop by hop.
     #[serde(skip)]
     pub trace: Trace,
@@ -61,18 +64,49 @@ pub struct ScenarioReport {
     pub setup_error: Option<String>,
 }
 
+/// How a fetch's expectations came out.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FetchStatus {
+    /// Every expectation held.
+    Passed,
+    /// An expectation did not hold.
+    Failed,
+    /// Marked `known_difference`, and it still differs.
+    Known,
+    /// Marked `known_difference`, but every expectation held: the marker is stale.
+    UnexpectedPass,
+}
+
+impl FetchReport {
+    /// The outcome of this fetch's checks.
+    pub fn status(&self) -> FetchStatus {
+        match (self.known_difference.is_some(), self.mismatches.is_empty()) {
+            (false, true) => FetchStatus::Passed,
+            (false, false) => FetchStatus::Failed,
+            (true, false) => FetchStatus::Known,
+            (true, true) => FetchStatus::UnexpectedPass,
+        }
+    }
+}
+
 impl ScenarioReport {
-    /// True when every expectation held and setup succeeded.
+    /// True when setup succeeded and no fetch failed (known differences allowed).
     pub fn passed(&self) -> bool {
-        self.setup_error.is_none() && self.fetches.iter().all(|f| f.mismatches.is_empty())
+        self.setup_error.is_none()
+            && self
+                .fetches
+                .iter()
+                .all(|f| matches!(f.status(), FetchStatus::Passed | FetchStatus::Known))
     }
 
     /// Number of fetches whose expectations all held.
     pub fn passed_fetches(&self) -> usize {
-        self.fetches
-            .iter()
-            .filter(|f| f.mismatches.is_empty())
-            .count()
+        self.count(FetchStatus::Passed)
+    }
+
+    /// Number of fetches with the given status.
+    pub fn count(&self, status: FetchStatus) -> usize {
+        self.fetches.iter().filter(|f| f.status() == status).count()
     }
 }
 
@@ -172,6 +206,7 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
             url: f.url.clone(),
             observed,
             mismatches,
+            known_difference: f.known_difference.clone(),
             trace,
         });
     }

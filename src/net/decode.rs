@@ -1,0 +1,133 @@
+//! Content codings: the browser asks for `gzip, deflate, br, zstd` and decodes what comes
+//! back, so script reads the decoded body (the headers keep `Content-Encoding`).
+
+use std::io::Read;
+
+use bytes::Bytes;
+use http::HeaderMap;
+
+use crate::errors::NetError;
+
+/// The `Accept-Encoding` Chromium sends: brotli and zstd only over https (observed:
+/// docs/chromium-observations.md cases 20 and 20h).
+pub(crate) fn accept_encoding(https: bool) -> &'static str {
+    if https {
+        "gzip, deflate, br, zstd"
+    } else {
+        "gzip, deflate"
+    }
+}
+
+/// Undoes the response's `Content-Encoding` (last coding first). Unknown codings are left
+/// as they are; a body a known coding cannot decode, or one that decodes past
+/// `max_bytes`, is a network error (Chromium's `ERR_CONTENT_DECODING_FAILED`).
+pub(crate) fn decode_body(
+    headers: &HeaderMap,
+    body: Bytes,
+    max_bytes: usize,
+) -> Result<Bytes, NetError> {
+    if body.is_empty() {
+        return Ok(body);
+    }
+    let codings: Vec<String> = headers
+        .get_all(http::header::CONTENT_ENCODING)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .map(|c| c.trim().to_ascii_lowercase())
+        .filter(|c| !c.is_empty() && c != "identity")
+        .collect();
+    let mut body = body;
+    for coding in codings.iter().rev() {
+        let fail = |e: std::io::Error| {
+            NetError::Protocol(format!("content decoding ({coding}) failed: {e}"))
+        };
+        let data: &[u8] = &body;
+        let reader: Box<dyn Read + '_> =
+            match coding.as_str() {
+                "gzip" | "x-gzip" => Box::new(flate2::read::MultiGzDecoder::new(data)),
+                "deflate" => {
+                    // Servers send zlib-wrapped or raw deflate; a zlib header starts 0x78.
+                    if data.first() == Some(&0x78) {
+                        Box::new(flate2::read::ZlibDecoder::new(data))
+                    } else {
+                        Box::new(flate2::read::DeflateDecoder::new(data))
+                    }
+                }
+                "br" => Box::new(brotli_decompressor::Decompressor::new(data, 4096)),
+                "zstd" => Box::new(ruzstd::decoding::StreamingDecoder::new(data).map_err(|e| {
+                    NetError::Protocol(format!("content decoding (zstd) failed: {e}"))
+                })?),
+                _ => return Ok(body),
+            };
+        let mut out = Vec::new();
+        reader
+            .take(max_bytes as u64 + 1)
+            .read_to_end(&mut out)
+            .map_err(fail)?;
+        if out.len() > max_bytes {
+            return Err(NetError::Protocol(format!(
+                "decoded body larger than {max_bytes} bytes"
+            )));
+        }
+        body = Bytes::from(out);
+    }
+    Ok(body)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    fn headers(enc: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(http::header::CONTENT_ENCODING, enc.parse().unwrap());
+        h
+    }
+
+    #[test]
+    fn gzip_and_deflate_decode() {
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(b"hello gzip").unwrap();
+        let gz = gz.finish().unwrap();
+        assert_eq!(
+            &decode_body(&headers("gzip"), gz.into(), 1 << 20).unwrap()[..],
+            b"hello gzip"
+        );
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::default());
+        z.write_all(b"hello deflate").unwrap();
+        let z = z.finish().unwrap();
+        assert_eq!(
+            &decode_body(&headers("deflate"), z.into(), 1 << 20).unwrap()[..],
+            b"hello deflate"
+        );
+    }
+
+    #[test]
+    fn failures_and_limits_are_network_errors_and_unknown_codings_pass() {
+        assert!(decode_body(&headers("gzip"), Bytes::from_static(b"not gzip"), 1 << 20).is_err());
+        let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+        gz.write_all(&[b'a'; 10_000]).unwrap();
+        let gz = gz.finish().unwrap();
+        assert!(
+            decode_body(&headers("gzip"), gz.into(), 100).is_err(),
+            "a bomb stops at the limit"
+        );
+        let raw = Bytes::from_static(b"as is");
+        assert_eq!(
+            decode_body(&headers("x-custom"), raw.clone(), 10).unwrap(),
+            raw
+        );
+        assert_eq!(
+            decode_body(&HeaderMap::new(), raw.clone(), 10).unwrap(),
+            raw
+        );
+    }
+
+    #[test]
+    fn accept_encoding_depends_on_the_scheme() {
+        assert_eq!(accept_encoding(true), "gzip, deflate, br, zstd");
+        assert_eq!(accept_encoding(false), "gzip, deflate");
+    }
+}
