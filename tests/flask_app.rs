@@ -40,8 +40,14 @@ fn start(config: &str) -> Flask {
         .expect("python3 starts");
     let stdout = child.stdout.take().expect("piped stdout");
     let mut line = String::new();
-    BufReader::new(stdout).read_line(&mut line).expect("the app prints its port");
-    let port: u16 = line.trim().strip_prefix("PORT ").and_then(|p| p.parse().ok()).expect("PORT n");
+    BufReader::new(stdout)
+        .read_line(&mut line)
+        .expect("the app prints its port");
+    let port: u16 = line
+        .trim()
+        .strip_prefix("PORT ")
+        .and_then(|p| p.parse().ok())
+        .expect("PORT n");
     Flask {
         child,
         addr: SocketAddr::from(([127, 0, 0, 1], port)),
@@ -55,7 +61,8 @@ fn page(flask: &Flask, origin: &str) -> Page {
         .only_resolved_hosts()
         .build();
     let api = Url::parse("http://api.shop.test/").unwrap();
-    b.with_jar(|j| j.set(&api, "session=alice; Path=/")).unwrap();
+    b.with_jar(|j| j.set(&api, "session=alice; Path=/"))
+        .unwrap();
     b.page(origin).unwrap()
 }
 
@@ -84,7 +91,11 @@ async fn flask_cors_strict_configuration() {
             .header("X-CSRF-Token", "t")
             .credentials(Credentials::Include)
     };
-    let r = app.fetch(put()).await.assert_preflighted().assert_readable();
+    let r = app
+        .fetch(put())
+        .await
+        .assert_preflighted()
+        .assert_readable();
     assert_eq!(r.text(), "updated 7 (csrf token: True)");
 
     // flask-cors answers other origins without any ACAO header.
@@ -96,7 +107,9 @@ async fn flask_cors_strict_configuration() {
         .assert_blocked(CorsError::MissingAllowOriginHeader);
     assert_eq!(
         e.console(),
-        ["Access to fetch at 'http://api.shop.test/me' from origin 'http://evil.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."]
+        [
+            "Access to fetch at 'http://api.shop.test/me' from origin 'http://evil.test' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+        ]
     );
 }
 
