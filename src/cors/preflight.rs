@@ -8,7 +8,10 @@ use std::time::Duration;
 use crate::errors::CorsError;
 use crate::origin::Origin;
 
-use super::{combined_header, cors_check, is_cors_safelisted_method, parse_token_list};
+use super::cors_check;
+use crate::headers::{
+    get_combined as combined_header, is_cors_safelisted_method, parse_token_list,
+};
 
 /// How long a preflight result is cached when the response has no usable
 /// `Access-Control-Max-Age`. <https://fetch.spec.whatwg.org/#http-access-control-max-age>
@@ -70,7 +73,10 @@ impl PreflightResult {
         // sent, not upper-cased; safelisted methods pass via the case-insensitive
         // IsCorsSafelistedMethod (preflight_result.cc, EnsureAllowedCrossOriginMethod;
         // features.cc).
-        if is_cors_safelisted_method(method) || self.methods.iter().any(|m| m == method) {
+        // Safelisted methods compare case-insensitively (Chromium's IsCorsSafelistedMethod).
+        if is_cors_safelisted_method(&method.to_ascii_uppercase())
+            || self.methods.iter().any(|m| m == method)
+        {
             return Ok(());
         }
         if !self.credentials && self.methods.iter().any(|m| m == "*") {
@@ -340,11 +346,9 @@ fn parse_allow_list(value: Option<Vec<u8>>, lower_case: bool) -> Option<Vec<Stri
     let Some(value) = value else {
         return Some(Vec::new());
     };
-    let mut items: Vec<String> = parse_token_list(&value)?
+    let mut items: Vec<String> = parse_token_list([value.as_slice()])?
         .into_iter()
-        .map(|item| {
-            // Tokens are ASCII, so this conversion is lossless.
-            let s = String::from_utf8_lossy(item).into_owned();
+        .map(|s| {
             if lower_case {
                 s.to_ascii_lowercase()
             } else {

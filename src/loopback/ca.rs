@@ -51,4 +51,22 @@ impl TestCa {
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
         Ok((vec![cert.der().clone()], key_der))
     }
+
+    /// A TLS acceptor for a server at `host` (HTTP/2 and HTTP/1.1 by ALPN), with a
+    /// certificate this CA issues.
+    pub fn tls_acceptor(&self, host: &str) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+        let host = host.trim_matches(|c| c == '[' || c == ']');
+        let (chain, key) = self
+            .issue(&[host])
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+        let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .map_err(|e| std::io::Error::other(e.to_string()))?
+            .with_no_client_auth()
+            .with_single_cert(chain, key)
+            .map_err(|e| std::io::Error::other(e.to_string()))?;
+        cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)))
+    }
 }

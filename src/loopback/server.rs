@@ -11,7 +11,6 @@ use hyper_util::rt::{TokioExecutor, TokioIo};
 use hyper_util::server::conn::auto;
 use tokio::net::TcpListener;
 use tokio::task::JoinHandle;
-use tokio_rustls::TlsAcceptor;
 use url::Url;
 
 use super::TestCa;
@@ -118,22 +117,8 @@ impl OriginServer {
             let ca = ca.ok_or_else(|| {
                 std::io::Error::new(std::io::ErrorKind::InvalidInput, "https needs a CA")
             })?;
-            let host = origin
-                .host_str()
-                .unwrap_or("localhost")
-                .trim_matches(|c| c == '[' || c == ']');
-            let (chain, key) = ca
-                .issue(&[host])
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            let provider = Arc::new(rustls::crypto::ring::default_provider());
-            let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-                .with_safe_default_protocol_versions()
-                .map_err(|e| std::io::Error::other(e.to_string()))?
-                .with_no_client_auth()
-                .with_single_cert(chain, key)
-                .map_err(|e| std::io::Error::other(e.to_string()))?;
-            cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-            Some(TlsAcceptor::from(Arc::new(cfg)))
+            let host = origin.host_str().unwrap_or("localhost");
+            Some(ca.tls_acceptor(host)?)
         } else {
             None
         };

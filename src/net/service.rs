@@ -181,22 +181,7 @@ pub(crate) fn spawn_loopback(
     use hyper_util::server::conn::auto;
 
     let acceptor = if origin.scheme() == "https" {
-        let host = origin
-            .host_str()
-            .unwrap_or("localhost")
-            .trim_matches(['[', ']']);
-        let (chain, key) = ca
-            .issue(&[host])
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Some(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+        Some(ca.tls_acceptor(origin.host_str().unwrap_or("localhost"))?)
     } else {
         None
     };
