@@ -92,9 +92,9 @@ pub struct RouteSpec {
     pub path: Spanned<String>,
     /// Only this method.
     pub method: Option<String>,
-    /// Status (default 200).
+    /// Status (default 200; 100 to 999).
     #[serde(default = "default_status")]
-    pub status: u16,
+    pub status: Spanned<u16>,
     /// Headers in order, as `[name, value]` pairs.
     #[serde(default)]
     pub headers: Vec<(String, String)>,
@@ -103,8 +103,8 @@ pub struct RouteSpec {
     pub body: String,
 }
 
-fn default_status() -> u16 {
-    200
+fn default_status() -> Spanned<u16> {
+    Spanned::new(0..0, 200)
 }
 
 /// `[[fetch]]`.

@@ -81,7 +81,10 @@ pub fn parse_str(path: impl AsRef<Path>, text: &str) -> Result<LoadedScenario, S
         }
     };
     let scenario: Scenario = toml::from_str(text).map_err(|e| {
-        let msg = e.message().trim_end().to_string();
+        let msg = e
+            .message()
+            .trim_end()
+            .replace("expected u16", "expected an integer from 0 to 65535");
         at(e.span(), msg)
     })?;
     check(&scenario).map_err(|(span, msg)| at(Some(span), msg))?;
@@ -131,6 +134,15 @@ fn check(s: &Scenario) -> Check {
                 return Err((
                     route.path.span(),
                     format!("route.path must start with '/': '{p}'"),
+                ));
+            }
+            if !(100..=999).contains(route.status.get_ref()) {
+                return Err((
+                    route.status.span(),
+                    format!(
+                        "route.status must be from 100 to 999: {}",
+                        route.status.get_ref()
+                    ),
                 ));
             }
             if p.contains('*') && !(p.ends_with("/*") && p.matches('*').count() == 1) {

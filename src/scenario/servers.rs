@@ -22,7 +22,7 @@ pub fn answer(routes: &[RouteSpec], req: &RecordedRequest) -> CannedResponse {
     match route {
         None => CannedResponse::status(404),
         Some(r) => {
-            let mut res = CannedResponse::status(r.status).body(expand(&r.body, req));
+            let mut res = CannedResponse::status(*r.status.get_ref()).body(expand(&r.body, req));
             for (n, v) in &r.headers {
                 res = res.header(n, &expand(v, req));
             }
@@ -113,7 +113,7 @@ mod tests {
         let route = |p: &str, m: Option<&str>, status: u16| RouteSpec {
             path: toml::Spanned::new(0..0, p.to_string()),
             method: m.map(str::to_string),
-            status,
+            status: toml::Spanned::new(0..0, status),
             headers: vec![("Access-Control-Allow-Origin".into(), "{{origin}}".into())],
             body: String::new(),
         };
