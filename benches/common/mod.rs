@@ -92,7 +92,7 @@ impl ConnStats {
         }
         let k = self.held.fetch_add(1, Ordering::SeqCst) + 1;
         let batch = (k - 1) / hold;
-        if k % hold == 0 {
+        if k.is_multiple_of(hold) {
             self.released.store(batch + 1, Ordering::SeqCst);
             self.release.notify_waiters();
             return;

@@ -132,6 +132,8 @@ impl OriginServer {
                     tokio::time::sleep(std::time::Duration::from_millis(10)).await;
                     continue;
                 };
+                // Small TLS records must not wait on Nagle and a delayed ACK (~40 ms).
+                let _ = tcp.set_nodelay(true);
                 let handler = handler.clone();
                 let log = log.clone();
                 let base = base.clone();

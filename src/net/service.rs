@@ -205,6 +205,7 @@ pub(crate) fn spawn_loopback(
                         a = listener.accept() => a,
                     };
                     let Ok((tcp, _)) = accepted else { continue };
+                    let _ = tcp.set_nodelay(true);
                     let svc = svc.clone();
                     let acceptor = acceptor.clone();
                     tokio::spawn(async move {
