@@ -66,8 +66,11 @@ const MAX_RESPONSE_HEADER_BYTES: u32 = 256 * 1024;
 /// The most header lines an HTTP/1.1 response head may carry.
 ///
 /// CHROMIUM: no count limit, only the 256 KiB size. hyper's default (100 lines) refused
-/// ordinary large heads; hyper sizes a per-parse index by this number, so it stays finite.
-const MAX_RESPONSE_HEADER_LINES: usize = 4096;
+/// ordinary large heads. hyper allocates and zeroes an index of this many entries (32
+/// bytes each) for every response it parses: 4096 cost a 128 KiB mmap per response and
+/// doubled the per-fetch time (BENCHMARKS.md, benchmark 2), so the limit is 1000 lines
+/// (32 KiB, heap-allocated). A head with more lines is a network error (a known limit).
+const MAX_RESPONSE_HEADER_LINES: usize = 1000;
 
 /// The hyper + rustls transport.
 ///
