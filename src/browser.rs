@@ -13,13 +13,10 @@ use crate::clock::Clock;
 use crate::cookies::{CookieJar, ThirdPartyCookies};
 use crate::cors::PreflightCache;
 use crate::errors::FetchError;
-use bytes::Bytes;
-use http_body_util::Full;
-use tower_service::Service;
 
 use crate::enforcement::{Enforcement, Violation};
 use crate::net::service::{
-    DynService, RoutingTransport, ServerGuard, Serving, erase, spawn_loopback,
+    DynService, OriginService, RoutingTransport, ServerGuard, Serving, erase, spawn_loopback,
 };
 use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
@@ -129,17 +126,7 @@ impl BrowserBuilder {
     ///
     /// An origin that does not parse is not served (requests to it fail as for an unknown
     /// host); use [`BrowserBuilder::try_serve_with`] to get the parse error instead.
-    pub fn serve<S, B>(self, origin: &str, service: S) -> Self
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    pub fn serve<S: OriginService>(self, origin: &str, service: S) -> Self {
         self.serve_with(origin, service, Serving::InProcess)
     }
 
@@ -148,17 +135,7 @@ impl BrowserBuilder {
     /// # Panics
     /// Never; an origin that is not a valid `http(s)://host[:port]` makes every request to
     /// it a network error (use [`BrowserBuilder::try_serve_with`] to catch it early).
-    pub fn serve_with<S, B>(self, origin: &str, service: S, serving: Serving) -> Self
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    pub fn serve_with<S: OriginService>(self, origin: &str, service: S, serving: Serving) -> Self {
         match self.try_serve_with(origin, service, serving) {
             Ok(b) => b,
             Err((b, _)) => b,
@@ -168,22 +145,12 @@ impl BrowserBuilder {
     /// [`BrowserBuilder::serve_with`], returning the builder and the reason when `origin`
     /// is not an `http(s)://host[:port]` origin.
     #[allow(clippy::result_large_err)]
-    pub fn try_serve_with<S, B>(
+    pub fn try_serve_with<S: OriginService>(
         mut self,
         origin: &str,
         service: S,
         serving: Serving,
-    ) -> Result<Self, (Self, String)>
-    where
-        S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>>
-            + Clone
-            + Send
-            + 'static,
-        S::Future: Send + 'static,
-        S::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-        B: http_body::Body<Data = Bytes> + Send + 'static,
-        B::Error: Into<Box<dyn std::error::Error + Send + Sync>>,
-    {
+    ) -> Result<Self, (Self, String)> {
         let url = match Url::parse(origin) {
             Ok(u) if (u.scheme() == "http" || u.scheme() == "https") && u.path() == "/" => u,
             _ => return Err((self, format!("not an http(s) origin: '{origin}'"))),

@@ -17,7 +17,7 @@ use url::Url;
 use crate::errors::NetError;
 
 pub use client::{HyperTransport, Limits, Resolution};
-pub use service::Serving;
+pub use service::{OriginService, Serving};
 
 /// A request exactly as it goes on the wire.
 #[derive(Clone, Debug)]

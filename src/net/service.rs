@@ -16,6 +16,52 @@ use crate::origin::Origin;
 
 type BoxError = Box<dyn StdError + Send + Sync>;
 
+/// What can serve an origin in-process: any `tower::Service` taking
+/// `http::Request<Full<Bytes>>` and answering `http::Response<B>` with any body — an axum
+/// `Router`, a tower-http stack, a `service_fn`. Implemented for every such service.
+///
+/// ```
+/// fn takes(_: impl fetchguard::net::OriginService) {}
+/// # fn demo(router: axum_like::Router) { takes(router) }
+/// # mod axum_like {
+/// #     use std::{convert::Infallible, future::Ready, task::{Context, Poll}};
+/// #     use bytes::Bytes; use http_body_util::Full;
+/// #     #[derive(Clone)] pub struct Router;
+/// #     impl tower_service::Service<http::Request<Full<Bytes>>> for Router {
+/// #         type Response = http::Response<Full<Bytes>>; type Error = Infallible;
+/// #         type Future = Ready<Result<Self::Response, Infallible>>;
+/// #         fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> { Poll::Ready(Ok(())) }
+/// #         fn call(&mut self, _: http::Request<Full<Bytes>>) -> Self::Future {
+/// #             std::future::ready(Ok(http::Response::new(Full::new(Bytes::new()))))
+/// #         }
+/// #     }
+/// # }
+/// ```
+pub trait OriginService:
+    Service<
+        http::Request<Full<Bytes>>,
+        Response = http::Response<Self::Body>,
+        Future: Send + 'static,
+        Error: Into<BoxError>,
+    > + Clone
+    + Send
+    + 'static
+{
+    /// The response body type.
+    type Body: http_body::Body<Data = Bytes, Error: Into<BoxError>> + Send + 'static;
+}
+
+impl<S, B> OriginService for S
+where
+    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
+    S::Future: Send + 'static,
+    S::Error: Into<BoxError>,
+    B: http_body::Body<Data = Bytes> + Send + 'static,
+    B::Error: Into<BoxError>,
+{
+    type Body = B;
+}
+
 /// A type-erased in-process service.
 pub(crate) trait DynService: Send + Sync {
     fn call(
@@ -29,14 +75,7 @@ struct Erased<S> {
     max_body: usize,
 }
 
-impl<S, B> DynService for Erased<S>
-where
-    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
+impl<S: OriginService> DynService for Erased<S> {
     fn call(
         &self,
         req: http::Request<Full<Bytes>>,
@@ -68,14 +107,7 @@ where
 }
 
 /// Wraps a service for the routing transport.
-pub(crate) fn erase<S, B>(service: S, max_body: usize) -> Arc<dyn DynService>
-where
-    S: Service<http::Request<Full<Bytes>>, Response = http::Response<B>> + Clone + Send + 'static,
-    S::Future: Send + 'static,
-    S::Error: Into<BoxError>,
-    B: http_body::Body<Data = Bytes> + Send + 'static,
-    B::Error: Into<BoxError>,
-{
+pub(crate) fn erase<S: OriginService>(service: S, max_body: usize) -> Arc<dyn DynService> {
     Arc::new(Erased {
         service: Mutex::new(service),
         max_body,
