@@ -392,7 +392,10 @@ async fn check(a: CheckArgs) -> ExitCode {
     } else {
         let style = style();
         println!("{} {} as a page at {}", a.method, a.url, page.origin());
-        print!("{}", report::render_trace(&trace, style, "  "));
+        print!(
+            "{}",
+            trace.render(style, "  ", fetchguard::trace::Detail::Cors)
+        );
         match &result {
             Ok(r) => {
                 println!(

@@ -3,70 +3,10 @@
 
 use std::fmt::Write as _;
 
-use crate::trace::{CookieDecision, HopKind, PreflightReason, Trace, TraceEvent};
+use crate::trace::Detail;
+pub use crate::trace::Style;
 
 use super::run::{FetchReport, FetchStatus, ScenarioReport};
-
-/// Colours, or none (`NO_COLOR`, or not a terminal).
-#[derive(Clone, Copy, Debug)]
-pub struct Style {
-    color: bool,
-}
-
-impl Style {
-    /// Colours when `color` is true.
-    pub fn new(color: bool) -> Self {
-        Style { color }
-    }
-
-    fn paint(&self, code: &str, s: &str) -> String {
-        if self.color {
-            format!("\x1b[{code}m{s}\x1b[0m")
-        } else {
-            s.to_string()
-        }
-    }
-    fn bold(&self, s: &str) -> String {
-        self.paint("1", s)
-    }
-    fn dim(&self, s: &str) -> String {
-        self.paint("2", s)
-    }
-    fn red(&self, s: &str) -> String {
-        self.paint("31", s)
-    }
-    fn green(&self, s: &str) -> String {
-        self.paint("32", s)
-    }
-    fn yellow(&self, s: &str) -> String {
-        self.paint("33", s)
-    }
-    fn cyan(&self, s: &str) -> String {
-        self.paint("36", s)
-    }
-}
-
-/// Request headers worth showing in a trace (everything is in `--json`).
-const SHOWN: [&str; 12] = [
-    "origin",
-    "cookie",
-    "referer",
-    "sec-fetch-site",
-    "sec-fetch-mode",
-    "sec-fetch-storage-access",
-    "access-control-request-method",
-    "access-control-request-headers",
-    "content-type",
-    "authorization",
-    "range",
-    "location",
-];
-
-/// Response headers worth showing.
-fn shown_response(name: &str) -> bool {
-    name.starts_with("access-control-")
-        || matches!(name, "location" | "set-cookie" | "content-type")
-}
 
 /// The report of one scenario, as text.
 pub fn render_scenario(r: &ScenarioReport, style: Style) -> String {
@@ -105,7 +45,7 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> Stri
         f.method,
         f.url
     );
-    out.push_str(&render_trace(&f.trace, style, "    "));
+    out.push_str(&f.trace.render(style, "    ", Detail::Cors));
     let o = &f.observed;
     if o.outcome == "response" {
         let _ = writeln!(
@@ -182,164 +122,6 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> Stri
                 m.expected,
                 m.observed
             );
-        }
-    }
-    out
-}
-
-/// A trace as indented text, showing the headers that matter for CORS.
-pub fn render_trace(t: &Trace, style: Style, indent: &str) -> String {
-    let mut out = String::new();
-    for e in t.events() {
-        match e {
-            TraceEvent::PreflightNeeded(reasons) => {
-                let why: Vec<String> = reasons
-                    .iter()
-                    .map(|r| match r {
-                        PreflightReason::Method(m) => {
-                            format!("method {m} is not GET, HEAD or POST")
-                        }
-                        PreflightReason::Headers(h) => {
-                            format!("header(s) {} are not CORS-safelisted", h.join(", "))
-                        }
-                    })
-                    .collect();
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {}",
-                    style.cyan("preflight needed:"),
-                    why.join("; ")
-                );
-            }
-            TraceEvent::PreflightCacheHit => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} hit: no OPTIONS sent",
-                    style.cyan("preflight cache:")
-                );
-            }
-            TraceEvent::PreflightCacheMiss(why) => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} miss ({why:?})",
-                    style.cyan("preflight cache:")
-                );
-            }
-            TraceEvent::PreflightCached(secs) => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} result kept for {secs} s",
-                    style.cyan("preflight cache:")
-                );
-            }
-            TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} not attached: {why}",
-                    style.cyan("cookies:")
-                );
-            }
-            TraceEvent::Cookies(CookieDecision::Considered { sent, blocked }) => {
-                let mut s = if sent.is_empty() {
-                    "none sent".to_string()
-                } else {
-                    format!("sent {}", sent.join(", "))
-                };
-                for (n, why) in blocked {
-                    let _ = write!(s, "; {n} held back: {why}");
-                }
-                let _ = writeln!(out, "{indent}{} {s}", style.cyan("cookies:"));
-            }
-            TraceEvent::Sent(w) => {
-                let kind = if w.kind == HopKind::Preflight {
-                    "preflight "
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {kind}{} {}",
-                    style.bold("→"),
-                    w.method,
-                    w.url
-                );
-                for (n, v) in &w.headers {
-                    if SHOWN.contains(&n.as_str()) {
-                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
-                    }
-                }
-            }
-            TraceEvent::Received {
-                status,
-                headers,
-                body_len,
-            } => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {status} ({body_len} bytes)",
-                    style.bold("←")
-                );
-                for (n, v) in headers {
-                    if shown_response(n) {
-                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
-                    }
-                }
-            }
-            TraceEvent::CookiesStored { stored, rejected } => {
-                if !stored.is_empty() {
-                    let _ = writeln!(
-                        out,
-                        "{indent}{} stored {}",
-                        style.cyan("cookies:"),
-                        stored.join(", ")
-                    );
-                }
-                for (c, why) in rejected {
-                    let _ = writeln!(
-                        out,
-                        "{indent}{} not stored {c:?}: {why}",
-                        style.cyan("cookies:")
-                    );
-                }
-            }
-            TraceEvent::NetworkFailed(e) => {
-                let _ = writeln!(out, "{indent}{} {e:?}", style.red("network error:"));
-            }
-            TraceEvent::Redirect {
-                status,
-                to,
-                method,
-                tainted,
-                ..
-            } => {
-                let t = if *tainted {
-                    "; the origin is now tainted: Origin: null from here"
-                } else {
-                    ""
-                };
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {status} to {to} ({method}){t}",
-                    style.cyan("redirect:")
-                );
-            }
-            TraceEvent::CorsBlocked(e) => {
-                let _ = writeln!(out, "{indent}{} {}", style.red("CORS blocked:"), e.name());
-            }
-            TraceEvent::Violation(v) => {
-                let _ = writeln!(
-                    out,
-                    "{indent}{} {} (report-only: not blocked)",
-                    style.yellow("CORS violation:"),
-                    v.error.name()
-                );
-            }
-            TraceEvent::CorsPassed => {
-                let _ = writeln!(out, "{indent}{}", style.green("CORS check passed"));
-            }
-            TraceEvent::Note(s) => {
-                let _ = writeln!(out, "{indent}{}", style.dim(s));
-            }
         }
     }
     out

@@ -7,6 +7,10 @@
 
 use std::fmt;
 
+mod render;
+
+pub use render::{Detail, Style};
+
 use url::Url;
 
 use crate::cors::MissReason;
@@ -176,90 +180,8 @@ impl Trace {
 }
 
 impl fmt::Display for Trace {
+    /// Every event, every header, no colour.
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for e in &self.events {
-            match e {
-                TraceEvent::PreflightNeeded(reasons) => {
-                    let why: Vec<String> = reasons
-                        .iter()
-                        .map(|r| match r {
-                            PreflightReason::Method(m) => {
-                                format!("method {m} is not GET/HEAD/POST")
-                            }
-                            PreflightReason::Headers(h) => {
-                                format!("CORS-unsafe headers: {}", h.join(", "))
-                            }
-                        })
-                        .collect();
-                    writeln!(f, "preflight needed: {}", why.join("; "))?;
-                }
-                TraceEvent::PreflightCacheHit => {
-                    writeln!(f, "preflight cache: hit (no OPTIONS sent)")?
-                }
-                TraceEvent::PreflightCacheMiss(r) => writeln!(f, "preflight cache: miss ({r:?})")?,
-                TraceEvent::PreflightCached(s) => writeln!(f, "preflight result cached for {s}s")?,
-                TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
-                    writeln!(f, "cookies: not attached ({why})")?
-                }
-                TraceEvent::Cookies(CookieDecision::Considered { sent, blocked }) => {
-                    write!(f, "cookies: sent [{}]", sent.join(", "))?;
-                    for (n, why) in blocked {
-                        write!(f, "; blocked {n} ({why})")?;
-                    }
-                    writeln!(f)?;
-                }
-                TraceEvent::Sent(w) => {
-                    let kind = match w.kind {
-                        HopKind::Preflight => "preflight ",
-                        HopKind::Main => "",
-                    };
-                    writeln!(f, "-> {kind}{} {}", w.method, w.url)?;
-                    for (n, v) in &w.headers {
-                        writeln!(f, "     {n}: {v}")?;
-                    }
-                }
-                TraceEvent::Received {
-                    status,
-                    headers,
-                    body_len,
-                } => {
-                    writeln!(f, "<- {status} ({body_len} bytes)")?;
-                    for (n, v) in headers {
-                        writeln!(f, "     {n}: {v}")?;
-                    }
-                }
-                TraceEvent::CookiesStored { stored, rejected } => {
-                    if !stored.is_empty() {
-                        writeln!(f, "cookies stored: {}", stored.join(", "))?;
-                    }
-                    for (c, why) in rejected {
-                        writeln!(f, "cookie rejected: {c} ({why})")?;
-                    }
-                }
-                TraceEvent::NetworkFailed(e) => writeln!(f, "network error: {e:?}")?,
-                TraceEvent::Redirect {
-                    status,
-                    from,
-                    to,
-                    method,
-                    tainted,
-                } => {
-                    write!(f, "redirect {status}: {from} -> {to} ({method})")?;
-                    if *tainted {
-                        write!(f, "; origin tainted, Origin: null from here")?;
-                    }
-                    writeln!(f)?;
-                }
-                TraceEvent::CorsBlocked(e) => writeln!(f, "CORS blocked: {}", e.name())?,
-                TraceEvent::CorsPassed => writeln!(f, "CORS check passed")?,
-                TraceEvent::Violation(v) => writeln!(
-                    f,
-                    "CORS violation (report-only, not blocked): {}",
-                    v.error.name()
-                )?,
-                TraceEvent::Note(s) => writeln!(f, "{s}")?,
-            }
-        }
-        Ok(())
+        f.write_str(&self.render(Style::plain(), "", Detail::All))
     }
 }

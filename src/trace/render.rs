@@ -1,0 +1,250 @@
+//! Rendering a trace for people: hop by hop, optionally coloured, with every header or
+//! only the ones that matter for CORS.
+
+use std::fmt::Write as _;
+
+use super::{CookieDecision, HopKind, PreflightReason, Trace, TraceEvent};
+
+/// Colours, or none (`NO_COLOR`, or not a terminal).
+#[derive(Clone, Copy, Debug)]
+pub struct Style {
+    color: bool,
+}
+
+impl Style {
+    /// Colours when `color` is true.
+    pub fn new(color: bool) -> Self {
+        Style { color }
+    }
+
+    /// No colours.
+    pub fn plain() -> Self {
+        Style { color: false }
+    }
+
+    pub(crate) fn paint(&self, code: &str, s: &str) -> String {
+        if self.color {
+            format!("\x1b[{code}m{s}\x1b[0m")
+        } else {
+            s.to_string()
+        }
+    }
+    pub(crate) fn bold(&self, s: &str) -> String {
+        self.paint("1", s)
+    }
+    pub(crate) fn dim(&self, s: &str) -> String {
+        self.paint("2", s)
+    }
+    pub(crate) fn red(&self, s: &str) -> String {
+        self.paint("31", s)
+    }
+    pub(crate) fn green(&self, s: &str) -> String {
+        self.paint("32", s)
+    }
+    pub(crate) fn yellow(&self, s: &str) -> String {
+        self.paint("33", s)
+    }
+    pub(crate) fn cyan(&self, s: &str) -> String {
+        self.paint("36", s)
+    }
+}
+
+/// Request headers worth showing in a trace (everything is in `--json`).
+const SHOWN: [&str; 12] = [
+    "origin",
+    "cookie",
+    "referer",
+    "sec-fetch-site",
+    "sec-fetch-mode",
+    "sec-fetch-storage-access",
+    "access-control-request-method",
+    "access-control-request-headers",
+    "content-type",
+    "authorization",
+    "range",
+    "location",
+];
+
+/// Response headers worth showing.
+fn shown_response(name: &str) -> bool {
+    name.starts_with("access-control-")
+        || matches!(name, "location" | "set-cookie" | "content-type")
+}
+
+/// How many headers a rendering shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Detail {
+    /// Every header of every hop.
+    All,
+    /// The headers that matter for CORS (origin, cookie, sec-fetch-*, access-control-*...).
+    Cors,
+}
+
+impl Trace {
+    /// The trace as indented text, one event a line.
+    ///
+    /// ```
+    /// use fetchguard::trace::{Detail, Style, Trace};
+    /// assert_eq!(Trace::new().render(Style::plain(), "  ", Detail::All), "");
+    /// ```
+    pub fn render(&self, style: Style, indent: &str, detail: Detail) -> String {
+        render(self, style, indent, detail)
+    }
+}
+
+fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
+    let mut out = String::new();
+    for e in t.events() {
+        match e {
+            TraceEvent::PreflightNeeded(reasons) => {
+                let why: Vec<String> = reasons
+                    .iter()
+                    .map(|r| match r {
+                        PreflightReason::Method(m) => {
+                            format!("method {m} is not GET, HEAD or POST")
+                        }
+                        PreflightReason::Headers(h) => {
+                            format!("header(s) {} are not CORS-safelisted", h.join(", "))
+                        }
+                    })
+                    .collect();
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {}",
+                    style.cyan("preflight needed:"),
+                    why.join("; ")
+                );
+            }
+            TraceEvent::PreflightCacheHit => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} hit: no OPTIONS sent",
+                    style.cyan("preflight cache:")
+                );
+            }
+            TraceEvent::PreflightCacheMiss(why) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} miss ({why:?})",
+                    style.cyan("preflight cache:")
+                );
+            }
+            TraceEvent::PreflightCached(secs) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} result kept for {secs} s",
+                    style.cyan("preflight cache:")
+                );
+            }
+            TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} not attached: {why}",
+                    style.cyan("cookies:")
+                );
+            }
+            TraceEvent::Cookies(CookieDecision::Considered { sent, blocked }) => {
+                let mut s = if sent.is_empty() {
+                    "none sent".to_string()
+                } else {
+                    format!("sent {}", sent.join(", "))
+                };
+                for (n, why) in blocked {
+                    let _ = write!(s, "; {n} held back: {why}");
+                }
+                let _ = writeln!(out, "{indent}{} {s}", style.cyan("cookies:"));
+            }
+            TraceEvent::Sent(w) => {
+                let kind = if w.kind == HopKind::Preflight {
+                    "preflight "
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {kind}{} {}",
+                    style.bold("→"),
+                    w.method,
+                    w.url
+                );
+                for (n, v) in &w.headers {
+                    if detail == Detail::All || SHOWN.contains(&n.as_str()) {
+                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
+                    }
+                }
+            }
+            TraceEvent::Received {
+                status,
+                headers,
+                body_len,
+            } => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {status} ({body_len} bytes)",
+                    style.bold("←")
+                );
+                for (n, v) in headers {
+                    if detail == Detail::All || shown_response(n) {
+                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
+                    }
+                }
+            }
+            TraceEvent::CookiesStored { stored, rejected } => {
+                if !stored.is_empty() {
+                    let _ = writeln!(
+                        out,
+                        "{indent}{} stored {}",
+                        style.cyan("cookies:"),
+                        stored.join(", ")
+                    );
+                }
+                for (c, why) in rejected {
+                    let _ = writeln!(
+                        out,
+                        "{indent}{} not stored {c:?}: {why}",
+                        style.cyan("cookies:")
+                    );
+                }
+            }
+            TraceEvent::NetworkFailed(e) => {
+                let _ = writeln!(out, "{indent}{} {e:?}", style.red("network error:"));
+            }
+            TraceEvent::Redirect {
+                status,
+                to,
+                method,
+                tainted,
+                ..
+            } => {
+                let t = if *tainted {
+                    "; the origin is now tainted: Origin: null from here"
+                } else {
+                    ""
+                };
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {status} to {to} ({method}){t}",
+                    style.cyan("redirect:")
+                );
+            }
+            TraceEvent::CorsBlocked(e) => {
+                let _ = writeln!(out, "{indent}{} {}", style.red("CORS blocked:"), e.name());
+            }
+            TraceEvent::Violation(v) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {} (report-only: not blocked)",
+                    style.yellow("CORS violation:"),
+                    v.error.name()
+                );
+            }
+            TraceEvent::CorsPassed => {
+                let _ = writeln!(out, "{indent}{}", style.green("CORS check passed"));
+            }
+            TraceEvent::Note(s) => {
+                let _ = writeln!(out, "{indent}{}", style.dim(s));
+            }
+        }
+    }
+    out
+}
