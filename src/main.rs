@@ -64,43 +64,7 @@ enum Command {
         jobs: usize,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do.
-    Check {
-        /// The URL to fetch.
-        url: String,
-        /// The page's origin, e.g. https://app.example.
-        #[arg(long)]
-        origin: String,
-        /// The method.
-        #[arg(short = 'X', long = "request", default_value = "GET")]
-        method: String,
-        /// A request header, 'Name: value' (repeatable).
-        #[arg(short = 'H', long = "header")]
-        headers: Vec<String>,
-        /// A request body (a string, sent as text/plain;charset=UTF-8 unless -H sets one).
-        #[arg(short = 'd', long = "data")]
-        data: Option<String>,
-        /// The credentials mode.
-        #[arg(long, value_enum, default_value = "same-origin")]
-        credentials: CredArg,
-        /// The request mode.
-        #[arg(long, value_enum, default_value = "cors")]
-        mode: ModeArg,
-        /// The redirect mode.
-        #[arg(long, value_enum, default_value = "follow")]
-        redirect: RedirectArg,
-        /// A cookie already in the jar for the URL, as a Set-Cookie value (repeatable).
-        #[arg(long)]
-        cookie: Vec<String>,
-        /// Third-party cookies (a fresh Chromium profile blocks them).
-        #[arg(long, value_enum, default_value = "block")]
-        third_party_cookies: ThirdPartyArg,
-        /// Seconds before the request is given up.
-        #[arg(long, default_value_t = 30)]
-        timeout: u64,
-        /// Print JSON instead of the trace.
-        #[arg(long)]
-        json: bool,
-    },
+    Check(CheckArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -166,36 +130,7 @@ fn main() -> ExitCode {
                 };
                 verify_cmd::verify(args).await
             }
-            Command::Check {
-                url,
-                origin,
-                method,
-                headers,
-                data,
-                credentials,
-                mode,
-                redirect,
-                cookie,
-                third_party_cookies,
-                timeout,
-                json,
-            } => {
-                let args = CheckArgs {
-                    url,
-                    origin,
-                    method,
-                    headers,
-                    data,
-                    credentials,
-                    mode,
-                    redirect,
-                    cookie,
-                    third_party_cookies,
-                    timeout,
-                    json,
-                };
-                check(args).await
-            }
+            Command::Check(args) => check(args).await,
         }
     })
 }
@@ -205,22 +140,25 @@ fn style() -> report::Style {
     report::Style::new(color)
 }
 
-async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) -> ExitCode {
-    let files = match scenario::discover(&paths) {
-        Ok(f) => f,
-        Err(e) => {
+/// Every scenario file under `paths`, parsed; on any error, each is printed and the
+/// exit status is 2 (nothing runs).
+fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<scenario::LoadedScenario>, ExitCode> {
+    let files = scenario::discover(paths).map_err(|e| {
+        eprintln!("{e}");
+        ExitCode::from(2)
+    })?;
+    scenario::load_all(&files).map_err(|errors| {
+        for e in errors {
             eprintln!("{e}");
-            return ExitCode::from(2);
         }
-    };
-    let loaded = match scenario::load_all(&files) {
+        ExitCode::from(2)
+    })
+}
+
+async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) -> ExitCode {
+    let loaded = match load_scenarios(&paths) {
         Ok(l) => l,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let total = loaded.len();
     let progress = std::io::stderr().is_terminal() && total > 1;
@@ -293,18 +231,42 @@ async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) ->
     }
 }
 
+#[derive(clap::Args)]
 struct CheckArgs {
+    /// The URL to fetch.
     url: String,
+    /// The page's origin, e.g. https://app.example.
+    #[arg(long)]
     origin: String,
+    /// The method.
+    #[arg(short = 'X', long = "request", default_value = "GET")]
     method: String,
+    /// A request header, 'Name: value' (repeatable).
+    #[arg(short = 'H', long = "header")]
     headers: Vec<String>,
+    /// A request body (a string, sent as text/plain;charset=UTF-8 unless -H sets one).
+    #[arg(short = 'd', long = "data")]
     data: Option<String>,
+    /// The credentials mode.
+    #[arg(long, value_enum, default_value = "same-origin")]
     credentials: CredArg,
+    /// The request mode.
+    #[arg(long, value_enum, default_value = "cors")]
     mode: ModeArg,
+    /// The redirect mode.
+    #[arg(long, value_enum, default_value = "follow")]
     redirect: RedirectArg,
+    /// A cookie already in the jar for the URL, as a Set-Cookie value (repeatable).
+    #[arg(long)]
     cookie: Vec<String>,
+    /// Third-party cookies (a fresh Chromium profile blocks them).
+    #[arg(long, value_enum, default_value = "block")]
     third_party_cookies: ThirdPartyArg,
+    /// Seconds before the request is given up.
+    #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Print JSON instead of the trace.
+    #[arg(long)]
     json: bool,
 }
 

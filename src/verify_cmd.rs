@@ -58,21 +58,9 @@ fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
 }
 
 pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
-    let files = match scenario::discover(&args.paths) {
-        Ok(f) => f,
-        Err(e) => {
-            eprintln!("{e}");
-            return ExitCode::from(2);
-        }
-    };
-    let loaded = match scenario::load_all(&files) {
+    let loaded = match super::load_scenarios(&args.paths) {
         Ok(l) => l,
-        Err(errors) => {
-            for e in errors {
-                eprintln!("{e}");
-            }
-            return ExitCode::from(2);
-        }
+        Err(code) => return code,
     };
     let chromium = chromium_path(args.chromium);
     if !chromium.is_file() {

@@ -6,7 +6,7 @@ mod common;
 use common::{World, respond};
 use fetchguard::loopback::{CannedResponse, RecordedRequest};
 use fetchguard::{
-    CorsError, Credentials, FailureReason, Mode, RedirectError, RedirectMode, Request, ResponseType,
+    CorsError, FailureReason, Mode, RedirectError, RedirectMode, Request, ResponseType,
 };
 
 const APP: &str = "https://app.example";
@@ -335,7 +335,6 @@ async fn authorization_is_dropped_on_a_cross_origin_redirect_only() {
         wire.iter().all(|r| r.method != "OPTIONS"),
         "dropped before the new hop needed a preflight"
     );
-    let _ = Credentials::Omit;
 }
 
 #[tokio::test]
