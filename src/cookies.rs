@@ -16,7 +16,9 @@ use url::Url;
 
 use crate::clock::Instant;
 
-/// Chromium's cap on a cookie's lifetime, in days.
+/// Chromium's cap on a cookie's lifetime, in days (RFC 6265bis's 400-day limit, which
+/// Chromium applies). UNVERIFIED here: not yet observed with `fetchguard verify`, which
+/// cannot move Chromium's clock.
 const MAX_COOKIE_DAYS: i64 = 400;
 
 /// Whether third-party cookies are allowed.
