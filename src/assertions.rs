@@ -15,7 +15,8 @@
 
 use std::mem::discriminant;
 
-use crate::errors::{CorsError, FetchError};
+use crate::errors::CorsError;
+use crate::response::FetchError;
 use crate::response::{Response, ResponseType};
 use crate::trace::Trace;
 

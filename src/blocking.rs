@@ -5,8 +5,9 @@ use std::sync::Arc;
 use std::sync::mpsc;
 
 use crate::browser::{Browser, BrowserBuilder, Page};
-use crate::errors::{FailureReason, FetchError, NetError};
+use crate::errors::{FailureReason, NetError};
 use crate::request::Request;
+use crate::response::FetchError;
 use crate::response::Response;
 
 /// Owns the runtime; shuts it down without blocking when the last handle goes, so it is

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use rustls::pki_types::CertificateDer;
@@ -12,9 +12,10 @@ use url::Url;
 use crate::clock::Clock;
 use crate::cookies::{CookieJar, ThirdPartyCookies};
 use crate::cors::PreflightCache;
-use crate::errors::FetchError;
+use crate::response::FetchError;
 
 use crate::enforcement::{Enforcement, Violation};
+use crate::fetch::{Client, FetchContext};
 use crate::net::service::{
     DynService, OriginService, RoutingTransport, ServerGuard, Serving, erase, spawn_loopback,
 };
@@ -24,33 +25,6 @@ use crate::policy::referrer::ReferrerPolicy;
 use crate::profile::Profile;
 use crate::request::Request;
 use crate::response::Response;
-
-/// Shared state of one browser. Locks are short and never held across an `.await`.
-pub(crate) struct BrowserInner {
-    pub profile: Profile,
-    pub third_party: ThirdPartyCookies,
-    pub jar: Mutex<CookieJar>,
-    pub preflight_cache: Mutex<PreflightCache>,
-    pub clock: Clock,
-    pub transport: Arc<dyn Transport>,
-    pub enforcement: Enforcement,
-    pub violations: Mutex<Vec<Violation>>,
-    pub http_cache: Mutex<crate::http_cache::HttpCache>,
-    /// Loopback servers of `serve_with(.., Serving::Loopback)`, stopped with the Browser.
-    _servers: Vec<ServerGuard>,
-}
-
-impl BrowserInner {
-    pub fn jar(&self) -> MutexGuard<'_, CookieJar> {
-        self.jar.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    pub fn cache(&self) -> MutexGuard<'_, PreflightCache> {
-        self.preflight_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-    }
-}
 
 /// A simulated browser: one cookie jar, one preflight cache, one clock, one network.
 /// Cloning is cheap and shares all of it.
@@ -70,7 +44,10 @@ impl BrowserInner {
 /// ```
 #[derive(Clone)]
 pub struct Browser {
-    pub(crate) inner: Arc<BrowserInner>,
+    pub(crate) ctx: Arc<FetchContext>,
+    /// Loopback servers of `serve_with(.., Serving::Loopback)`, stopped with the last
+    /// clone of the Browser.
+    _servers: Arc<Vec<ServerGuard>>,
 }
 
 /// Builds a [`Browser`].
@@ -270,7 +247,8 @@ impl BrowserBuilder {
                 ThirdPartyCookies::Allow
             });
         Browser {
-            inner: Arc::new(BrowserInner {
+            _servers: Arc::new(guards),
+            ctx: Arc::new(FetchContext {
                 profile: self.profile,
                 third_party,
                 jar: Mutex::new(self.jar.unwrap_or_default()),
@@ -282,7 +260,6 @@ impl BrowserBuilder {
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
                 http_cache: Mutex::new(Default::default()),
-                _servers: guards,
             }),
         }
     }
@@ -327,57 +304,47 @@ impl Browser {
 
     /// Runs `f` with the cookie jar.
     pub fn with_jar<T>(&self, f: impl FnOnce(&mut CookieJar) -> T) -> T {
-        f(&mut self.inner.jar())
+        f(&mut self.ctx.jar())
     }
 
     /// The clock.
     pub fn clock(&self) -> &Clock {
-        &self.inner.clock
+        &self.ctx.clock
     }
 
     /// Moves a manual clock forward (returns false on the system clock).
     pub fn advance(&self, by: Duration) -> bool {
-        self.inner.clock.advance(by)
+        self.ctx.clock.advance(by)
     }
 
     /// Number of entries in the CORS-preflight cache.
     pub fn preflight_cache_len(&self) -> usize {
-        self.inner.cache().len()
+        self.ctx.preflight_cache().len()
     }
 
     /// The profile.
     pub fn profile(&self) -> &Profile {
-        &self.inner.profile
+        &self.ctx.profile
     }
 
     /// Every CORS violation recorded so far under [`Enforcement::ReportOnly`], oldest first.
     pub fn violations(&self) -> Vec<Violation> {
-        self.inner
-            .violations
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .clone()
+        self.ctx.violations().clone()
     }
 
     /// Returns and forgets the recorded violations.
     pub fn take_violations(&self) -> Vec<Violation> {
-        std::mem::take(
-            &mut *self
-                .inner
-                .violations
-                .lock()
-                .unwrap_or_else(|p| p.into_inner()),
-        )
+        std::mem::take(&mut *self.ctx.violations())
     }
 
     /// The enforcement mode.
     pub fn enforcement(&self) -> Enforcement {
-        self.inner.enforcement
+        self.ctx.enforcement
     }
 
     /// The third-party-cookie policy in force.
     pub fn third_party_cookies(&self) -> ThirdPartyCookies {
-        self.inner.third_party
+        self.ctx.third_party
     }
 }
 
@@ -393,7 +360,12 @@ pub struct Page {
 impl Page {
     /// Runs `fetch(request)` as this page's script would.
     pub async fn fetch(&self, request: Request) -> Result<Response, FetchError> {
-        crate::fetch::fetch(self, request).await
+        let client = Client {
+            url: &self.url,
+            origin: &self.origin,
+            referrer_policy: self.referrer_policy,
+        };
+        crate::fetch::fetch(&self.browser.ctx, client, request).await
     }
 
     /// Sets the page's referrer policy (as a `Referrer-Policy` header on the document would).

@@ -1,8 +1,6 @@
 //! Enforcement modes for harnesses whose tests are not about CORS: enforce (a browser),
 //! report only (read everything, record what a browser would have blocked), or off.
 
-use crate::errors::CorsError;
-
 /// What the guard does when the CORS protocol fails.
 ///
 /// ```
@@ -26,19 +24,4 @@ pub enum Enforcement {
     Off,
 }
 
-/// A CORS failure that [`Enforcement::ReportOnly`] let through.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Violation {
-    /// The URL whose response (or preflight) failed.
-    pub url: String,
-    /// Why.
-    pub error: CorsError,
-    /// The console line Chromium would have printed.
-    pub console: String,
-}
-
-impl std::fmt::Display for Violation {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.console)
-    }
-}
+pub use crate::trace::Violation;

@@ -10,7 +10,6 @@ use std::fmt;
 use url::Url;
 
 use crate::origin::Origin;
-use crate::trace::Trace;
 
 /// Why the CORS protocol blocked a fetch, one variant per Chromium `CorsError` value that
 /// a `fetch()` from a page can produce. Values carry the raw header text Chromium quotes.
@@ -238,86 +237,6 @@ pub enum FailureReason {
     /// The scheme is not one fetch can load (`about:` other than blank, unknown schemes).
     UnsupportedScheme(String),
 }
-
-/// A rejected `fetch()`: the TypeError script sees, the console lines the browser prints,
-/// and why.
-///
-/// ```
-/// use fetchguard::{FetchError, FailureReason, CorsError};
-/// let e = FetchError::new(
-///     FailureReason::Cors(CorsError::MissingAllowOriginHeader),
-///     "Failed to fetch",
-///     vec!["Access to fetch at ...".into()],
-/// );
-/// assert_eq!(e.message(), "Failed to fetch");
-/// assert_eq!(e.cors_error(), Some(&CorsError::MissingAllowOriginHeader));
-/// ```
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct FetchError {
-    reason: FailureReason,
-    message: String,
-    console: Vec<String>,
-    trace: Trace,
-}
-
-impl FetchError {
-    /// A failure with its TypeError message and console lines.
-    pub fn new(reason: FailureReason, message: impl Into<String>, console: Vec<String>) -> Self {
-        FetchError {
-            reason,
-            message: message.into(),
-            console,
-            trace: Trace::new(),
-        }
-    }
-
-    /// The same error carrying the trace of the fetch that failed.
-    pub fn with_trace(mut self, trace: Trace) -> Self {
-        self.trace = trace;
-        self
-    }
-
-    /// What happened on the wire before the failure (preflights, redirects, and the
-    /// request itself, which may have reached the server even though script is blocked).
-    pub fn trace(&self) -> &Trace {
-        &self.trace
-    }
-
-    /// The machine-readable reason.
-    pub fn reason(&self) -> &FailureReason {
-        &self.reason
-    }
-
-    /// The TypeError's `message`, as script reads it.
-    pub fn message(&self) -> &str {
-        &self.message
-    }
-
-    /// The console error lines Chromium prints for this failure, in order.
-    pub fn console(&self) -> &[String] {
-        &self.console
-    }
-
-    /// The CORS reason, when CORS blocked the fetch.
-    pub fn cors_error(&self) -> Option<&CorsError> {
-        match &self.reason {
-            FailureReason::Cors(e) => Some(e),
-            _ => None,
-        }
-    }
-}
-
-impl fmt::Display for FetchError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "TypeError: {}", self.message)?;
-        for line in &self.console {
-            write!(f, "\n  console: {line}")?;
-        }
-        Ok(())
-    }
-}
-
-impl std::error::Error for FetchError {}
 
 /// The TypeError message for every network-level failure, CORS included.
 pub(crate) const FAILED_TO_FETCH: &str = "Failed to fetch";

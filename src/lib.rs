@@ -58,7 +58,7 @@ pub mod oracle;
 pub mod origin;
 pub mod policy;
 
-pub use errors::{CorsError, FailureReason, FetchError, NetError, RedirectError, RequestError};
+pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
 pub use origin::Origin;
 pub mod browser;
 pub mod cookies;
@@ -77,5 +77,5 @@ pub use enforcement::{Enforcement, Violation};
 pub use net::Serving;
 pub use profile::Profile;
 pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
-pub use response::{Response, ResponseType};
+pub use response::{FetchError, Response, ResponseType};
 pub use trace::Trace;

@@ -122,7 +122,7 @@ pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure 
 /// A CORS failure: blocks under [`Enforcement::Enforce`]; under `ReportOnly` it is
 /// recorded as a violation and the fetch goes on as if the check had passed.
 fn report_or_fail(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failure> {
-    if state.browser.enforcement == Enforcement::Enforce {
+    if state.ctx.enforcement == Enforcement::Enforce {
         return Err(cors_failure(state, e));
     }
     let failure = cors_failure(state, e.clone());
@@ -132,12 +132,7 @@ fn report_or_fail(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failur
         console: failure.console.into_iter().next().unwrap_or_default(),
     };
     state.trace.push(TraceEvent::Violation(violation.clone()));
-    state
-        .browser
-        .violations
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .push(violation);
+    state.ctx.violations().push(violation);
     Ok(())
 }
 
@@ -147,8 +142,8 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
         return false;
     }
     let unsafe_names = cors_unsafe_request_header_names(&state.headers);
-    let now = state.browser.clock.now();
-    let lookup = state.browser.cache().lookup(
+    let now = state.ctx.clock.now();
+    let lookup = state.ctx.preflight_cache().lookup(
         state.origin,
         state.current_url(),
         state.credentials_include(),
@@ -204,9 +199,12 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
                 state
                     .trace
                     .push(TraceEvent::PreflightCached(result.max_age.as_secs()));
-                let now = state.browser.clock.now();
+                let now = state.ctx.clock.now();
                 let url = state.current_url().clone();
-                state.browser.cache().store(state.origin, &url, result, now);
+                state
+                    .ctx
+                    .preflight_cache()
+                    .store(state.origin, &url, result, now);
             }
             Ok(())
         }

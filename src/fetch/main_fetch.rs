@@ -81,7 +81,7 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
         Mode::Cors => {
             state.tainting = Tainting::Cors;
             // Enforcement::Off: the browser's headers, but no preflight and no check.
-            if state.browser.enforcement == crate::enforcement::Enforcement::Off {
+            if state.ctx.enforcement == crate::enforcement::Enforcement::Off {
                 return http_fetch(state, CorsFlag::No).await;
             }
             let mut reasons = Vec::new();

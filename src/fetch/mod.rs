@@ -4,6 +4,7 @@
 //! the network step. Spec snapshot followed: whatwg/fetch of 2026-07-02. Where Chromium
 //! differs, Chromium wins and the code says `CHROMIUM:`.
 
+mod context;
 mod http_fetch;
 mod main_fetch;
 mod network;
@@ -14,10 +15,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::browser::{BrowserInner, Page};
-use crate::errors::{
-    FAILED_TO_FETCH, FailureReason, FetchError, RequestError, request_error_message,
-};
+use crate::errors::{FAILED_TO_FETCH, FailureReason, RequestError, request_error_message};
 use crate::headers::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_no_cors_safelisted_request_header, is_token, normalize_method,
@@ -25,8 +23,10 @@ use crate::headers::{
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::request::{Credentials, Mode, RedirectMode, Request};
-use crate::response::{ResponseType, filter};
+use crate::response::{FetchError, ResponseType, filter};
 use crate::trace::Trace;
+
+pub(crate) use context::{Client, FetchContext};
 
 /// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -58,7 +58,7 @@ impl Failure {
 
 /// The request as the algorithms carry it from hop to hop.
 pub(crate) struct FetchState<'a> {
-    pub browser: &'a BrowserInner,
+    pub ctx: &'a FetchContext,
     pub page_url: &'a Url,
     /// The request's origin (the page's).
     pub origin: &'a Origin,
@@ -121,10 +121,13 @@ pub(crate) struct Fetched {
 
 /// `fetch(input, init)` from a page: check the arguments as `fetch()` does (TypeErrors),
 /// then run main fetch and filter the response.
-pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, FetchError> {
+pub(crate) async fn fetch(
+    ctx: &FetchContext,
+    client: Client<'_>,
+    req: Request,
+) -> Result<crate::Response, FetchError> {
     let mut trace = Trace::new();
-    let inner = &*page.browser.inner;
-    let prepared = match prepare(page, req, &mut trace) {
+    let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {
             let msg = request_error_message(&e);
@@ -134,9 +137,9 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
         }
     };
     let mut state = FetchState {
-        browser: inner,
-        page_url: &page.url,
-        origin: &page.origin,
+        ctx,
+        page_url: client.url,
+        origin: client.origin,
         method: prepared.method,
         url_list: vec![prepared.url],
         headers: prepared.headers,
@@ -144,9 +147,9 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
         mode: prepared.mode,
         credentials: prepared.credentials,
         redirect: prepared.redirect,
-        referrer_policy: prepared.referrer_policy.unwrap_or(page.referrer_policy),
+        referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
-        referrer: (!page.origin.is_opaque()).then(|| page.url.clone()),
+        referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
@@ -160,7 +163,7 @@ pub(crate) async fn fetch(page: &Page, req: Request) -> Result<crate::Response, 
                 match state.tainting {
                     Tainting::Basic => ResponseType::Basic,
                     // Enforcement::Off hands cross-origin responses over unfiltered.
-                    Tainting::Cors if inner.enforcement == crate::enforcement::Enforcement::Off => {
+                    Tainting::Cors if ctx.enforcement == crate::enforcement::Enforcement::Off => {
                         ResponseType::Basic
                     }
                     Tainting::Cors => ResponseType::Cors,
@@ -193,10 +196,9 @@ struct Prepared {
 
 /// The checks `new Request()` and `fetch()` make on script's arguments
 /// (<https://fetch.spec.whatwg.org/#dom-request>), in Blink's order.
-fn prepare(page: &Page, req: Request, trace: &mut Trace) -> Result<Prepared, RequestError> {
+fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, RequestError> {
     // Parse the URL against the page; a URL with credentials is refused.
-    let url = page
-        .url
+    let url = page_url
         .join(&req.url)
         .map_err(|_| RequestError::InvalidUrl(req.url.clone()))?;
     if !url.username().is_empty() || url.password().is_some() {

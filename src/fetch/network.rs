@@ -35,13 +35,8 @@ pub(crate) async fn http_network_fetch(
     let url = state.current_url().clone();
     // CHROMIUM: a cached permanent redirect answers a GET without the network.
     if matches!(hop, Hop::Main) && state.method == "GET" {
-        let now = state.browser.clock.now();
-        let cached = state
-            .browser
-            .http_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .lookup(&url, now);
+        let now = state.ctx.clock.now();
+        let cached = state.ctx.http_cache().lookup(&url, now);
         if let Some(c) = cached {
             state.trace.note(format!(
                 "served from the HTTP cache: a {} stored earlier (no request sent)",
@@ -97,18 +92,14 @@ pub(crate) async fn http_network_fetch(
         set(
             &mut headers,
             "accept-language",
-            &state.browser.profile.accept_language,
+            &state.ctx.profile.accept_language,
         );
     }
     // Referer: the referrer main fetch determined for this hop.
     if let Some(r) = &state.referrer {
         set(&mut headers, "referer", r.as_str());
     }
-    set(
-        &mut headers,
-        "user-agent",
-        &state.browser.profile.user_agent,
-    );
+    set(&mut headers, "user-agent", &state.ctx.profile.user_agent);
     // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that gets no
     // other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
     if kind == HopKind::Preflight && !is_url_potentially_trustworthy(&url) {
@@ -130,7 +121,7 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "sec-fetch-dest", "empty");
         // CHROMIUM: client hints go on requests, not on preflights (observed, case 7).
         let hints = if kind == HopKind::Main {
-            state.browser.profile.client_hints.as_slice()
+            state.ctx.profile.client_hints.as_slice()
         } else {
             &[]
         };
@@ -165,8 +156,8 @@ pub(crate) async fn http_network_fetch(
     }
     if kind == HopKind::Main {
         if include_credentials {
-            let now = state.browser.clock.now();
-            let sel = state.browser.jar().select(&url, ctx, now);
+            let now = state.ctx.clock.now();
+            let sel = state.ctx.jar().select(&url, ctx, now);
             if let Some(h) = &sel.header {
                 set(&mut headers, "cookie", h);
             }
@@ -209,7 +200,7 @@ pub(crate) async fn http_network_fetch(
         headers,
         body,
     };
-    let response = match state.browser.transport.send(request).await {
+    let response = match state.ctx.transport.send(request).await {
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));
@@ -228,19 +219,14 @@ pub(crate) async fn http_network_fetch(
             }
         };
     if kind == HopKind::Main && state.method == "GET" {
-        let now = state.browser.clock.now();
-        state
-            .browser
-            .http_cache
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .store(
-                &url,
-                response.status,
-                &response.headers,
-                &response.body,
-                now,
-            );
+        let now = state.ctx.clock.now();
+        state.ctx.http_cache().store(
+            &url,
+            response.status,
+            &response.headers,
+            &response.body,
+            now,
+        );
     }
     state.trace.push(TraceEvent::Received {
         status: response.status,
@@ -258,8 +244,8 @@ pub(crate) async fn http_network_fetch(
             .map(|v| v.as_bytes())
             .collect();
         if !lines.is_empty() {
-            let now = state.browser.clock.now();
-            let out = state.browser.jar().store_response(&url, &lines, ctx, now);
+            let now = state.ctx.clock.now();
+            let out = state.ctx.jar().store_response(&url, &lines, ctx, now);
             state.trace.push(TraceEvent::CookiesStored {
                 stored: out.stored,
                 rejected: out.rejected,
@@ -306,7 +292,7 @@ fn cookie_context(state: &FetchState<'_>) -> CookieContext {
         .all(|u| state.origin.is_same_site(&Origin::from_url(u)));
     CookieContext {
         same_site,
-        block_third_party: state.browser.third_party == ThirdPartyCookies::Block,
+        block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
     }
 }
 

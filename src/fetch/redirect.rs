@@ -79,7 +79,7 @@ pub(crate) async fn http_redirect_fetch(
         )));
     }
     // Step 6: at most 20 redirects.
-    if state.redirect_count >= state.browser.profile.redirect_limit {
+    if state.redirect_count >= state.ctx.profile.redirect_limit {
         state.trace.note("more than 20 redirects");
         return Err(Failure::silent(FailureReason::Redirect(
             RedirectError::TooManyRedirects,

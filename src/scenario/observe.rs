@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::errors::FetchError;
 use crate::loopback::RecordedRequest;
+use crate::response::FetchError;
 use crate::response::Response;
 
 /// One fetch, as observed: the keys of `[fetch.expect]`, all filled in.

@@ -127,9 +127,26 @@ pub enum TraceEvent {
     /// The CORS check passed.
     CorsPassed,
     /// A CORS failure let through by `Enforcement::ReportOnly`.
-    Violation(crate::enforcement::Violation),
+    Violation(Violation),
     /// A note in words (mode decisions, mixed content, dropped headers).
     Note(String),
+}
+
+/// A CORS failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly) let through.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    /// The URL whose response (or preflight) failed.
+    pub url: String,
+    /// Why.
+    pub error: CorsError,
+    /// The console line Chromium would have printed.
+    pub console: String,
+}
+
+impl std::fmt::Display for Violation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.console)
+    }
 }
 
 /// The record of one fetch.
