@@ -6,13 +6,13 @@ use http::HeaderMap;
 use crate::cors::{
     CacheLookup, access_control_request_headers, cors_check, evaluate_preflight_response,
 };
-use crate::enforcement::{Enforcement, Violation};
-use crate::errors::{CorsError, FailureReason, RedirectError, cors_console_line};
-use crate::headers::{cors_unsafe_request_header_names, parse::get_combined};
+use crate::errors::{CorsError, FailureReason, RedirectError};
+use crate::headers::parse::get_combined;
 use crate::request::RedirectMode;
 use crate::response::InternalResponse;
 use crate::trace::{PreflightReason, TraceEvent};
 
+use super::failure::enforce_cors;
 use super::network::{Hop, http_network_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
@@ -26,11 +26,18 @@ pub(crate) enum CorsFlag {
     },
 }
 
+/// What HTTP fetch ends with: a response for main fetch, or a redirect it has followed
+/// (the request now stands at the new URL, for main fetch's next pass).
+pub(crate) enum HttpFetched {
+    Done(Fetched),
+    Redirected,
+}
+
 /// HTTP fetch: the preflight when needed, the request, the CORS check, then redirects.
 pub(crate) async fn http_fetch(
     state: &mut FetchState<'_>,
     cors: CorsFlag,
-) -> Result<Fetched, Failure> {
+) -> Result<HttpFetched, Failure> {
     let cors_flag = matches!(cors, CorsFlag::Yes { .. });
 
     // Step 4.1: a preflight, unless the cache already covers this method and these headers.
@@ -59,7 +66,7 @@ pub(crate) async fn http_fetch(
             state.credentials_include(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
-            Err(e) => report_or_fail(state, e)?,
+            Err(e) => enforce_cors(state, e)?,
         }
     }
 
@@ -75,7 +82,7 @@ pub(crate) async fn http_fetch(
             .filter(|l| !l.is_empty());
         match (state.redirect, location) {
             (RedirectMode::Manual, _) => {
-                return Ok(Fetched {
+                return Ok(HttpFetched::Done(Fetched {
                     internal: InternalResponse {
                         status: response.status,
                         headers: response.headers,
@@ -83,7 +90,7 @@ pub(crate) async fn http_fetch(
                         url_list: state.url_list.clone(),
                     },
                     opaque_redirect: true,
-                });
+                }));
             }
             (RedirectMode::Error, Some(_)) => {
                 state
@@ -94,14 +101,14 @@ pub(crate) async fn http_fetch(
                 )));
             }
             (RedirectMode::Follow, Some(location)) => {
-                return http_redirect_fetch(state, response.status, &location, &response.headers)
-                    .await;
+                http_redirect_fetch(state, response.status, &location, &response.headers)?;
+                return Ok(HttpFetched::Redirected);
             }
             (_, None) => {}
         }
     }
 
-    Ok(Fetched {
+    Ok(HttpFetched::Done(Fetched {
         internal: InternalResponse {
             status: response.status,
             headers: response.headers,
@@ -109,31 +116,7 @@ pub(crate) async fn http_fetch(
             url_list: state.url_list.clone(),
         },
         opaque_redirect: false,
-    })
-}
-
-/// A CORS failure at the current URL, with Chromium's console line.
-pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
-    state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-    let line = cors_console_line(state.current_url(), state.first_url(), state.origin, &e);
-    Failure::new(FailureReason::Cors(e), vec![line])
-}
-
-/// A CORS failure: blocks under [`Enforcement::Enforce`]; under `ReportOnly` it is
-/// recorded as a violation and the fetch goes on as if the check had passed.
-fn report_or_fail(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failure> {
-    if state.ctx.enforcement == Enforcement::Enforce {
-        return Err(cors_failure(state, e));
-    }
-    let failure = cors_failure(state, e.clone());
-    let violation = Violation {
-        url: state.current_url().to_string(),
-        error: e,
-        console: failure.console.into_iter().next().unwrap_or_default(),
-    };
-    state.trace.push(TraceEvent::Violation(violation.clone()));
-    state.ctx.violations().push(violation);
-    Ok(())
+    }))
 }
 
 /// Looks the request up in the preflight cache (a tainted origin is never cached).
@@ -141,14 +124,13 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
     if state.tainted_origin {
         return false;
     }
-    let unsafe_names = cors_unsafe_request_header_names(&state.headers);
     let now = state.ctx.clock.now();
     let lookup = state.ctx.preflight_cache().lookup(
         state.origin,
         state.current_url(),
         state.credentials_include(),
-        &state.method,
-        &unsafe_names,
+        state.method.as_str(),
+        &state.unsafe_header_names,
         now,
     );
     match lookup {
@@ -166,13 +148,12 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
 /// The CORS-preflight fetch: `OPTIONS` without credentials, then Chromium's checks in
 /// Chromium's order, then the cache.
 async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure> {
-    let unsafe_names = cors_unsafe_request_header_names(&state.headers);
     let mut extra = HeaderMap::new();
     extra.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
-    if let Ok(v) = http::HeaderValue::from_str(&state.method) {
+    if let Ok(v) = http::HeaderValue::from_str(state.method.as_str()) {
         extra.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, v);
     }
-    if let Some(acrh) = access_control_request_headers(&unsafe_names)
+    if let Some(acrh) = access_control_request_headers(&state.unsafe_header_names)
         && let Ok(v) = http::HeaderValue::from_str(&acrh)
     {
         extra.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, v);
@@ -181,7 +162,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
 
     // CHROMIUM: a redirected preflight fails before any other check.
     if is_redirect_status(response.status) && response.headers.contains_key("location") {
-        return report_or_fail(state, CorsError::PreflightDisallowedRedirect);
+        return enforce_cors(state, CorsError::PreflightDisallowedRedirect);
     }
     let origin = state.origin_for_cors();
     let result = evaluate_preflight_response(
@@ -189,11 +170,11 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         &response.headers,
         &origin,
         state.credentials_include(),
-        &state.method,
-        &unsafe_names,
+        state.method.as_str(),
+        &state.unsafe_header_names,
     );
     match result {
-        Err(e) => report_or_fail(state, e),
+        Err(e) => enforce_cors(state, e),
         Ok(result) => {
             if !state.tainted_origin && !result.max_age.is_zero() {
                 state

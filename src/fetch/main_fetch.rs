@@ -1,23 +1,98 @@
-//! Main fetch (<https://fetch.spec.whatwg.org/#main-fetch>): mixed content, the mode checks,
-//! choosing the response tainting and whether CORS (and a preflight) applies.
+//! Main fetch (<https://fetch.spec.whatwg.org/#main-fetch>): the scheme and mixed-content
+//! checks, then the choice of how to fetch this URL ([`choose_path`], a pure function),
+//! then HTTP fetch. Redirects come back here: main fetch runs once per hop, in a loop,
+//! rather than recursing through HTTP-redirect fetch as the spec writes it.
 
+use url::Url;
+
+use crate::enforcement::Enforcement;
 use crate::errors::{
     CorsError, FailureReason, mixed_content_console_line, no_cors_redirect_mode_console_line,
     same_origin_mode_console_line, same_origin_mode_redirect_console_line,
 };
-use crate::headers::{cors_unsafe_request_header_names, is_cors_safelisted_method};
+use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{PreflightReason, TraceEvent};
 
-use super::http_fetch::{CorsFlag, http_fetch};
+use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
 use super::scheme::{scheme_fetch, unsupported_scheme};
 use super::{Failure, FetchState, Fetched, Tainting};
 
-/// Main fetch, for the first hop and (recursively, through the redirect step) every
-/// later one.
+/// How main fetch goes on for one URL: Chromium's `CalculateResponseTainting` together with
+/// the spec's step 12 switch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum FetchPath {
+    /// A `data:` URL, fetched locally (basic in every mode).
+    Data,
+    /// Same-origin and untainted: an HTTP fetch without CORS, basic response.
+    SameOrigin,
+    /// Mode `same-origin` and the URL is another origin: a network error.
+    BlockedByMode,
+    /// Mode `no-cors` with a redirect mode other than `follow`: a network error.
+    NoCorsRedirectMode,
+    /// Mode `no-cors`: an HTTP fetch, opaque response.
+    Opaque,
+    /// Mode `cors`: the CORS protocol, with a preflight when one is needed.
+    Cors {
+        /// Why a preflight is needed (empty: none).
+        preflight: Vec<PreflightReason>,
+    },
+    /// Mode `cors` under [`Enforcement::Off`]: the browser's headers, no preflight, no check.
+    CorsOff,
+}
+
+/// What [`choose_path`] looks at.
+pub(crate) struct PathInput<'a> {
+    pub url: &'a Url,
+    pub origin: &'a Origin,
+    pub tainting: Tainting,
+    pub mode: Mode,
+    pub redirect: RedirectMode,
+    pub enforcement: Enforcement,
+    pub method: &'a http::Method,
+    pub unsafe_header_names: &'a [String],
+}
+
+/// Step 12 of main fetch: which way this URL is fetched (pure).
+pub(crate) fn choose_path(i: &PathInput<'_>) -> FetchPath {
+    if i.url.scheme() == "data" {
+        return FetchPath::Data;
+    }
+    if i.tainting == Tainting::Basic && i.origin.is_same_origin(&Origin::from_url(i.url)) {
+        return FetchPath::SameOrigin;
+    }
+    match i.mode {
+        Mode::SameOrigin => FetchPath::BlockedByMode,
+        Mode::NoCors if i.redirect != RedirectMode::Follow => FetchPath::NoCorsRedirectMode,
+        Mode::NoCors => FetchPath::Opaque,
+        Mode::Cors if i.enforcement == Enforcement::Off => FetchPath::CorsOff,
+        Mode::Cors => {
+            let mut preflight = Vec::new();
+            if !is_cors_safelisted_method(i.method.as_str()) {
+                preflight.push(PreflightReason::Method(i.method.to_string()));
+            }
+            if !i.unsafe_header_names.is_empty() {
+                preflight.push(PreflightReason::Headers(i.unsafe_header_names.to_vec()));
+            }
+            FetchPath::Cors { preflight }
+        }
+    }
+}
+
+/// Main fetch, for the first hop and every redirect hop after it.
 pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Failure> {
+    loop {
+        match main_fetch_hop(state).await? {
+            HttpFetched::Done(fetched) => return Ok(fetched),
+            HttpFetched::Redirected => continue,
+        }
+    }
+}
+
+/// One pass of main fetch for the current URL.
+async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failure> {
     let url = state.current_url().clone();
 
     // Schemes fetch cannot load fail first, each with Chromium's console line.
@@ -45,17 +120,23 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
             .and_then(|s| url::Url::parse(&s).ok());
     }
 
-    // Step 12: pick the way to fetch. data: URLs are fetched locally in every mode.
-    if url.scheme() == "data" {
-        state.tainting = Tainting::Basic;
-        return scheme_fetch(state).await;
-    }
-    let same_origin = state.origin.is_same_origin(&Origin::from_url(&url));
-    if same_origin && state.tainting == Tainting::Basic {
-        return http_fetch(state, CorsFlag::No).await;
-    }
-    match state.mode {
-        Mode::SameOrigin => {
+    let path = choose_path(&PathInput {
+        url: &url,
+        origin: state.origin,
+        tainting: state.tainting,
+        mode: state.mode,
+        redirect: state.redirect,
+        enforcement: state.ctx.enforcement,
+        method: &state.method,
+        unsafe_header_names: &state.unsafe_header_names,
+    });
+    match path {
+        FetchPath::Data => {
+            state.tainting = Tainting::Basic;
+            scheme_fetch(state).await.map(HttpFetched::Done)
+        }
+        FetchPath::SameOrigin => http_fetch(state, CorsFlag::No).await,
+        FetchPath::BlockedByMode => {
             let e = CorsError::DisallowedByMode;
             state.trace.push(TraceEvent::CorsBlocked(e.clone()));
             let line = if state.redirect_count == 0 {
@@ -65,41 +146,138 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
             };
             Err(Failure::new(FailureReason::Cors(e), vec![line]))
         }
-        Mode::NoCors => {
-            if state.redirect != RedirectMode::Follow {
-                state
-                    .trace
-                    .note("no-cors requests must use redirect mode 'follow'");
-                return Err(Failure::new(
-                    FailureReason::Redirect(crate::errors::RedirectError::ModeError),
-                    vec![no_cors_redirect_mode_console_line(&url)],
-                ));
-            }
+        FetchPath::NoCorsRedirectMode => {
+            state
+                .trace
+                .note("no-cors requests must use redirect mode 'follow'");
+            Err(Failure::new(
+                FailureReason::Redirect(crate::errors::RedirectError::ModeError),
+                vec![no_cors_redirect_mode_console_line(&url)],
+            ))
+        }
+        FetchPath::Opaque => {
             state.tainting = Tainting::Opaque;
             http_fetch(state, CorsFlag::No).await
         }
-        Mode::Cors => {
+        FetchPath::CorsOff => {
             state.tainting = Tainting::Cors;
-            // Enforcement::Off: the browser's headers, but no preflight and no check.
-            if state.ctx.enforcement == crate::enforcement::Enforcement::Off {
-                return http_fetch(state, CorsFlag::No).await;
-            }
-            let mut reasons = Vec::new();
-            if !is_cors_safelisted_method(&state.method) {
-                reasons.push(PreflightReason::Method(state.method.clone()));
-            }
-            let unsafe_names = cors_unsafe_request_header_names(&state.headers);
-            if !unsafe_names.is_empty() {
-                reasons.push(PreflightReason::Headers(unsafe_names));
-            }
-            let flag = if reasons.is_empty() {
-                CorsFlag::Yes { preflight: None }
-            } else {
-                CorsFlag::Yes {
-                    preflight: Some(reasons),
-                }
+            http_fetch(state, CorsFlag::No).await
+        }
+        FetchPath::Cors { preflight } => {
+            state.tainting = Tainting::Cors;
+            let flag = CorsFlag::Yes {
+                preflight: (!preflight.is_empty()).then_some(preflight),
             };
             http_fetch(state, flag).await
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn path(
+        url: &str,
+        mode: Mode,
+        tainting: Tainting,
+        method: &str,
+        unsafe_names: &[&str],
+    ) -> FetchPath {
+        let url = Url::parse(url).unwrap();
+        let origin = Origin::from_url(&Url::parse("https://app.example/").unwrap());
+        let method = http::Method::from_bytes(method.as_bytes()).unwrap();
+        let names: Vec<String> = unsafe_names.iter().map(|s| s.to_string()).collect();
+        choose_path(&PathInput {
+            url: &url,
+            origin: &origin,
+            tainting,
+            mode,
+            redirect: RedirectMode::Follow,
+            enforcement: Enforcement::Enforce,
+            method: &method,
+            unsafe_header_names: &names,
+        })
+    }
+
+    type PathCase = (
+        &'static str,
+        Mode,
+        Tainting,
+        &'static str,
+        &'static [&'static str],
+        FetchPath,
+    );
+
+    #[test]
+    fn the_path_table() {
+        use FetchPath::*;
+        use Tainting::Basic;
+        let same = "https://app.example/x";
+        let cross = "https://api.example/x";
+        let cases: Vec<PathCase> = vec![
+            ("data:,x", Mode::SameOrigin, Basic, "GET", &[], Data),
+            (same, Mode::Cors, Basic, "PUT", &["x-a"], SameOrigin),
+            (same, Mode::NoCors, Basic, "GET", &[], SameOrigin),
+            // A tainted (cross-origin-redirected) request back on the page's origin stays CORS.
+            (
+                same,
+                Mode::Cors,
+                Tainting::Cors,
+                "GET",
+                &[],
+                Cors { preflight: vec![] },
+            ),
+            (cross, Mode::SameOrigin, Basic, "GET", &[], BlockedByMode),
+            (cross, Mode::NoCors, Basic, "POST", &[], Opaque),
+            (
+                cross,
+                Mode::Cors,
+                Basic,
+                "GET",
+                &[],
+                Cors { preflight: vec![] },
+            ),
+            (
+                cross,
+                Mode::Cors,
+                Basic,
+                "DELETE",
+                &["x-a"],
+                Cors {
+                    preflight: vec![
+                        PreflightReason::Method("DELETE".into()),
+                        PreflightReason::Headers(vec!["x-a".into()]),
+                    ],
+                },
+            ),
+        ];
+        for (url, mode, tainting, method, names, want) in cases {
+            assert_eq!(
+                path(url, mode, tainting, method, names),
+                want,
+                "{url} {mode:?} {method}"
+            );
+        }
+    }
+
+    #[test]
+    fn no_cors_needs_follow_and_off_skips_cors() {
+        let url = Url::parse("https://api.example/").unwrap();
+        let origin = Origin::from_url(&Url::parse("https://app.example/").unwrap());
+        let mut input = PathInput {
+            url: &url,
+            origin: &origin,
+            tainting: Tainting::Basic,
+            mode: Mode::NoCors,
+            redirect: RedirectMode::Manual,
+            enforcement: Enforcement::Enforce,
+            method: &http::Method::GET,
+            unsafe_header_names: &[],
+        };
+        assert_eq!(choose_path(&input), FetchPath::NoCorsRedirectMode);
+        input.mode = Mode::Cors;
+        input.enforcement = Enforcement::Off;
+        assert_eq!(choose_path(&input), FetchPath::CorsOff);
     }
 }

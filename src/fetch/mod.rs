@@ -5,6 +5,7 @@
 //! differs, Chromium wins and the code says `CHROMIUM:`.
 
 mod context;
+mod failure;
 mod http_fetch;
 mod main_fetch;
 mod network;
@@ -17,8 +18,8 @@ use url::Url;
 
 use crate::errors::{FAILED_TO_FETCH, FailureReason, RequestError, request_error_message};
 use crate::headers::{
-    is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
-    is_no_cors_safelisted_request_header, is_token, normalize_method,
+    cors_unsafe_request_header_names, is_cors_safelisted_method, is_forbidden_method,
+    is_forbidden_request_header, is_no_cors_safelisted_request_header, is_token, normalize_method,
 };
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
@@ -27,6 +28,7 @@ use crate::response::{FetchError, ResponseType, filter};
 use crate::trace::Trace;
 
 pub(crate) use context::{Client, FetchContext};
+use failure::{Failure, cors_failure};
 
 /// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -36,36 +38,20 @@ pub(crate) enum Tainting {
     Opaque,
 }
 
-/// A failed fetch before it becomes script's TypeError: the reason and the console lines.
-#[derive(Debug)]
-pub(crate) struct Failure {
-    pub reason: FailureReason,
-    pub console: Vec<String>,
-}
-
-impl Failure {
-    pub fn new(reason: FailureReason, console: Vec<String>) -> Self {
-        Failure { reason, console }
-    }
-
-    pub fn silent(reason: FailureReason) -> Self {
-        Failure {
-            reason,
-            console: Vec::new(),
-        }
-    }
-}
-
 /// The request as the algorithms carry it from hop to hop.
 pub(crate) struct FetchState<'a> {
     pub ctx: &'a FetchContext,
     pub page_url: &'a Url,
     /// The request's origin (the page's).
     pub origin: &'a Origin,
-    pub method: String,
+    pub method: http::Method,
     pub url_list: Vec<Url>,
     /// Script's headers, filtered and combined.
     pub headers: HeaderMap,
+    /// The CORS-unsafe names among `headers`
+    /// (<https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names>), computed once
+    /// and again only when a redirect changes the headers.
+    pub unsafe_header_names: Vec<String>,
     pub body: Option<Bytes>,
     pub mode: Mode,
     pub credentials: Credentials,
@@ -111,6 +97,11 @@ impl FetchState<'_> {
     pub fn credentials_include(&self) -> bool {
         self.credentials == Credentials::Include
     }
+
+    /// Recomputes what is derived from the headers, after a redirect changed them.
+    pub fn headers_changed(&mut self) {
+        self.unsafe_header_names = cors_unsafe_request_header_names(&self.headers);
+    }
 }
 
 /// What `main_fetch` produced before filtering.
@@ -142,6 +133,7 @@ pub(crate) async fn fetch(
         origin: client.origin,
         method: prepared.method,
         url_list: vec![prepared.url],
+        unsafe_header_names: cors_unsafe_request_header_names(&prepared.headers),
         headers: prepared.headers,
         body: prepared.body,
         mode: prepared.mode,
@@ -185,7 +177,7 @@ pub(crate) async fn fetch(
 
 struct Prepared {
     url: Url,
-    method: String,
+    method: http::Method,
     headers: HeaderMap,
     body: Option<Bytes>,
     mode: Mode,
@@ -211,10 +203,13 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     if is_forbidden_method(&req.method) {
         return Err(RequestError::ForbiddenMethod(req.method.clone()));
     }
-    let method = normalize_method(&req.method);
-    if req.mode == Mode::NoCors && !is_cors_safelisted_method(&method) {
-        return Err(RequestError::MethodUnsupportedInNoCors(method));
+    let normalized = normalize_method(&req.method);
+    if req.mode == Mode::NoCors && !is_cors_safelisted_method(&normalized) {
+        return Err(RequestError::MethodUnsupportedInNoCors(normalized));
     }
+    // A token is always a valid `http::Method`.
+    let method = http::Method::from_bytes(normalized.as_bytes())
+        .map_err(|_| RequestError::InvalidMethod(req.method.clone()))?;
     // Headers, through the guard of a Request's Headers: forbidden names dropped silently,
     // and under no-cors only safelisted pairs kept. Repeated names combine as "a, b".
     let mut combined: Vec<(String, String)> = Vec::new();
@@ -259,7 +254,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     }
     let body = match &req.body {
         Some(b) => {
-            if method == "GET" || method == "HEAD" {
+            if method == http::Method::GET || method == http::Method::HEAD {
                 return Err(RequestError::BodyWithGetOrHead);
             }
             if let Some(ct) = b.implied_content_type()

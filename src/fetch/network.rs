@@ -34,7 +34,7 @@ pub(crate) async fn http_network_fetch(
 ) -> Result<WireResponse, Failure> {
     let url = state.current_url().clone();
     // CHROMIUM: a cached permanent redirect answers a GET without the network.
-    if matches!(hop, Hop::Main) && state.method == "GET" {
+    if matches!(hop, Hop::Main) && state.method == http::Method::GET {
         let now = state.ctx.clock.now();
         let cached = state.ctx.http_cache().lookup(&url, now);
         if let Some(c) = cached {
@@ -50,19 +50,12 @@ pub(crate) async fn http_network_fetch(
         }
     }
     let (kind, method, mut headers, body) = match hop {
-        Hop::Main => {
-            let method = http::Method::from_bytes(state.method.as_bytes()).map_err(|_| {
-                Failure::silent(FailureReason::Network(NetError::Protocol(
-                    "invalid method".into(),
-                )))
-            })?;
-            (
-                HopKind::Main,
-                method,
-                state.headers.clone(),
-                state.body.clone().unwrap_or_default(),
-            )
-        }
+        Hop::Main => (
+            HopKind::Main,
+            state.method.clone(),
+            state.headers.clone(),
+            state.body.clone().unwrap_or_default(),
+        ),
         Hop::Preflight(h) => (
             HopKind::Preflight,
             http::Method::OPTIONS,
@@ -218,7 +211,7 @@ pub(crate) async fn http_network_fetch(
                 return Err(Failure::silent(FailureReason::Network(e)));
             }
         };
-    if kind == HopKind::Main && state.method == "GET" {
+    if kind == HopKind::Main && state.method == http::Method::GET {
         let now = state.ctx.clock.now();
         state.ctx.http_cache().store(
             &url,
@@ -261,7 +254,7 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
-    if state.method == "GET" || state.method == "HEAD" {
+    if state.method == http::Method::GET || state.method == http::Method::HEAD {
         return None;
     }
     if state.mode != Mode::Cors {

@@ -1,18 +1,18 @@
-//! HTTP-redirect fetch (<https://fetch.spec.whatwg.org/#http-redirect-fetch>): resolving
-//! `Location`, the limit, credentials in the URL, method rewriting, tainting, then main
-//! fetch again for the new URL.
+//! HTTP-redirect fetch (<https://fetch.spec.whatwg.org/#http-redirect-fetch>). The decision
+//! is pure ([`plan_redirect`]: resolve `Location`, the scheme, the limit, credentials in
+//! the URL, method rewriting, `Authorization`, tainting, the new referrer policy); the
+//! async side only applies the plan, and main fetch then runs again for the new URL.
 
-use http::HeaderMap;
+use http::{HeaderMap, Method};
+use url::Url;
 
 use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::origin::Origin;
-use crate::policy::referrer::parse_referrer_policy_header;
+use crate::policy::referrer::{ReferrerPolicy, parse_referrer_policy_header};
 use crate::request::Mode;
 use crate::trace::TraceEvent;
 
-use super::http_fetch::cors_failure;
-use super::main_fetch::main_fetch;
-use super::{Failure, FetchState, Fetched, Tainting};
+use super::{Failure, FetchState, Tainting, cors_failure};
 
 /// The schemes Chromium lets a CORS request load (the list its console line names).
 pub(crate) const CORS_ENABLED_SCHEMES: [&str; 8] = [
@@ -39,127 +39,373 @@ const REQUEST_BODY_HEADERS: [&str; 4] = [
     "content-type",
 ];
 
-/// Follows one redirect.
-pub(crate) async fn http_redirect_fetch(
-    state: &mut FetchState<'_>,
-    status: u16,
-    location: &[u8],
-    response_headers: &HeaderMap,
-) -> Result<Fetched, Failure> {
-    let current = state.current_url().clone();
-    // Step 3: the location URL, parsed against the response's URL.
-    let raw = String::from_utf8_lossy(location).into_owned();
-    let Ok(mut loc) = current.join(&raw) else {
-        state
-            .trace
-            .note(format!("Location '{raw}' is not a valid URL"));
-        return Err(Failure::silent(FailureReason::Redirect(
-            RedirectError::InvalidLocation(raw),
-        )));
+/// What [`plan_redirect`] looks at: the request as it stands and the redirect response.
+pub(crate) struct RedirectInput<'a> {
+    pub current: &'a Url,
+    pub status: u16,
+    pub location: &'a [u8],
+    pub response_headers: &'a HeaderMap,
+    /// The request's origin (the page's).
+    pub origin: &'a Origin,
+    pub mode: Mode,
+    pub tainting: Tainting,
+    pub tainted_origin: bool,
+    pub method: &'a Method,
+    pub redirect_count: usize,
+    pub redirect_limit: usize,
+}
+
+/// How the request changes to follow the redirect.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) struct RedirectPlan {
+    pub location: Url,
+    /// The method after step 12's rewriting.
+    pub method: Method,
+    /// The body (and its headers) are dropped.
+    pub drop_body: bool,
+    /// A cross-origin hop drops `Authorization`.
+    pub drop_authorization: bool,
+    /// This hop taints the request's origin (`Origin: null` from now on).
+    pub taint_origin: bool,
+    /// The redirect response's `Referrer-Policy`, which applies from now on.
+    pub referrer_policy: Option<ReferrerPolicy>,
+}
+
+/// Why a redirect is not followed.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum RedirectRefusal {
+    /// `Location` does not parse against the response URL.
+    InvalidLocation(String),
+    /// Not an HTTP(S) URL; `cors_line`: Chromium logs the CORS-disabled-scheme line.
+    NonHttpScheme { location: Url, cors_line: bool },
+    /// More than the profile's redirect limit.
+    TooMany,
+    /// The URL carries a username or password; `cors_line`: Chromium logs the CORS line.
+    Credentials { location: Url, cors_line: bool },
+}
+
+/// Steps 3 to 17 of HTTP-redirect fetch, as a decision (pure).
+pub(crate) fn plan_redirect(i: &RedirectInput<'_>) -> Result<RedirectPlan, RedirectRefusal> {
+    // Step 3: the location URL, parsed against the response's URL; the request URL's
+    // fragment carries over when the Location has none.
+    let raw = String::from_utf8_lossy(i.location).into_owned();
+    let Ok(mut loc) = i.current.join(&raw) else {
+        return Err(RedirectRefusal::InvalidLocation(raw));
     };
-    // The fragment of the request URL carries over when the Location has none.
-    if loc.fragment().is_none() && current.fragment().is_some() {
-        loc.set_fragment(current.fragment());
+    if loc.fragment().is_none() && i.current.fragment().is_some() {
+        loc.set_fragment(i.current.fragment());
     }
     // Step 5: only HTTP(S) URLs. CHROMIUM: a CORS request redirected to a scheme outside
     // its CORS-enabled list logs the CORS line naming the new URL; about:, blob: and the
     // listed schemes fail silently (observed: wpt-subset redirect-schemes).
     if loc.scheme() != "http" && loc.scheme() != "https" {
-        state
-            .trace
-            .note(format!("redirect to a non-HTTP(S) URL: {loc}"));
         let silent = matches!(loc.scheme(), "about" | "blob")
             || CORS_ENABLED_SCHEMES.contains(&loc.scheme());
-        if state.mode == Mode::Cors && !silent {
-            state.url_list.push(loc.clone());
-            return Err(cors_failure(state, CorsError::CorsDisabledScheme));
-        }
-        return Err(Failure::silent(FailureReason::Redirect(
-            RedirectError::NonHttpScheme(loc.to_string()),
-        )));
+        return Err(RedirectRefusal::NonHttpScheme {
+            cors_line: i.mode == Mode::Cors && !silent,
+            location: loc,
+        });
     }
-    // Step 6: at most 20 redirects.
-    if state.redirect_count >= state.ctx.profile.redirect_limit {
-        state.trace.note("more than 20 redirects");
-        return Err(Failure::silent(FailureReason::Redirect(
-            RedirectError::TooManyRedirects,
-        )));
+    // Step 6: the redirect limit.
+    if i.redirect_count >= i.redirect_limit {
+        return Err(RedirectRefusal::TooMany);
     }
-    state.redirect_count += 1;
     let loc_origin = Origin::from_url(&loc);
-    // Steps 8-9: no credentials in a cross-origin redirect of a CORS request.
-    let has_credentials = !loc.username().is_empty() || loc.password().is_some();
-    // CHROMIUM: any redirect to a URL with credentials fails; only the CORS case logs a
-    // console line, naming the redirecting URL (observed, case 13).
-    if has_credentials {
-        if (state.mode == Mode::Cors && !state.origin.is_same_origin(&loc_origin))
-            || state.tainting == Tainting::Cors
-        {
-            return Err(cors_failure(
-                state,
-                CorsError::RedirectContainsCredentials(loc.to_string()),
-            ));
-        }
-        state
-            .trace
-            .note(format!("redirect to a URL with credentials: {loc}"));
-        return Err(Failure::silent(FailureReason::Redirect(
-            RedirectError::LocationHasCredentials(loc.to_string()),
-        )));
+    // Steps 8-9. CHROMIUM: any redirect to a URL with credentials fails; only the CORS
+    // case logs a console line, naming the redirecting URL (observed, case 13).
+    if !loc.username().is_empty() || loc.password().is_some() {
+        let cors_line = (i.mode == Mode::Cors && !i.origin.is_same_origin(&loc_origin))
+            || i.tainting == Tainting::Cors;
+        return Err(RedirectRefusal::Credentials {
+            location: loc,
+            cors_line,
+        });
     }
     // Step 12: 301/302 turn POST into GET; 303 turns everything but GET/HEAD into GET.
-    if ((status == 301 || status == 302) && state.method == "POST")
-        || (status == 303 && state.method != "GET" && state.method != "HEAD")
-    {
-        state.method = "GET".to_string();
-        state.body = None;
-        for h in REQUEST_BODY_HEADERS {
-            state.headers.remove(h);
-        }
-    }
-    let current_origin = Origin::from_url(&current);
-    // Step 13: a cross-origin hop drops Authorization.
-    if !current_origin.is_same_origin(&loc_origin) {
-        state.headers.remove(http::header::AUTHORIZATION);
-    }
-    // Step 14: a cross-origin hop away from a cross-origin URL taints the origin.
-    let mut newly_tainted = false;
-    if !current_origin.is_same_origin(&loc_origin)
-        && !state.origin.is_same_origin(&current_origin)
-        && !state.tainted_origin
-    {
-        state.tainted_origin = true;
-        newly_tainted = true;
-    }
-    // Step 17: the redirect response's Referrer-Policy applies from now on.
-    let policies: Vec<u8> = response_headers
+    let rewrite = ((i.status == 301 || i.status == 302) && i.method == Method::POST)
+        || (i.status == 303 && i.method != Method::GET && i.method != Method::HEAD);
+    let current_origin = Origin::from_url(i.current);
+    let cross_hop = !current_origin.is_same_origin(&loc_origin);
+    // Step 14: a cross-origin hop away from a URL of another origin than the request's
+    // taints the origin.
+    let taint_origin = cross_hop && !i.origin.is_same_origin(&current_origin) && !i.tainted_origin;
+    // Step 17: the redirect response's Referrer-Policy.
+    let policies: Vec<u8> = i
+        .response_headers
         .get_all("referrer-policy")
         .iter()
         .map(|v| v.as_bytes())
         .collect::<Vec<_>>()
         .join(&b","[..]);
-    if let Some(p) = parse_referrer_policy_header(&policies) {
+    Ok(RedirectPlan {
+        location: loc,
+        method: if rewrite {
+            Method::GET
+        } else {
+            i.method.clone()
+        },
+        drop_body: rewrite,
+        drop_authorization: cross_hop,
+        taint_origin,
+        referrer_policy: parse_referrer_policy_header(&policies),
+    })
+}
+
+/// Follows one redirect: plans it, then updates the request for main fetch's next pass.
+pub(crate) fn http_redirect_fetch(
+    state: &mut FetchState<'_>,
+    status: u16,
+    location: &[u8],
+    response_headers: &HeaderMap,
+) -> Result<(), Failure> {
+    let current = state.current_url().clone();
+    let planned = plan_redirect(&RedirectInput {
+        current: &current,
+        status,
+        location,
+        response_headers,
+        origin: state.origin,
+        mode: state.mode,
+        tainting: state.tainting,
+        tainted_origin: state.tainted_origin,
+        method: &state.method,
+        redirect_count: state.redirect_count,
+        redirect_limit: state.ctx.profile.redirect_limit,
+    });
+    let plan = match planned {
+        Ok(plan) => plan,
+        Err(refusal) => return Err(refuse(state, refusal)),
+    };
+    state.redirect_count += 1;
+    state.method = plan.method.clone();
+    if plan.drop_body {
+        state.body = None;
+        for h in REQUEST_BODY_HEADERS {
+            state.headers.remove(h);
+        }
+    }
+    if plan.drop_authorization {
+        state.headers.remove(http::header::AUTHORIZATION);
+    }
+    if plan.drop_body || plan.drop_authorization {
+        state.headers_changed();
+    }
+    if plan.taint_origin {
+        state.tainted_origin = true;
+    }
+    if let Some(p) = plan.referrer_policy {
         state.referrer_policy = p;
     }
     state.trace.push(TraceEvent::Redirect {
         status,
         from: current,
-        to: loc.clone(),
-        method: state.method.clone(),
-        tainted: newly_tainted,
+        to: plan.location.clone(),
+        method: plan.method.to_string(),
+        tainted: plan.taint_origin,
     });
-    state.url_list.push(loc);
-    // Step 19: main fetch again, for the new URL.
-    Box::pin(main_fetch(state)).await
+    state.url_list.push(plan.location);
+    Ok(())
+}
+
+/// The failure for a redirect that is not followed, with the trace note or CORS line.
+fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
+    match refusal {
+        RedirectRefusal::InvalidLocation(raw) => {
+            state
+                .trace
+                .note(format!("Location '{raw}' is not a valid URL"));
+            Failure::silent(FailureReason::Redirect(RedirectError::InvalidLocation(raw)))
+        }
+        RedirectRefusal::NonHttpScheme {
+            location,
+            cors_line,
+        } => {
+            state
+                .trace
+                .note(format!("redirect to a non-HTTP(S) URL: {location}"));
+            if cors_line {
+                state.url_list.push(location);
+                return cors_failure(state, CorsError::CorsDisabledScheme);
+            }
+            Failure::silent(FailureReason::Redirect(RedirectError::NonHttpScheme(
+                location.to_string(),
+            )))
+        }
+        RedirectRefusal::TooMany => {
+            state.trace.note("more than 20 redirects");
+            Failure::silent(FailureReason::Redirect(RedirectError::TooManyRedirects))
+        }
+        RedirectRefusal::Credentials {
+            location,
+            cors_line,
+        } => {
+            if cors_line {
+                return cors_failure(
+                    state,
+                    CorsError::RedirectContainsCredentials(location.to_string()),
+                );
+            }
+            state
+                .trace
+                .note(format!("redirect to a URL with credentials: {location}"));
+            Failure::silent(FailureReason::Redirect(
+                RedirectError::LocationHasCredentials(location.to_string()),
+            ))
+        }
+    }
 }
 
 #[cfg(test)]
 mod tests {
+    use super::*;
+
     #[test]
     fn redirect_statuses() {
-        let r: Vec<u16> = (300..=309)
-            .filter(|s| super::is_redirect_status(*s))
-            .collect();
+        let r: Vec<u16> = (300..=309).filter(|s| is_redirect_status(*s)).collect();
         assert_eq!(r, [301, 302, 303, 307, 308]);
+    }
+
+    struct Case {
+        current: &'static str,
+        status: u16,
+        location: &'static str,
+        method: Method,
+        mode: Mode,
+        tainting: Tainting,
+    }
+
+    fn plan(c: &Case) -> Result<RedirectPlan, RedirectRefusal> {
+        let current = Url::parse(c.current).unwrap();
+        let origin = Origin::from_url(&Url::parse("https://app.example/").unwrap());
+        let headers = HeaderMap::new();
+        plan_redirect(&RedirectInput {
+            current: &current,
+            status: c.status,
+            location: c.location.as_bytes(),
+            response_headers: &headers,
+            origin: &origin,
+            mode: c.mode,
+            tainting: c.tainting,
+            tainted_origin: false,
+            method: &c.method,
+            redirect_count: 0,
+            redirect_limit: 20,
+        })
+    }
+
+    fn case(current: &'static str, status: u16, location: &'static str, method: Method) -> Case {
+        Case {
+            current,
+            status,
+            location,
+            method,
+            mode: Mode::Cors,
+            tainting: Tainting::Cors,
+        }
+    }
+
+    #[test]
+    fn method_rewriting() {
+        // (status, method before, method after, body dropped)
+        let table = [
+            (301, Method::POST, Method::GET, true),
+            (302, Method::POST, Method::GET, true),
+            (303, Method::POST, Method::GET, true),
+            (303, Method::PUT, Method::GET, true),
+            (303, Method::HEAD, Method::HEAD, false),
+            (307, Method::POST, Method::POST, false),
+            (308, Method::PUT, Method::PUT, false),
+            (301, Method::PUT, Method::PUT, false),
+        ];
+        for (status, before, after, dropped) in table {
+            let p = plan(&case("https://api.example/a", status, "/b", before.clone())).unwrap();
+            assert_eq!(
+                (p.method, p.drop_body),
+                (after, dropped),
+                "{status} {before}"
+            );
+        }
+    }
+
+    #[test]
+    fn tainting_and_authorization() {
+        // A cross-origin hop from the page's origin does not taint; from another origin it does.
+        let from_page = plan(&case(
+            "https://app.example/a",
+            302,
+            "https://api.example/b",
+            Method::GET,
+        ))
+        .unwrap();
+        assert!(!from_page.taint_origin && from_page.drop_authorization);
+        let from_api = plan(&case(
+            "https://api.example/a",
+            302,
+            "https://cdn.example/b",
+            Method::GET,
+        ))
+        .unwrap();
+        assert!(from_api.taint_origin && from_api.drop_authorization);
+        let same = plan(&case("https://api.example/a", 302, "/b", Method::GET)).unwrap();
+        assert!(!same.taint_origin && !same.drop_authorization);
+    }
+
+    #[test]
+    fn refusals() {
+        assert_eq!(
+            plan(&case(
+                "https://api.example/a",
+                302,
+                "http://[::1",
+                Method::GET
+            )),
+            Err(RedirectRefusal::InvalidLocation("http://[::1".into()))
+        );
+        assert!(matches!(
+            plan(&case("https://api.example/a", 302, "ftp://x/", Method::GET)),
+            Err(RedirectRefusal::NonHttpScheme {
+                cors_line: true,
+                ..
+            })
+        ));
+        assert!(matches!(
+            plan(&case(
+                "https://api.example/a",
+                302,
+                "about:blank",
+                Method::GET
+            )),
+            Err(RedirectRefusal::NonHttpScheme {
+                cors_line: false,
+                ..
+            })
+        ));
+        assert!(matches!(
+            plan(&case(
+                "https://api.example/a",
+                302,
+                "https://u:p@api.example/",
+                Method::GET
+            )),
+            Err(RedirectRefusal::Credentials {
+                cors_line: true,
+                ..
+            })
+        ));
+        let mut c = case(
+            "https://app.example/a",
+            302,
+            "https://u:p@app.example/",
+            Method::GET,
+        );
+        c.mode = Mode::NoCors;
+        c.tainting = Tainting::Opaque;
+        assert!(matches!(
+            plan(&c),
+            Err(RedirectRefusal::Credentials {
+                cors_line: false,
+                ..
+            })
+        ));
     }
 }

@@ -28,7 +28,7 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     if let Ok(v) = HeaderValue::from_str(&mime) {
         headers.insert(http::header::CONTENT_TYPE, v);
     }
-    let body = if state.method == "HEAD" {
+    let body = if state.method == http::Method::HEAD {
         Bytes::new()
     } else {
         Bytes::from(body)

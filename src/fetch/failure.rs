@@ -1,0 +1,52 @@
+//! A failed fetch inside the algorithms, before it becomes script's TypeError, and the one
+//! place a CORS failure is enforced or only recorded ([`Enforcement`]).
+
+use crate::enforcement::Enforcement;
+use crate::errors::{CorsError, FailureReason, cors_console_line};
+use crate::trace::{TraceEvent, Violation};
+
+use super::FetchState;
+
+/// The reason and the console lines.
+#[derive(Debug)]
+pub(crate) struct Failure {
+    pub reason: FailureReason,
+    pub console: Vec<String>,
+}
+
+impl Failure {
+    pub fn new(reason: FailureReason, console: Vec<String>) -> Self {
+        Failure { reason, console }
+    }
+
+    pub fn silent(reason: FailureReason) -> Self {
+        Failure {
+            reason,
+            console: Vec::new(),
+        }
+    }
+}
+
+/// A CORS failure at the current URL, with Chromium's console line.
+pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
+    state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+    let line = cors_console_line(state.current_url(), state.first_url(), state.origin, &e);
+    Failure::new(FailureReason::Cors(e), vec![line])
+}
+
+/// A failed CORS check or preflight: blocks under [`Enforcement::Enforce`]; under
+/// `ReportOnly` it is recorded once, as a violation, and the fetch goes on as if the check
+/// had passed.
+pub(crate) fn enforce_cors(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failure> {
+    if state.ctx.enforcement == Enforcement::Enforce {
+        return Err(cors_failure(state, e));
+    }
+    let violation = Violation {
+        url: state.current_url().to_string(),
+        console: cors_console_line(state.current_url(), state.first_url(), state.origin, &e),
+        error: e,
+    };
+    state.trace.push(TraceEvent::Violation(violation.clone()));
+    state.ctx.violations().push(violation);
+    Ok(())
+}
