@@ -60,6 +60,15 @@ async fn report_only_reads_and_records_each_violation_with_its_console_line() {
             "still filtered as a cors response"
         );
         assert_eq!(r.violations().len(), 1);
+        // Recorded once, as a violation: the trace does not also say CORS blocked it.
+        assert!(
+            !r.trace()
+                .events()
+                .iter()
+                .any(|e| matches!(e, fetchguard::trace::TraceEvent::CorsBlocked(_))),
+            "{}",
+            r.trace()
+        );
         // A PUT: the failing preflight is a violation too, and the PUT goes out.
         let put = page
             .fetch(Request::put("https://api.example/data").credentials(Credentials::Include))
