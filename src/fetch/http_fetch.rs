@@ -13,7 +13,7 @@ use crate::response::InternalResponse;
 use crate::trace::{PreflightReason, TraceEvent};
 
 use super::failure::enforce_cors;
-use super::network::{Hop, http_network_fetch};
+use super::network::{Hop, http_network_or_cache_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
 
@@ -52,7 +52,7 @@ pub(crate) async fn http_fetch(
     }
 
     // Step 4.3: the request itself.
-    let response = http_network_fetch(state, Hop::Main).await?;
+    let response = http_network_or_cache_fetch(state, Hop::Main).await?;
 
     // Step 4.4: the CORS check, on every hop of a CORS request (redirects included).
     if cors_flag {
@@ -158,7 +158,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
     {
         extra.insert(http::header::ACCESS_CONTROL_REQUEST_HEADERS, v);
     }
-    let response = http_network_fetch(state, Hop::Preflight(extra)).await?;
+    let response = http_network_or_cache_fetch(state, Hop::Preflight(extra)).await?;
 
     // CHROMIUM: a redirected preflight fails before any other check.
     if is_redirect_status(response.status) && response.headers.contains_key("location") {

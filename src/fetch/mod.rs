@@ -10,6 +10,7 @@ mod http_fetch;
 mod main_fetch;
 mod network;
 mod redirect;
+mod request_headers;
 mod scheme;
 
 use bytes::Bytes;

@@ -1,23 +1,26 @@
-//! HTTP-network-or-cache fetch and HTTP-network fetch
-//! (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>): the headers the browser
-//! adds (Origin, Referer, Sec-Fetch-*, cookies, User-Agent...), the exchange, and storing
-//! `Set-Cookie`. There is no HTTP cache: every request goes to the network.
+//! HTTP-network-or-cache fetch (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>)
+//! and HTTP-network fetch (<https://fetch.spec.whatwg.org/#http-network-fetch>): the
+//! browser's headers ([`super::request_headers`]), cookies, the HTTP cache, the exchange,
+//! decoding, and storing `Set-Cookie`.
 
-use http::{HeaderMap, HeaderName, HeaderValue};
+use http::HeaderMap;
 
 use crate::cookies::{CookieContext, ThirdPartyCookies};
-use crate::errors::{FailureReason, NetError};
+use crate::errors::FailureReason;
 use crate::net::{WireRequest, WireResponse, decode};
+use crate::origin::Origin;
+use crate::request::Credentials;
+use crate::trace::{CookieDecision, HopKind, TraceEvent, WireRecord};
+
+use super::request_headers::{
+    append_client_hints, append_content_length, append_default_headers,
+    append_fetch_metadata_headers, append_referer, append_request_origin_header,
+    append_storage_access_header, append_user_agent, set,
+};
+use super::{Failure, FetchState, Tainting};
 
 /// The largest decoded body kept (a compression bomb stops here).
 const DECODED_LIMIT: usize = 64 * 1024 * 1024;
-use crate::origin::{Origin, is_url_potentially_trustworthy};
-use crate::policy::fetch_metadata::sec_fetch_site;
-use crate::policy::referrer::ReferrerPolicy;
-use crate::request::{Credentials, Mode};
-use crate::trace::{CookieDecision, HopKind, TraceEvent, WireRecord};
-
-use super::{Failure, FetchState, Tainting};
 
 /// Which request goes out: the request itself, or its preflight (with the
 /// `Accept`/`Access-Control-Request-*` headers it carries instead of script's).
@@ -26,28 +29,16 @@ pub(crate) enum Hop {
     Preflight(HeaderMap),
 }
 
-/// Builds the wire request for the current URL, sends it, records both sides in the
-/// trace, and stores cookies when credentials are included.
-pub(crate) async fn http_network_fetch(
+/// HTTP-network-or-cache fetch for the current URL: the HTTP cache, then the request
+/// with every header the browser adds, then the network.
+pub(crate) async fn http_network_or_cache_fetch(
     state: &mut FetchState<'_>,
     hop: Hop,
 ) -> Result<WireResponse, Failure> {
-    let url = state.current_url().clone();
-    // CHROMIUM: a cached permanent redirect answers a GET without the network.
-    if matches!(hop, Hop::Main) && state.method == http::Method::GET {
-        let now = state.ctx.clock.now();
-        let cached = state.ctx.http_cache().lookup(&url, now);
-        if let Some(c) = cached {
-            state.trace.note(format!(
-                "served from the HTTP cache: a {} stored earlier (no request sent)",
-                c.status
-            ));
-            return Ok(WireResponse {
-                status: c.status,
-                headers: c.headers,
-                body: c.body,
-            });
-        }
+    if matches!(hop, Hop::Main)
+        && let Some(cached) = http_cache_lookup(state)
+    {
+        return Ok(cached);
     }
     let (kind, method, mut headers, body) = match hop {
         Hop::Main => (
@@ -63,133 +54,52 @@ pub(crate) async fn http_network_fetch(
             bytes::Bytes::new(),
         ),
     };
-
-    // Origin (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>).
-    if let Some(origin) = request_origin_header(state, kind) {
-        set(&mut headers, "origin", &origin);
-    }
-    // Accept and Accept-Language defaults.
-    if !headers.contains_key(http::header::ACCEPT) {
-        set(&mut headers, "accept", "*/*");
-    }
-    set(
-        &mut headers,
-        "accept-encoding",
-        decode::accept_encoding(url.scheme() == "https"),
-    );
-    // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
-    if url.scheme() == "http" {
-        set(&mut headers, "connection", "keep-alive");
-    }
-    if !headers.contains_key(http::header::ACCEPT_LANGUAGE) {
-        set(
-            &mut headers,
-            "accept-language",
-            &state.ctx.profile.accept_language,
-        );
-    }
-    // Referer: the referrer main fetch determined for this hop.
-    if let Some(r) = &state.referrer {
-        set(&mut headers, "referer", r.as_str());
-    }
-    set(&mut headers, "user-agent", &state.ctx.profile.user_agent);
-    // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that gets no
-    // other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
-    if kind == HopKind::Preflight && !is_url_potentially_trustworthy(&url) {
-        set(&mut headers, "sec-fetch-mode", "cors");
-    }
-    // Fetch metadata, only to potentially trustworthy URLs.
-    if is_url_potentially_trustworthy(&url) {
-        let site = sec_fetch_site(state.origin, &state.url_list);
-        let mode = match kind {
-            HopKind::Preflight => "cors",
-            HopKind::Main => match state.mode {
-                Mode::Cors => "cors",
-                Mode::NoCors => "no-cors",
-                Mode::SameOrigin => "same-origin",
-            },
-        };
-        set(&mut headers, "sec-fetch-site", site.as_str());
-        set(&mut headers, "sec-fetch-mode", mode);
-        set(&mut headers, "sec-fetch-dest", "empty");
-        // CHROMIUM: client hints go on requests, not on preflights (observed, case 7).
-        let hints = if kind == HopKind::Main {
-            state.ctx.profile.client_hints.as_slice()
-        } else {
-            &[]
-        };
-        for (n, v) in hints {
-            if let (Ok(n), Ok(v)) = (
-                HeaderName::from_bytes(n.as_bytes()),
-                HeaderValue::from_str(v),
-            ) {
-                headers.insert(n, v);
-            }
-        }
-    }
-
-    // Cookies: never on a preflight; otherwise per credentials mode and the jar's rules.
-    let include_credentials = kind == HopKind::Main
-        && (state.credentials == Credentials::Include
-            || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic));
-    let ctx = cookie_context(state);
-    // CHROMIUM: credentialed cross-site requests say whether storage access is active
-    // (observed: `none` with third-party cookies blocked, `active` when allowed).
-    if kind == HopKind::Main
-        && state.credentials == Credentials::Include
-        && !ctx.same_site
-        && is_url_potentially_trustworthy(&url)
-    {
-        let v = if ctx.block_third_party {
-            "none"
-        } else {
-            "active"
-        };
-        set(&mut headers, "sec-fetch-storage-access", v);
-    }
+    let cookies = cookie_context(state);
+    append_request_origin_header(state, kind, &mut headers);
+    append_default_headers(state, &mut headers);
+    append_referer(state, &mut headers);
+    append_user_agent(state, &mut headers);
+    append_fetch_metadata_headers(state, kind, &mut headers);
+    append_client_hints(state, kind, &mut headers);
+    append_storage_access_header(state, kind, cookies, &mut headers);
+    let include_credentials = kind == HopKind::Main && includes_credentials(state);
     if kind == HopKind::Main {
-        if include_credentials {
-            let now = state.ctx.clock.now();
-            let sel = state.ctx.jar().select(&url, ctx, now);
-            if let Some(h) = &sel.header {
-                set(&mut headers, "cookie", h);
-            }
-            state
-                .trace
-                .push(TraceEvent::Cookies(CookieDecision::Considered {
-                    sent: sel.sent,
-                    blocked: sel.blocked,
-                }));
-        } else {
-            let why = match state.credentials {
-                Credentials::Omit => "credentials: 'omit'".to_string(),
-                _ => "credentials: 'same-origin' and the URL is cross-origin".to_string(),
-            };
-            state
-                .trace
-                .push(TraceEvent::Cookies(CookieDecision::NotIncluded { why }));
-        }
+        append_cookie_header(state, include_credentials, cookies, &mut headers);
     }
+    append_content_length(kind, &method, body.len(), &mut headers);
 
-    // CHROMIUM: a POST or PUT without a body says `Content-Length: 0` (observed:
-    // wpt-subset request-headers).
-    if kind == HopKind::Main
-        && body.is_empty()
-        && (method == http::Method::POST || method == http::Method::PUT)
-    {
-        set(&mut headers, "content-length", "0");
+    let response = http_network_fetch(state, kind, method, headers, body).await?;
+    if kind == HopKind::Main {
+        http_cache_store(state, &response);
     }
-    let record = WireRecord {
+    // Set-Cookie is stored whenever credentials were included, even if CORS later blocks
+    // the response.
+    if include_credentials {
+        store_set_cookie(state, &response, cookies);
+    }
+    Ok(response)
+}
+
+/// HTTP-network fetch: sends the request, records both sides in the trace and undoes the
+/// content coding.
+async fn http_network_fetch(
+    state: &mut FetchState<'_>,
+    kind: HopKind,
+    method: http::Method,
+    headers: HeaderMap,
+    body: bytes::Bytes,
+) -> Result<WireResponse, Failure> {
+    let url = state.current_url().clone();
+    state.trace.push(TraceEvent::Sent(WireRecord {
         kind,
         method: method.as_str().to_string(),
         url: url.clone(),
         headers: header_pairs(&headers),
         body_len: body.len(),
-    };
-    state.trace.push(TraceEvent::Sent(record));
+    }));
     let request = WireRequest {
         method,
-        url: url.clone(),
+        url,
         headers,
         body,
     };
@@ -197,83 +107,114 @@ pub(crate) async fn http_network_fetch(
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));
-            return Err(Failure::new(
-                FailureReason::Network(e.clone()),
-                network_console_lines(state, &e),
-            ));
+            // CHROMIUM: a network failure prints no console line (DevTools shows
+            // `net::ERR_…`, which is not a console line).
+            return Err(Failure::silent(FailureReason::Network(e)));
         }
     };
-    let response =
-        match decode::decode_body(&response.headers, response.body.clone(), DECODED_LIMIT) {
-            Ok(body) => WireResponse { body, ..response },
-            Err(e) => {
-                state.trace.push(TraceEvent::NetworkFailed(e.clone()));
-                return Err(Failure::silent(FailureReason::Network(e)));
-            }
-        };
-    if kind == HopKind::Main && state.method == http::Method::GET {
-        let now = state.ctx.clock.now();
-        state.ctx.http_cache().store(
-            &url,
-            response.status,
-            &response.headers,
-            &response.body,
-            now,
-        );
-    }
+    let response = match decode::decode_body(&response.headers, response.body, DECODED_LIMIT) {
+        Ok(body) => WireResponse { body, ..response },
+        Err(e) => {
+            state.trace.push(TraceEvent::NetworkFailed(e.clone()));
+            return Err(Failure::silent(FailureReason::Network(e)));
+        }
+    };
     state.trace.push(TraceEvent::Received {
         status: response.status,
         headers: header_pairs(&response.headers),
         body_len: response.body.len(),
     });
-
-    // Set-Cookie is stored whenever credentials were included, even if CORS later blocks
-    // the response.
-    if include_credentials {
-        let lines: Vec<&[u8]> = response
-            .headers
-            .get_all(http::header::SET_COOKIE)
-            .iter()
-            .map(|v| v.as_bytes())
-            .collect();
-        if !lines.is_empty() {
-            let now = state.ctx.clock.now();
-            let out = state.ctx.jar().store_response(&url, &lines, ctx, now);
-            state.trace.push(TraceEvent::CookiesStored {
-                stored: out.stored,
-                rejected: out.rejected,
-            });
-        }
-    }
     Ok(response)
 }
 
-/// The Origin header value for this hop, or none.
-fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
-    let serialized = state.serialized_origin();
-    if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
-        return Some(serialized);
-    }
-    if state.method == http::Method::GET || state.method == http::Method::HEAD {
+/// CHROMIUM: a cached permanent redirect answers a GET without the network.
+fn http_cache_lookup(state: &mut FetchState<'_>) -> Option<WireResponse> {
+    if state.method != http::Method::GET {
         return None;
     }
-    if state.mode != Mode::Cors {
-        let url = state.current_url();
-        let https_to_insecure = state.origin.scheme() == Some("https") && url.scheme() != "https";
-        let cross = !state.origin.is_same_origin(&Origin::from_url(url));
-        let null = match state.referrer_policy {
-            ReferrerPolicy::NoReferrer => true,
-            ReferrerPolicy::NoReferrerWhenDowngrade
-            | ReferrerPolicy::StrictOrigin
-            | ReferrerPolicy::StrictOriginWhenCrossOrigin => https_to_insecure,
-            ReferrerPolicy::SameOrigin => cross,
-            _ => false,
-        };
-        if null {
-            return Some("null".to_string());
-        }
+    let now = state.ctx.clock.now();
+    let cached = state.ctx.http_cache().lookup(state.current_url(), now)?;
+    state.trace.note(format!(
+        "served from the HTTP cache: a {} stored earlier (no request sent)",
+        cached.status
+    ));
+    Some(WireResponse {
+        status: cached.status,
+        headers: cached.headers,
+        body: cached.body,
+    })
+}
+
+/// Offers a GET's response to the HTTP cache.
+fn http_cache_store(state: &mut FetchState<'_>, response: &WireResponse) {
+    if state.method != http::Method::GET {
+        return;
     }
-    Some(serialized)
+    let now = state.ctx.clock.now();
+    let url = state.current_url().clone();
+    state.ctx.http_cache().store(
+        &url,
+        response.status,
+        &response.headers,
+        &response.body,
+        now,
+    );
+}
+
+/// Whether this request carries credentials: `include`, or `same-origin` while the
+/// response tainting is still basic
+/// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, includeCredentials).
+fn includes_credentials(state: &FetchState<'_>) -> bool {
+    state.credentials == Credentials::Include
+        || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic)
+}
+
+/// `Cookie`, from the jar under its SameSite and third-party rules, when credentials are
+/// included; the decision goes into the trace either way.
+fn append_cookie_header(
+    state: &mut FetchState<'_>,
+    include_credentials: bool,
+    ctx: CookieContext,
+    headers: &mut HeaderMap,
+) {
+    let decision = if include_credentials {
+        let now = state.ctx.clock.now();
+        let sel = state.ctx.jar().select(state.current_url(), ctx, now);
+        if let Some(h) = &sel.header {
+            set(headers, "cookie", h);
+        }
+        CookieDecision::Considered {
+            sent: sel.sent,
+            blocked: sel.blocked,
+        }
+    } else {
+        let why = match state.credentials {
+            Credentials::Omit => "credentials: 'omit'".to_string(),
+            _ => "credentials: 'same-origin' and the URL is cross-origin".to_string(),
+        };
+        CookieDecision::NotIncluded { why }
+    };
+    state.trace.push(TraceEvent::Cookies(decision));
+}
+
+/// Stores the response's `Set-Cookie` lines in the jar.
+fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: CookieContext) {
+    let lines: Vec<&[u8]> = response
+        .headers
+        .get_all(http::header::SET_COOKIE)
+        .iter()
+        .map(|v| v.as_bytes())
+        .collect();
+    if lines.is_empty() {
+        return;
+    }
+    let now = state.ctx.clock.now();
+    let url = state.current_url().clone();
+    let out = state.ctx.jar().store_response(&url, &lines, ctx, now);
+    state.trace.push(TraceEvent::CookiesStored {
+        stored: out.stored,
+        rejected: out.rejected,
+    });
 }
 
 /// Same-site-ness for cookies: every URL of the chain is same-site with the page, and the
@@ -286,17 +227,6 @@ fn cookie_context(state: &FetchState<'_>) -> CookieContext {
     CookieContext {
         same_site,
         block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
-    }
-}
-
-/// Console lines for a network failure. None yet: verified per case against Chromium.
-fn network_console_lines(_state: &FetchState<'_>, _e: &NetError) -> Vec<String> {
-    Vec::new()
-}
-
-fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
-    if let Ok(v) = HeaderValue::from_str(value) {
-        headers.insert(HeaderName::from_static(name), v);
     }
 }
 
