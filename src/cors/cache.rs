@@ -32,10 +32,9 @@ use std::time::Duration;
 use url::Url;
 
 use crate::clock::Instant;
-use crate::errors::CorsError;
 use crate::origin::Origin;
 
-use super::preflight::{MAX_AGE_CAP, PreflightResult};
+use super::preflight::{AuthorizationUnderWildcard, MAX_AGE_CAP, PreflightResult};
 
 /// URLs whose serialization is this long or longer are not cached.
 ///
@@ -265,16 +264,13 @@ impl PreflightCache {
             MissReason::Expired
         } else if !entry.result.credentials && credentials_include {
             MissReason::CredentialsNotCovered
-        } else if let Err(e) = entry.result.check_method(method) {
-            MissReason::MethodNotCovered(match e {
-                CorsError::MethodDisallowedByPreflightResponse(m) => m,
-                _ => method.to_string(),
-            })
-        } else if let Err(e) = entry.result.check_headers(unsafe_header_names) {
-            MissReason::HeaderNotCovered(match e {
-                CorsError::HeaderDisallowedByPreflightResponse(h) => h,
-                other => other.name().to_string(),
-            })
+        } else if !entry.result.allows_method(method) {
+            MissReason::MethodNotCovered(method.to_string())
+        } else if let Some(h) = entry
+            .result
+            .disallowed_header(unsafe_header_names, AuthorizationUnderWildcard::NotCovered)
+        {
+            MissReason::HeaderNotCovered(h)
         } else {
             return CacheLookup::Hit;
         };

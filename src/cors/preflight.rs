@@ -68,23 +68,25 @@ impl PreflightResult {
     /// assert!(r.check_method("put").is_err());
     /// ```
     pub fn check_method(&self, method: &str) -> Result<(), CorsError> {
+        if self.allows_method(method) {
+            Ok(())
+        } else {
+            Err(CorsError::MethodDisallowedByPreflightResponse(
+                method.to_string(),
+            ))
+        }
+    }
+
+    /// The rule of [`PreflightResult::check_method`], as a yes or no.
+    pub(crate) fn allows_method(&self, method: &str) -> bool {
         // CHROMIUM: with AccessControlAllowMethodsInCORSPreflightSpecConformant (enabled
         // by default, and the profile pref defaults to true) the method is compared as
         // sent, not upper-cased; safelisted methods pass via the case-insensitive
         // IsCorsSafelistedMethod (preflight_result.cc, EnsureAllowedCrossOriginMethod;
         // features.cc).
-        // Safelisted methods compare case-insensitively (Chromium's IsCorsSafelistedMethod).
-        if is_cors_safelisted_method(&method.to_ascii_uppercase())
+        is_cors_safelisted_method(&method.to_ascii_uppercase())
             || self.methods.iter().any(|m| m == method)
-        {
-            return Ok(());
-        }
-        if !self.credentials && self.methods.iter().any(|m| m == "*") {
-            return Ok(());
-        }
-        Err(CorsError::MethodDisallowedByPreflightResponse(
-            method.to_string(),
-        ))
+            || (!self.credentials && self.methods.iter().any(|m| m == "*"))
     }
 
     /// Whether every CORS-unsafe request header name in `unsafe_names` is allowed.
@@ -120,6 +122,19 @@ impl PreflightResult {
         unsafe_names: &[String],
         authorization: AuthorizationUnderWildcard,
     ) -> Result<(), CorsError> {
+        match self.disallowed_header(unsafe_names, authorization) {
+            Some(name) => Err(CorsError::HeaderDisallowedByPreflightResponse(name)),
+            None => Ok(()),
+        }
+    }
+
+    /// The rule of [`PreflightResult::check_headers_with`]: the first name not allowed
+    /// (lower-case), or none.
+    pub(crate) fn disallowed_header(
+        &self,
+        unsafe_names: &[String],
+        authorization: AuthorizationUnderWildcard,
+    ) -> Option<String> {
         let listed = |name: &str| self.headers.iter().any(|h| h.eq_ignore_ascii_case(name));
         // CHROMIUM: with the wildcard, only `authorization` is checked and everything
         // else passes; this is the CorsNonWildcardRequestHeadersSupport behaviour, which
@@ -130,22 +145,14 @@ impl PreflightResult {
             let has_authorization = unsafe_names
                 .iter()
                 .any(|n| n.eq_ignore_ascii_case("authorization"));
-            if has_authorization
-                && !listed("authorization")
-                && authorization == AuthorizationUnderWildcard::NotCovered
-            {
-                return Err(CorsError::HeaderDisallowedByPreflightResponse(
-                    "authorization".to_string(),
-                ));
-            }
-            return Ok(());
+            let covered =
+                listed("authorization") || authorization == AuthorizationUnderWildcard::Covered;
+            return (has_authorization && !covered).then(|| "authorization".to_string());
         }
-        match unsafe_names.iter().find(|n| !listed(n)) {
-            Some(name) => Err(CorsError::HeaderDisallowedByPreflightResponse(
-                name.to_ascii_lowercase(),
-            )),
-            None => Ok(()),
-        }
+        unsafe_names
+            .iter()
+            .find(|n| !listed(n))
+            .map(|n| n.to_ascii_lowercase())
     }
 }
 
