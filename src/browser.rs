@@ -17,7 +17,7 @@ use crate::response::FetchError;
 use crate::enforcement::{Enforcement, Violation};
 use crate::fetch::{Client, FetchContext};
 use crate::net::service::{
-    DynService, OriginService, RoutingTransport, ServerGuard, Serving, erase, spawn_loopback,
+    DynService, OriginService, RoutingTransport, ServerGuard, Serving, erase,
 };
 use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
@@ -177,51 +177,26 @@ impl BrowserBuilder {
 
     /// The browser.
     pub fn build(mut self) -> Browser {
-        // Loopback-served services get a server (and, for https, a certificate from a CA
-        // made for this browser) and a resolver entry; in-process ones a route.
-        let mut guards = Vec::new();
+        // In-process services get a route; loopback-served ones a server (and, for https,
+        // a certificate from a CA made for this browser) and a resolver entry.
         let mut in_process = std::collections::HashMap::new();
-        let needs_ca = self
-            .services
-            .iter()
-            .any(|(_, u, _, s)| *s == Serving::Loopback && u.scheme() == "https");
-        let ca = if needs_ca {
-            crate::loopback::TestCa::new().ok()
-        } else {
-            None
-        };
-        if let Some(ca) = &ca {
-            self.roots
-                .push(CertificateDer::from(ca.root_der().to_vec()));
-        }
+        #[cfg(feature = "loopback")]
+        let mut loopback = Vec::new();
         for (origin, url, svc, serving) in std::mem::take(&mut self.services) {
+            let _ = &url;
             match serving {
                 Serving::InProcess => {
                     in_process.insert(origin, svc);
                 }
-                Serving::Loopback => {
-                    let spawned = match &ca {
-                        Some(ca) => spawn_loopback(&url, svc, ca),
-                        None if url.scheme() == "http" => crate::loopback::TestCa::new()
-                            .map_err(|e| std::io::Error::other(e.to_string()))
-                            .and_then(|ca| spawn_loopback(&url, svc, &ca)),
-                        None => Err(std::io::Error::other("no CA for https")),
-                    };
-                    // A server that cannot start leaves the origin unreachable (a network
-                    // error on use), never a panic.
-                    if let Ok((addr, guard)) = spawned {
-                        let host = url
-                            .host_str()
-                            .unwrap_or_default()
-                            .trim_matches(['[', ']'])
-                            .to_ascii_lowercase();
-                        self.overrides
-                            .insert((host, url.port_or_known_default().unwrap_or(0)), addr);
-                        guards.push(guard);
-                    }
-                }
+                #[cfg(feature = "loopback")]
+                Serving::Loopback => loopback.push((url, svc)),
             }
         }
+        #[cfg(feature = "loopback")]
+        let guards =
+            crate::net::service::spawn_all_loopback(loopback, &mut self.overrides, &mut self.roots);
+        #[cfg(not(feature = "loopback"))]
+        let guards = Vec::new();
         let base: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
             None => Arc::new(HyperTransport::with_resolution(

@@ -23,6 +23,7 @@ const MAX_COOKIE_DAYS: i64 = 400;
 
 /// Whether third-party cookies are allowed.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum ThirdPartyCookies {
     /// Cross-site requests may carry and set `SameSite=None; Secure` cookies.
     Allow,

@@ -10,6 +10,7 @@
 /// assert!(b.violations().is_empty());
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+#[non_exhaustive]
 pub enum Enforcement {
     /// Block as Chromium does (the default).
     #[default]

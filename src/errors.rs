@@ -21,6 +21,7 @@ use crate::origin::Origin;
 /// assert!(e.to_preflight().is_preflight());
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
 pub enum CorsError {
     /// A cross-origin URL (or redirect) under mode `same-origin`.
     DisallowedByMode,
@@ -170,6 +171,7 @@ impl fmt::Display for CorsError {
 
 /// Why a request never reached the network: the checks `fetch()` makes on its arguments.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RequestError {
     /// `CONNECT`, `TRACE` or `TRACK` (the method as given).
     ForbiddenMethod(String),
@@ -192,6 +194,7 @@ pub enum RequestError {
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
 /// `Failed to fetch`.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum NetError {
     /// The host could not be resolved (`ERR_NAME_NOT_RESOLVED`).
     NameNotResolved,
@@ -207,6 +210,7 @@ pub enum NetError {
 
 /// What a redirect did wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum RedirectError {
     /// Redirect mode `error` met a redirect.
     ModeError,
@@ -223,6 +227,7 @@ pub enum RedirectError {
 
 /// The machine-readable reason a fetch failed.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum FailureReason {
     /// The CORS protocol (or mode `same-origin`) blocked it.
     Cors(CorsError),
@@ -315,6 +320,64 @@ pub(crate) fn mixed_content_console_line(page_url: &Url, url: &Url) -> String {
         "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
     )
 }
+
+impl fmt::Display for RequestError {
+    /// The TypeError message `fetch()` throws.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&request_error_message(self))
+    }
+}
+
+impl std::error::Error for RequestError {}
+
+impl fmt::Display for NetError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            NetError::NameNotResolved => f.write_str("the host name could not be resolved"),
+            NetError::ConnectionFailed(d) => write!(f, "connection failed: {d}"),
+            NetError::Tls(d) => write!(f, "TLS failed: {d}"),
+            NetError::Protocol(d) => write!(f, "HTTP protocol error: {d}"),
+            NetError::TimedOut => f.write_str("timed out"),
+        }
+    }
+}
+
+impl std::error::Error for NetError {}
+
+impl fmt::Display for RedirectError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            RedirectError::ModeError => f.write_str("redirect mode 'error' met a redirect"),
+            RedirectError::TooManyRedirects => f.write_str("more than 20 redirects"),
+            RedirectError::InvalidLocation(l) => write!(f, "Location '{l}' is not a valid URL"),
+            RedirectError::NonHttpScheme(u) => write!(f, "redirect to a non-HTTP(S) URL: {u}"),
+            RedirectError::LocationHasCredentials(u) => {
+                write!(f, "redirect to a URL with credentials: {u}")
+            }
+        }
+    }
+}
+
+impl std::error::Error for RedirectError {}
+
+impl fmt::Display for FailureReason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            FailureReason::Cors(e) => write!(f, "CORS: {e}"),
+            FailureReason::Request(e) => write!(f, "bad request: {e}"),
+            FailureReason::MixedContent => {
+                f.write_str("mixed content: an https page asked for an insecure URL")
+            }
+            FailureReason::Network(e) => write!(f, "network: {e}"),
+            FailureReason::Redirect(e) => write!(f, "redirect: {e}"),
+            FailureReason::UnsupportedScheme(s) => write!(f, "the scheme '{s}' cannot be fetched"),
+        }
+    }
+}
+
+impl std::error::Error for FailureReason {}
+
+impl std::error::Error for CorsError {}
 
 #[cfg(test)]
 mod tests {

@@ -45,37 +45,44 @@
 #![forbid(unsafe_code)]
 #![warn(missing_docs)]
 
-pub mod assertions;
+// What a user needs: the types re-exported below, and the pure rule modules (`cors`,
+// `headers`, `policy`, `origin`), the network seam (`net`), the trace, the clock, the
+// blocking facade; with features, the loopback servers, scenario files and the oracle.
 pub mod blocking;
 pub mod clock;
 pub mod cors;
-pub mod enforcement;
-pub mod errors;
 pub mod headers;
 pub mod http_cache;
+#[cfg(feature = "loopback")]
 pub mod loopback;
+pub mod net;
+#[cfg(feature = "oracle")]
 pub mod oracle;
 pub mod origin;
 pub mod policy;
-
-pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
-pub use origin::Origin;
-pub mod browser;
-pub mod cookies;
-mod fetch;
-pub mod net;
-pub mod profile;
-pub mod request;
-pub mod response;
+#[cfg(feature = "scenario")]
 pub mod scenario;
 pub mod trace;
 
+mod assertions;
+mod browser;
+mod cookies;
+mod enforcement;
+mod errors;
+mod fetch;
+mod profile;
+mod request;
+mod response;
+
 pub use assertions::FetchAssertions;
 pub use browser::{Browser, BrowserBuilder, Page};
-pub use cookies::{CookieJar, ThirdPartyCookies};
+pub use clock::Clock;
+pub use cookies::{CookieJar, JarError, ThirdPartyCookies};
 pub use enforcement::{Enforcement, Violation};
+pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
 pub use net::Serving;
+pub use origin::Origin;
 pub use profile::Profile;
-pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
+pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken};
 pub use response::{FetchError, Response, ResponseType};
 pub use trace::Trace;

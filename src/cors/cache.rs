@@ -70,6 +70,7 @@ pub enum CacheLookup {
 
 /// Why the cache did not cover a request (the trace shows it).
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum MissReason {
     /// Nothing cached for this origin and URL.
     NoEntry,

@@ -185,7 +185,9 @@ pub enum Serving {
     #[default]
     InProcess,
     /// Served by a real HTTP(S) server on 127.0.0.1 (an OS-assigned port), reached through
-    /// the socket transport: the same requests, over a real connection.
+    /// the socket transport: the same requests, over a real connection. Needs the
+    /// `loopback` feature.
+    #[cfg(feature = "loopback")]
     Loopback,
 }
 
@@ -202,20 +204,55 @@ impl Drop for ServerGuard {
     }
 }
 
+/// Starts a loopback server for each service (https ones with certificates from one CA
+/// made for this browser, whose root joins `roots`) and points `overrides` at it. A server
+/// that cannot start leaves its origin unreachable (a network error on use), never a panic.
+#[cfg(feature = "loopback")]
+pub(crate) fn spawn_all_loopback(
+    services: Vec<(url::Url, Arc<dyn DynService>)>,
+    overrides: &mut std::collections::HashMap<(String, u16), std::net::SocketAddr>,
+    roots: &mut Vec<rustls::pki_types::CertificateDer<'static>>,
+) -> Vec<ServerGuard> {
+    let ca = if services.iter().any(|(u, _)| u.scheme() == "https") {
+        crate::loopback::TestCa::new().ok()
+    } else {
+        None
+    };
+    if let Some(ca) = &ca {
+        roots.push(rustls::pki_types::CertificateDer::from(
+            ca.root_der().to_vec(),
+        ));
+    }
+    let mut guards = Vec::new();
+    for (url, svc) in services {
+        if let Ok((addr, guard)) = spawn_loopback(&url, svc, ca.as_ref()) {
+            let host = url
+                .host_str()
+                .unwrap_or_default()
+                .trim_matches(['[', ']'])
+                .to_ascii_lowercase();
+            overrides.insert((host, url.port_or_known_default().unwrap_or(0)), addr);
+            guards.push(guard);
+        }
+    }
+    guards
+}
+
 /// Serves `svc` for `origin` on 127.0.0.1 from a thread of its own (so it needs no
 /// runtime from the caller); https origins get a certificate from `ca`.
-pub(crate) fn spawn_loopback(
+#[cfg(feature = "loopback")]
+fn spawn_loopback(
     origin: &url::Url,
     svc: Arc<dyn DynService>,
-    ca: &crate::loopback::TestCa,
+    ca: Option<&crate::loopback::TestCa>,
 ) -> std::io::Result<(std::net::SocketAddr, ServerGuard)> {
     use hyper_util::rt::{TokioExecutor, TokioIo};
     use hyper_util::server::conn::auto;
 
-    let acceptor = if origin.scheme() == "https" {
-        Some(ca.tls_acceptor(origin.host_str().unwrap_or("localhost"))?)
-    } else {
-        None
+    let acceptor = match (origin.scheme(), ca) {
+        ("https", Some(ca)) => Some(ca.tls_acceptor(origin.host_str().unwrap_or("localhost"))?),
+        ("https", None) => return Err(std::io::Error::other("no CA for https")),
+        _ => None,
     };
     let std_listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     std_listener.set_nonblocking(true)?;

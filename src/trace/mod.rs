@@ -52,6 +52,7 @@ pub enum HopKind {
 
 /// Why a request needed a preflight.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum PreflightReason {
     /// The method is not GET, HEAD or POST.
     Method(String),
@@ -61,6 +62,7 @@ pub enum PreflightReason {
 
 /// Why cookies were or were not attached to a request.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum CookieDecision {
     /// The credentials mode keeps cookies off this request.
     NotIncluded {
@@ -78,6 +80,7 @@ pub enum CookieDecision {
 
 /// One thing that happened during a fetch.
 #[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum TraceEvent {
     /// The request needed a preflight, and why.
     PreflightNeeded(Vec<PreflightReason>),

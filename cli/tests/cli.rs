@@ -282,7 +282,7 @@ fn the_readme_conformance_table_is_current() {
     let out = run(&[
         "run",
         "--report",
-        concat!(env!("CARGO_MANIFEST_DIR"), "/wpt-subset"),
+        concat!(env!("CARGO_MANIFEST_DIR"), "/../wpt-subset"),
     ]);
     assert_eq!(
         out.status.code(),
@@ -292,7 +292,7 @@ fn the_readme_conformance_table_is_current() {
     );
     let table = String::from_utf8(out.stdout).unwrap();
     let readme =
-        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/../README.md")).unwrap();
     let start = readme
         .find("<!-- conformance-table:start -->\n")
         .expect("start marker")
