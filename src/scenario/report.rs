@@ -8,8 +8,14 @@ pub use crate::trace::Style;
 
 use super::run::{FetchReport, FetchStatus, ScenarioReport};
 
-/// The report of one scenario, as text.
+/// The report of one scenario, as text, showing the request and response headers that
+/// matter for CORS and cookies.
 pub fn render_scenario(r: &ScenarioReport, style: Style) -> String {
+    render_scenario_with(r, style, Detail::Cors)
+}
+
+/// The report of one scenario, as text, with the headers `detail` asks for.
+pub fn render_scenario_with(r: &ScenarioReport, style: Style, detail: Detail) -> String {
     let mut out = String::new();
     let mark = if r.passed() {
         style.green("✓")
@@ -31,12 +37,12 @@ pub fn render_scenario(r: &ScenarioReport, style: Style) -> String {
         let _ = writeln!(out, "  {} {e}", style.red("setup failed:"));
     }
     for (i, f) in r.fetches.iter().enumerate() {
-        out.push_str(&render_fetch(i + 1, f, &r.name, style));
+        out.push_str(&render_fetch(i + 1, f, &r.name, style, detail));
     }
     out
 }
 
-fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> String {
+fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style, detail: Detail) -> String {
     let mut out = String::new();
     let _ = writeln!(
         out,
@@ -45,7 +51,7 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> Stri
         f.method,
         f.url
     );
-    out.push_str(&f.trace.render(style, "    ", Detail::Cors));
+    out.push_str(&f.trace.render(style, "    ", detail));
     let o = &f.observed;
     if o.outcome == "response" {
         let _ = writeln!(
@@ -127,6 +133,17 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style) -> Stri
     out
 }
 
+/// `n` and the noun, singular or plural: `count(1, "fetch", "fetches")` is `"1 fetch"`.
+///
+/// ```
+/// use fetchguard::scenario::report::count;
+/// assert_eq!(count(1, "scenario", "scenarios"), "1 scenario");
+/// assert_eq!(count(0, "fetch", "fetches"), "0 fetches");
+/// ```
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
 /// A one-line summary of many scenarios.
 pub fn summary(reports: &[ScenarioReport]) -> String {
     let passed = reports.iter().filter(|r| r.passed()).count();
@@ -137,15 +154,155 @@ pub fn summary(reports: &[ScenarioReport]) -> String {
         .map(|r| r.count(FetchStatus::Failed) + r.count(FetchStatus::UnexpectedPass))
         .sum();
     let mut s = format!(
-        "{} scenarios: {passed} passed, {} failed ({fetches} fetches, {failing} with a mismatch",
-        reports.len(),
+        "{}: {passed} passed, {} failed ({}, {failing} with a mismatch",
+        count(reports.len(), "scenario", "scenarios"),
         reports.len() - passed,
+        count(fetches, "fetch", "fetches"),
     );
     if known > 0 {
-        s.push_str(&format!(", {known} known differences"));
+        s.push_str(&format!(
+            ", {}",
+            count(known, "known difference", "known differences")
+        ));
     }
     s.push(')');
     s
+}
+
+/// One test case of a JUnit XML report.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct JunitCase {
+    /// The scenario's name (`classname`).
+    pub classname: String,
+    /// The fetch, e.g. `fetch #1 GET https://api.example/x`.
+    pub name: String,
+    /// The failure text (the mismatches), when it failed.
+    pub failure: Option<String>,
+    /// Why it was skipped (a known difference), when it was.
+    pub skipped: Option<String>,
+}
+
+/// Text made safe for XML 1.0 content and attribute values: the five special characters
+/// escaped, and characters XML cannot carry at all (control characters other than tab
+/// and line breaks) written as `\u{..}`.
+fn xml_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{fffe}' || c == '\u{ffff}' => {
+                let _ = write!(out, "\\u{{{:x}}}", c as u32);
+            }
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// A JUnit XML document: one `testsuite` named `suite` holding `cases`.
+///
+/// ```
+/// use fetchguard::scenario::report::{junit_xml, JunitCase};
+/// let xml = junit_xml("fetchguard", &[JunitCase {
+///     classname: "a&b".into(),
+///     name: "fetch #1 GET https://x.example/".into(),
+///     failure: Some("status: expected 200, observed 404".into()),
+///     skipped: None,
+/// }]);
+/// assert!(xml.contains(r#"classname="a&amp;b""#));
+/// assert!(xml.contains(r#"failures="1""#));
+/// ```
+pub fn junit_xml(suite: &str, cases: &[JunitCase]) -> String {
+    let failures = cases.iter().filter(|c| c.failure.is_some()).count();
+    let skipped = cases
+        .iter()
+        .filter(|c| c.failure.is_none() && c.skipped.is_some())
+        .count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        "<testsuites tests=\"{}\" failures=\"{failures}\" skipped=\"{skipped}\">",
+        cases.len()
+    );
+    let _ = writeln!(
+        out,
+        "  <testsuite name=\"{}\" tests=\"{}\" failures=\"{failures}\" errors=\"0\" skipped=\"{skipped}\">",
+        xml_escape(suite),
+        cases.len()
+    );
+    for c in cases {
+        let _ = write!(
+            out,
+            "    <testcase classname=\"{}\" name=\"{}\"",
+            xml_escape(&c.classname),
+            xml_escape(&c.name)
+        );
+        if let Some(f) = &c.failure {
+            let first = f.lines().next().unwrap_or("");
+            let _ = writeln!(
+                out,
+                ">\n      <failure message=\"{}\">{}</failure>\n    </testcase>",
+                xml_escape(first),
+                xml_escape(f)
+            );
+        } else if let Some(k) = &c.skipped {
+            let _ = writeln!(
+                out,
+                ">\n      <skipped message=\"{}\"/>\n    </testcase>",
+                xml_escape(k)
+            );
+        } else {
+            out.push_str("/>\n");
+        }
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// The JUnit test cases of `run`: one per fetch (a scenario whose setup failed is one
+/// failing case).
+pub fn junit_cases(reports: &[ScenarioReport]) -> Vec<JunitCase> {
+    let mut cases = Vec::new();
+    for r in reports {
+        if let Some(e) = &r.setup_error {
+            cases.push(JunitCase {
+                classname: r.name.clone(),
+                name: "setup".into(),
+                failure: Some(format!("setup failed: {e}")),
+                skipped: None,
+            });
+            continue;
+        }
+        for (i, f) in r.fetches.iter().enumerate() {
+            let mismatches: Vec<String> = f.mismatches.iter().map(|m| m.to_string()).collect();
+            let status = f.status();
+            cases.push(JunitCase {
+                classname: r.name.clone(),
+                name: format!("fetch #{} {} {}", i + 1, f.method, f.url),
+                failure: match status {
+                    FetchStatus::Failed => Some(mismatches.join("\n")),
+                    FetchStatus::UnexpectedPass => Some(format!(
+                        "marked known_difference ({}) but every expectation held: remove the marker",
+                        f.known_difference.as_deref().unwrap_or("")
+                    )),
+                    _ => None,
+                },
+                skipped: match status {
+                    FetchStatus::Known => Some(format!(
+                        "known difference: {}",
+                        f.known_difference.as_deref().unwrap_or("")
+                    )),
+                    _ => None,
+                },
+            });
+        }
+    }
+    cases
 }
 
 /// One row of the conformance table: a WPT directory (from each scenario's `source`).
