@@ -182,3 +182,13 @@ async fn worked_examples_are_valid_and_hold() {
         );
     }
 }
+
+#[test]
+fn the_readme_example_is_the_compiled_one() {
+    let readme = include_str!("../README.md");
+    let example = include_str!("readme.rs");
+    assert!(
+        readme.contains(&format!("```rust\n{example}```\n")),
+        "README.md's Rust example differs from tests/readme.rs: copy the file into the README"
+    );
+}
