@@ -505,6 +505,9 @@ async fn check(a: CheckArgs) -> ExitCode {
                     println!("    {n}: {v}");
                 }
                 println!("  body: {}", body_preview(&r.text()));
+                if !readable && let Some(note) = trace.opaque_note() {
+                    println!("  note: {note}");
+                }
             }
             Err(e) => {
                 println!("  script gets: TypeError: {}", e.message());

@@ -249,8 +249,34 @@ async fn check_reports_a_blocked_response_and_exits_1() {
     assert_eq!(v["type"], "cors");
     assert_eq!(v["body"], "ok");
     assert_eq!(v["wire"][0]["headers"]["origin"], "http://localhost:3000");
+    assert!(
+        stdout.contains("fix: for http://localhost:3000 to read this, the server must send `Access-Control-Allow-Origin: http://localhost:3000`"),
+        "{stdout}"
+    );
+    // The human form of the readable response shows the body with its size, and
+    // --verbose shows every header sent (user-agent is never among the CORS ones).
+    let human = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || {
+            run(&[
+                "check",
+                &format!("{base}/open"),
+                "--origin",
+                "http://localhost:3000",
+                "--verbose",
+            ])
+        }
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(0), "{text}");
+    assert!(text.contains("  body: 2 bytes: \"ok\""), "{text}");
+    assert!(text.contains("user-agent: "), "{text}");
+    assert!(!text.contains("--verbose shows"), "{text}");
+    assert!(stdout.contains("--verbose shows the "), "{stdout}");
     let recorded = log.lock().unwrap();
-    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded.len(), 3);
     assert_eq!(recorded[0].header("origin"), Some("http://localhost:3000"));
 }
 
@@ -524,4 +550,22 @@ fn check_origin_must_be_an_origin() {
             "{bad}: {stderr}"
         );
     }
+}
+
+#[test]
+fn run_verbose_shows_every_header_and_the_default_says_how() {
+    let (_d, path) = scenario(PASSING);
+    let short = run(&["run", path.to_str().unwrap()]);
+    let short = String::from_utf8_lossy(&short.stdout);
+    assert!(!short.contains("user-agent:"), "{short}");
+    assert!(
+        short.contains(
+            "(headers shown: those that matter for CORS and cookies; --verbose shows the "
+        ),
+        "{short}"
+    );
+    let long = run(&["run", "--verbose", path.to_str().unwrap()]);
+    let long = String::from_utf8_lossy(&long.stdout);
+    assert_eq!(long.matches("user-agent: ").count(), 1, "{long}");
+    assert!(!long.contains("--verbose shows"), "{long}");
 }

@@ -80,6 +80,11 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style, detail:
             let more = if b.chars().count() > 80 { "…" } else { "" };
             let _ = writeln!(out, "      body: {preview:?}{more}");
         }
+        if matches!(o.rtype.as_deref(), Some("opaque" | "opaqueredirect"))
+            && let Some(note) = f.trace.opaque_note()
+        {
+            let _ = writeln!(out, "    {}", style.yellow(&format!("note: {note}")));
+        }
     } else {
         let _ = writeln!(
             out,
