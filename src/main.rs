@@ -495,10 +495,15 @@ async fn check(a: CheckArgs) -> ExitCode {
         print!("{}", trace.render(style, "  ", detail));
         match &result {
             Ok(r) => {
+                let kind = r.response_type().as_str();
+                let article = if kind.starts_with('o') { "an" } else { "a" };
                 println!(
-                    "  script {} a {} response: status {}",
-                    if readable { "reads" } else { "cannot read" },
-                    r.response_type().as_str(),
+                    "  script {} {article} {kind} response: status {}",
+                    if readable {
+                        "reads"
+                    } else {
+                        "cannot read into"
+                    },
                     r.status()
                 );
                 for (n, v) in r.headers() {

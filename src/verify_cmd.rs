@@ -331,3 +331,48 @@ fn junit_cases(verdicts: &[ScenarioVerdict]) -> Vec<JunitCase> {
     }
     cases
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(differences: Vec<Difference>) -> ScenarioVerdict {
+        ScenarioVerdict {
+            name: "s".into(),
+            file: "s.toml".into(),
+            fetches: vec![FetchVerdict {
+                index: 0,
+                method: "GET".into(),
+                url: "https://api.example/x".into(),
+                engine: FetchObservation::default(),
+                chromium: FetchObservation::default(),
+                differences,
+                known_difference: None,
+            }],
+            error: None,
+            chromium: None,
+        }
+    }
+
+    #[test]
+    fn fetches_are_numbered_from_1_and_counts_agree_in_number() {
+        let d = Difference {
+            key: "status".into(),
+            engine: "200".into(),
+            chromium: "404".into(),
+        };
+        let v = verdict(vec![d]);
+        let text = render(&v);
+        assert!(
+            text.starts_with("DIFFER s (s.toml): 0 of 1 fetch agrees\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    fetch #1 (GET https://api.example/x) status\n"),
+            "{text}"
+        );
+        assert_eq!(summary(&[v]), "1 scenario, 1 fetch: 0 agree, 1 differs");
+        let ok = verdict(Vec::new());
+        assert_eq!(summary(&[ok]), "1 scenario, 1 fetch: 1 agrees, 0 differ");
+    }
+}
