@@ -48,6 +48,10 @@ enum Command {
         /// Also write a JUnit XML report to FILE (one test case per fetch).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// Also write a self-contained HTML report to FILE: per fetch, a sequence diagram,
+        /// what the server sent beside what script sees, the console line, pass or fail.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
         /// Show every request and response header in the trace (default: the ones that
         /// matter for CORS and cookies).
         #[arg(long, short)]
@@ -149,6 +153,7 @@ fn main() -> ExitCode {
                 quiet,
                 report,
                 junit,
+                html,
                 verbose,
             } => {
                 let opts = RunOpts {
@@ -156,6 +161,7 @@ fn main() -> ExitCode {
                     quiet,
                     conformance: report,
                     junit,
+                    html,
                     verbose,
                 };
                 run(paths, opts).await
@@ -217,6 +223,7 @@ struct RunOpts {
     quiet: bool,
     conformance: bool,
     junit: Option<PathBuf>,
+    html: Option<PathBuf>,
     verbose: bool,
 }
 
@@ -312,6 +319,12 @@ async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
     if let Some(path) = &opts.junit
         && !write_junit(path, &report::junit_cases(&reports))
     {
+        return ExitCode::from(2);
+    }
+    if let Some(path) = &opts.html
+        && let Err(e) = std::fs::write(path, report::html_report(&reports))
+    {
+        eprintln!("fetchguard: cannot write {}: {e}", path.display());
         return ExitCode::from(2);
     }
     if setup_failed {

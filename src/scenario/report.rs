@@ -388,3 +388,156 @@ pub fn conformance_markdown(rows: &[ConformanceRow]) -> String {
     }
     out
 }
+
+const HTML_STYLE: &str = "body{font:14px/1.4 system-ui,sans-serif;margin:2em;color:#222;max-width:1400px}\
+h1{font-size:1.5em}h2{font-size:1.2em;margin-top:2em;border-bottom:1px solid #ccc}\
+h3{font-size:1em;margin:1.5em 0 .3em}.pass{color:#17702a}.fail{color:#b00020}.known{color:#8a6d00}\
+.desc{color:#555}table.cmp{border-collapse:collapse;margin:.5em 0}\
+table.cmp td,table.cmp th{border:1px solid #ccc;padding:4px 8px;vertical-align:top;text-align:left}\
+pre{margin:0;white-space:pre-wrap;word-break:break-all;font:12px ui-monospace,monospace}\
+.console{font:12px ui-monospace,monospace;background:#fff4f4;border-left:3px solid #b00020;padding:4px 8px}\
+.seq{display:block;margin:.5em 0;background:#fafafa;border:1px solid #eee}\
+.seq text{font:12px sans-serif}.seq .lane{font-weight:bold}.seq .life{stroke:#bbb;stroke-dasharray:4 3}\
+.seq line.call,.seq line.request,.seq line.answer,.seq line.readable{stroke:#555}\
+.seq line.preflight{stroke:#1a5fb4;stroke-dasharray:6 3}.seq text.preflight{fill:#1a5fb4}\
+.seq line.refused{stroke:#b00020}.seq text.refused,.seq text.blocked{fill:#b00020}\
+.seq text.passed,.seq text.readable{fill:#17702a}.seq text.note{fill:#666}";
+
+/// One self-contained HTML page (no scripts, fonts or external files) with, per scenario
+/// and fetch, a sequence diagram of what went over the wire, what the server sent beside
+/// what script sees, the console lines, and whether the expectations held.
+pub fn html_report(reports: &[ScenarioReport]) -> String {
+    use crate::trace::{Ending, escape_html as e, sequence_svg};
+    let mut out = String::from(
+        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>fetchguard report</title><style>",
+    );
+    out.push_str(HTML_STYLE);
+    let _ = write!(
+        out,
+        "</style></head><body><h1>fetchguard report</h1><p>{}</p>",
+        e(&summary(reports))
+    );
+    for r in reports {
+        let (class, mark) = if r.passed() {
+            ("pass", "✓")
+        } else {
+            ("fail", "✗")
+        };
+        let _ = write!(
+            out,
+            "<h2><span class=\"{class}\">{mark}</span> {} <small class=\"desc\">{}</small></h2>",
+            e(&r.name),
+            e(&r.file)
+        );
+        if let Some(d) = &r.description {
+            let _ = write!(out, "<p class=\"desc\">{}</p>", e(d));
+        }
+        if let Some(err) = &r.setup_error {
+            let _ = write!(out, "<p class=\"fail\">setup failed: {}</p>", e(err));
+        }
+        for (i, f) in r.fetches.iter().enumerate() {
+            let o = &f.observed;
+            let (class, verdict) = match f.status() {
+                FetchStatus::Passed => ("pass", "expectations held"),
+                FetchStatus::Known => ("known", "known difference"),
+                FetchStatus::Failed => ("fail", "MISMATCH"),
+                FetchStatus::UnexpectedPass => ("fail", "UNEXPECTED PASS"),
+            };
+            let _ = write!(
+                out,
+                "<h3>fetch #{} {} {} — <span class=\"{class}\">{verdict}</span></h3>",
+                i + 1,
+                e(&f.method),
+                e(&f.url)
+            );
+            let readable = matches!(o.rtype.as_deref(), Some("basic" | "cors"));
+            let sees = if o.outcome == "response" {
+                format!(
+                    "{} response, status {}",
+                    o.rtype.as_deref().unwrap_or("?"),
+                    o.status.unwrap_or(0)
+                )
+            } else {
+                format!("TypeError: {}", o.error.as_deref().unwrap_or(""))
+            };
+            let ending = Ending {
+                label: &sees,
+                readable,
+            };
+            out.push_str(&sequence_svg(
+                &f.trace,
+                &format!("fetch({} {})", f.method, f.url),
+                &ending,
+            ));
+            // What the server sent (unfiltered), beside what script sees.
+            let sent = f.trace.events().iter().rev().find_map(|ev| match ev {
+                crate::trace::TraceEvent::Received {
+                    status,
+                    headers,
+                    body_len,
+                } => Some((status, headers, body_len)),
+                _ => None,
+            });
+            let server_cell = match sent {
+                Some((status, headers, len)) => {
+                    let mut s = format!("status {status}, {}\n", crate::trace::human_size(*len));
+                    for (n, v) in headers {
+                        let _ = writeln!(s, "{n}: {v}");
+                    }
+                    s
+                }
+                None => "nothing (no answer reached the browser)".to_string(),
+            };
+            let mut script_cell = format!("{sees}\n");
+            for (n, v) in o.headers.iter().flatten() {
+                let _ = writeln!(script_cell, "{n}: {v}");
+            }
+            if let Some(b) = &o.body {
+                let preview: String = b.chars().take(300).collect();
+                let _ = writeln!(script_cell, "body: {preview:?}");
+            }
+            let _ = write!(
+                out,
+                "<table class=\"cmp\"><tr><th>the server sent</th><th>script sees</th></tr><tr><td><pre>{}</pre></td><td><pre>{}</pre></td></tr></table>",
+                e(&server_cell),
+                e(&script_cell)
+            );
+            for c in &o.console {
+                let _ = write!(
+                    out,
+                    "<div class=\"console\">console: {}</div>",
+                    e(c.trim_end())
+                );
+            }
+            // The teaching lines of the trace: what was never sent, the fixes, the warnings.
+            let advice: Vec<String> = f
+                .trace
+                .render(Style::plain(), "", Detail::Cors)
+                .lines()
+                .filter(|l| {
+                    l.starts_with("fix: ") || l.starts_with("warning: ") || l.starts_with("so: ")
+                })
+                .map(|l| {
+                    let class = if l.starts_with("warning") {
+                        "known"
+                    } else {
+                        "desc"
+                    };
+                    format!("<li class=\"{class}\">{}</li>", e(l))
+                })
+                .collect();
+            if !advice.is_empty() {
+                let _ = write!(out, "<ul>{}</ul>", advice.concat());
+            }
+            if !f.mismatches.is_empty() {
+                out.push_str("<ul>");
+                for m in &f.mismatches {
+                    let _ = write!(out, "<li class=\"{class}\">{}</li>", e(&m.to_string()));
+                }
+                out.push_str("</ul>");
+            }
+        }
+    }
+    out.push_str("</body></html>\n");
+    out
+}

@@ -7,9 +7,11 @@
 
 use std::fmt;
 
+mod diagram;
 mod render;
 mod teach;
 
+pub use diagram::{Ending, escape_html, sequence_svg};
 pub use render::{Detail, Style};
 pub(crate) use teach::cors_plain;
 pub use teach::human_size;
