@@ -115,7 +115,7 @@ async fn a_refused_header_and_a_bad_preflight_status_get_their_fixes() {
     );
     has(
         &out,
-        "warning: `Access-Control-Allow-Headers: *` does not cover authorization: name it",
+        "warning: name authorization explicitly rather than relying on `Access-Control-Allow-Headers: *`",
     );
     has(
         &out,

@@ -272,7 +272,7 @@ pub(crate) fn cors_fix(e: &CorsError, ctx: &BlockContext<'_>) -> Advice {
                 "`Access-Control-Allow-Headers: {h}` (or add {h} to the list it sends)"
             ))],
             warning: (h == "authorization").then(|| {
-                "`Access-Control-Allow-Headers: *` does not cover authorization: name it".to_string()
+                "name authorization explicitly rather than relying on `Access-Control-Allow-Headers: *`: the Fetch Standard says `*` never covers it, and Chromium stops honouring `*` for it once that preflight is cached".to_string()
             }),
         },
         RedirectContainsCredentials(_) => Advice {
