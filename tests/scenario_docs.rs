@@ -34,8 +34,18 @@ fn struct_keys(src: &str) -> Vec<String> {
             }
             continue;
         }
-        if let Some(field) = t.strip_prefix("pub ")
-            && let Some((name, _)) = field.split_once(':')
+        // `pub name: T,`, `pub(crate) name: T,` or a private `name: T,`.
+        if t.starts_with("//") || t.starts_with('#') {
+            continue;
+        }
+        let field = if let Some(r) = t.strip_prefix("pub(") {
+            r.split_once(')').map_or(r, |(_, f)| f)
+        } else {
+            t.strip_prefix("pub ").unwrap_or(t)
+        }
+        .trim_start();
+        if let Some((name, _)) = field.split_once(':')
+            && !name.is_empty()
             && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
         {
             keys.push(rename.take().unwrap_or_else(|| name.to_string()));
@@ -96,6 +106,8 @@ fn the_key_reader_sees_the_model() {
         !keys.iter().any(|x| x == "routes" || x == "rtype"),
         "{keys:?}"
     );
+    let private = "pub struct A {\n    /// doc: with a colon\n    pub(crate) one: u8,\n    #[serde(rename = \"t\")]\n    two: u8,\n    publish: u8,\n}\n";
+    assert_eq!(struct_keys(private), ["one", "t", "publish"]);
     let values = token_values(MODEL);
     for v in [
         "no-cors",

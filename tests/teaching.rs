@@ -191,3 +191,32 @@ async fn a_null_origin_fix_warns_about_null() {
         "warning: allowing the origin 'null' admits every sandboxed iframe",
     );
 }
+
+#[tokio::test]
+async fn a_failed_assertion_teaches_too() {
+    use axum::{Router, routing::get};
+    use fetchguard::{Browser, FetchAssertions, Request};
+    let browser = Browser::builder()
+        .serve(
+            "https://api.example",
+            Router::new().route("/me", get(|| async { "ada" })),
+        )
+        .build();
+    let page = browser.page("https://app.example/").unwrap();
+    let result = page.fetch(Request::get("https://api.example/me")).await;
+    let panic = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        result.assert_readable();
+    }))
+    .unwrap_err();
+    let msg = panic.downcast_ref::<String>().cloned().unwrap_or_default();
+    has(
+        &msg,
+        "reason: the server did not send Access-Control-Allow-Origin [MissingAllowOriginHeader]",
+    );
+    has(
+        &msg,
+        "fix: for https://app.example to read this, the server must send `Access-Control-Allow-Origin: https://app.example`",
+    );
+    // Assertion messages show every header: no hint about --verbose there.
+    assert!(!msg.contains("--verbose"), "{msg}");
+}
