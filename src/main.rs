@@ -20,6 +20,7 @@ use fetchguard::{
 #[command(
     name = "fetchguard",
     version,
+    after_help = "Exit status: 0 all held, 1 an expectation or check failed, 2 bad input; each command's --help says exactly when.",
     about = "A browser's fetch engine (Chromium's CORS, preflights, cookies, redirects) without a browser"
 )]
 struct Cli {
