@@ -52,7 +52,11 @@ fn story(r: &Result<Response, FetchError>) -> String {
         Err(e) => {
             let mut s = format!("outcome: TypeError: {}\n", e.message());
             if let Some(c) = e.cors_error() {
-                s.push_str(&format!("reason: {}\n", c.name()));
+                s.push_str(&format!(
+                    "reason: {} [{}]\n",
+                    crate::trace::cors_plain(c),
+                    c.name()
+                ));
             } else {
                 s.push_str(&format!("reason: {:?}\n", e.reason()));
             }

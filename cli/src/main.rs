@@ -20,6 +20,7 @@ use fetchguard::{
 #[command(
     name = "fetchguard",
     version,
+    after_help = "Exit status: 0 all held, 1 an expectation or check failed, 2 bad input; each command's --help says exactly when.",
     about = "A browser's fetch engine (Chromium's CORS, preflights, cookies, redirects) without a browser"
 )]
 struct Cli {
@@ -30,6 +31,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Command {
     /// Run scenario files (or every *.toml below a directory) and check their expectations.
+    #[command(after_help = RUN_EXIT)]
     Run {
         /// Scenario files or directories.
         #[arg(required = true)]
@@ -44,8 +46,20 @@ enum Command {
         /// instead of the traces; with --json, the table as JSON.
         #[arg(long)]
         report: bool,
+        /// Also write a JUnit XML report to FILE (one test case per fetch).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
+        /// Also write a self-contained HTML report to FILE: per fetch, a sequence diagram,
+        /// what the server sent beside what script sees, the console line, pass or fail.
+        #[arg(long, value_name = "FILE")]
+        html: Option<PathBuf>,
+        /// Show every request and response header in the trace (default: the ones that
+        /// matter for CORS and cookies).
+        #[arg(long, short)]
+        verbose: bool,
     },
     /// Run each scenario in the engine and in headless Chromium and compare every fetch.
+    #[command(after_help = VERIFY_EXIT)]
     Verify {
         /// Scenario files or directories.
         #[arg(required = true)]
@@ -62,10 +76,36 @@ enum Command {
         /// Scenarios (Chromiums) run at once.
         #[arg(long, default_value_t = 2)]
         jobs: usize,
+        /// Also write a JUnit XML report to FILE (one test case per fetch).
+        #[arg(long, value_name = "FILE")]
+        junit: Option<PathBuf>,
     },
-    /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do.
+    /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
+    /// (real DNS and TLS: this contacts the server).
+    #[command(after_help = CHECK_EXIT)]
     Check(CheckArgs),
 }
+
+const RUN_EXIT: &str = "Exit status:
+  0  every expectation held (known differences allowed)
+  1  an expectation did not hold (each mismatch is printed)
+  2  bad arguments, a file that is not a valid scenario (file:line:column),
+     paths holding no scenario file, or a scenario whose setup failed";
+
+const VERIFY_EXIT: &str = "Exit status:
+  0  the engine and Chromium agree on every fetch (known differences allowed)
+  1  they differ on a fetch (each difference is printed)
+  2  bad arguments, a file that is not a valid scenario, paths holding no scenario
+     file, Chromium not found, or a scenario that could not be verified";
+
+const CHECK_EXIT: &str =
+    "Uses real DNS and TLS (the system's resolver and the web's root certificates):
+the request really goes to the server, and the server really runs it.
+
+Exit status:
+  0  script could read the response (a basic or cors response)
+  1  script could not read it (blocked by CORS, opaque, or a network error)
+  2  bad arguments (a URL that is not http(s), an --origin that is not an origin...)";
 
 #[derive(Clone, Copy, ValueEnum)]
 enum CredArg {
@@ -113,13 +153,27 @@ fn main() -> ExitCode {
                 json,
                 quiet,
                 report,
-            } => run(paths, json, quiet, report).await,
+                junit,
+                html,
+                verbose,
+            } => {
+                let opts = RunOpts {
+                    json,
+                    quiet,
+                    conformance: report,
+                    junit,
+                    html,
+                    verbose,
+                };
+                run(paths, opts).await
+            }
             Command::Verify {
                 paths,
                 chromium,
                 json,
                 update,
                 jobs,
+                junit,
             } => {
                 let args = verify_cmd::VerifyArgs {
                     paths,
@@ -127,6 +181,7 @@ fn main() -> ExitCode {
                     json,
                     update,
                     jobs,
+                    junit,
                 };
                 verify_cmd::verify(args).await
             }
@@ -147,6 +202,14 @@ fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<scenario::LoadedScenario>, Ex
         eprintln!("{e}");
         ExitCode::from(2)
     })?;
+    if files.is_empty() {
+        let names: Vec<String> = paths.iter().map(|p| p.display().to_string()).collect();
+        eprintln!(
+            "fetchguard: no scenario file (*.toml) in {}: nothing to run",
+            names.join(", ")
+        );
+        return Err(ExitCode::from(2));
+    }
     scenario::load_all(&files).map_err(|errors| {
         for e in errors {
             eprintln!("{e}");
@@ -155,7 +218,34 @@ fn load_scenarios(paths: &[PathBuf]) -> Result<Vec<scenario::LoadedScenario>, Ex
     })
 }
 
-async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) -> ExitCode {
+/// The options of `fetchguard run` besides its paths.
+struct RunOpts {
+    json: bool,
+    quiet: bool,
+    conformance: bool,
+    junit: Option<PathBuf>,
+    html: Option<PathBuf>,
+    verbose: bool,
+}
+
+/// Writes a JUnit XML report; false (after saying why) when the file cannot be written.
+fn write_junit(path: &std::path::Path, cases: &[report::JunitCase]) -> bool {
+    match std::fs::write(path, report::junit_xml("fetchguard", cases)) {
+        Ok(()) => true,
+        Err(e) => {
+            eprintln!("fetchguard: cannot write {}: {e}", path.display());
+            false
+        }
+    }
+}
+
+async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
+    let RunOpts {
+        json,
+        quiet,
+        conformance,
+        ..
+    } = opts;
     let loaded = match load_scenarios(&paths) {
         Ok(l) => l,
         Err(code) => return code,
@@ -215,12 +305,28 @@ async fn run(paths: Vec<PathBuf>, json: bool, quiet: bool, conformance: bool) ->
         }
     } else {
         let style = style();
+        let detail = if opts.verbose {
+            fetchguard::trace::Detail::All
+        } else {
+            fetchguard::trace::Detail::Cors
+        };
         for r in &reports {
             if !quiet || !r.passed() {
-                println!("{}", report::render_scenario(r, style));
+                println!("{}", report::render_scenario_with(r, style, detail));
             }
         }
         println!("{}", report::summary(&reports));
+    }
+    if let Some(path) = &opts.junit
+        && !write_junit(path, &report::junit_cases(&reports))
+    {
+        return ExitCode::from(2);
+    }
+    if let Some(path) = &opts.html
+        && let Err(e) = std::fs::write(path, report::html_report(&reports))
+    {
+        eprintln!("fetchguard: cannot write {}: {e}", path.display());
+        return ExitCode::from(2);
     }
     if setup_failed {
         ExitCode::from(2)
@@ -268,6 +374,47 @@ struct CheckArgs {
     /// Print JSON instead of the trace.
     #[arg(long)]
     json: bool,
+    /// Show every request and response header in the trace (default: the ones that
+    /// matter for CORS and cookies).
+    #[arg(long, short)]
+    verbose: bool,
+}
+
+/// `--origin`: an http(s) origin, `scheme://host[:port]`, optionally with a trailing `/`;
+/// a path, query, fragment or user name is refused (it would silently be dropped).
+fn parse_origin_arg(s: &str) -> Result<url::Url, String> {
+    let not_origin = || format!("'{s}' is not an http(s) origin");
+    let u = url::Url::parse(s).map_err(|_| not_origin())?;
+    if u.scheme() != "http" && u.scheme() != "https" {
+        return Err(not_origin());
+    }
+    let origin = u.origin().ascii_serialization();
+    if u.path() != "/" || u.query().is_some() || u.fragment().is_some() {
+        return Err(format!(
+            "'{s}' is a URL, not an origin: give scheme://host[:port] only, e.g. {origin}"
+        ));
+    }
+    if !u.username().is_empty() || u.password().is_some() {
+        return Err(format!(
+            "'{s}' carries a user name or password; an origin is scheme://host[:port], e.g. {origin}"
+        ));
+    }
+    Ok(u)
+}
+
+/// The body as people read it: its size, then at most 200 characters of it.
+fn body_preview(body: &str) -> String {
+    const MAX: usize = 200;
+    let size = report::count(body.len(), "byte", "bytes");
+    if body.is_empty() {
+        return "empty".into();
+    }
+    let shown: String = body.chars().take(MAX).collect();
+    if body.chars().count() > MAX {
+        format!("{size}, the first {MAX} characters: {shown:?}…")
+    } else {
+        format!("{size}: {shown:?}")
+    }
 }
 
 async fn check(a: CheckArgs) -> ExitCode {
@@ -280,9 +427,9 @@ async fn check(a: CheckArgs) -> ExitCode {
         Ok(u) => return bad(format!("URL: scheme '{}' is not http or https", u.scheme())),
         Err(e) => return bad(format!("URL: '{}' is not a valid URL ({e})", a.url)),
     };
-    let origin_url = match url::Url::parse(&a.origin) {
-        Ok(u) if u.scheme() == "http" || u.scheme() == "https" => u,
-        _ => return bad(format!("--origin: '{}' is not an http(s) origin", a.origin)),
+    let origin_url = match parse_origin_arg(&a.origin) {
+        Ok(u) => u,
+        Err(why) => return bad(format!("--origin: {why}")),
     };
     let browser = Browser::builder()
         .third_party_cookies(match a.third_party_cookies {
@@ -354,20 +501,31 @@ async fn check(a: CheckArgs) -> ExitCode {
     } else {
         let style = style();
         println!("{} {} as a page at {}", a.method, a.url, page.origin());
-        print!(
-            "{}",
-            trace.render(style, "  ", fetchguard::trace::Detail::Cors)
-        );
+        let detail = if a.verbose {
+            fetchguard::trace::Detail::All
+        } else {
+            fetchguard::trace::Detail::Cors
+        };
+        print!("{}", trace.render(style, "  ", detail));
         match &result {
             Ok(r) => {
+                let kind = r.response_type().as_str();
+                let article = if kind.starts_with('o') { "an" } else { "a" };
                 println!(
-                    "  script {} a {} response: status {}",
-                    if readable { "reads" } else { "cannot read" },
-                    r.response_type().as_str(),
+                    "  script {} {article} {kind} response: status {}",
+                    if readable {
+                        "reads"
+                    } else {
+                        "cannot read into"
+                    },
                     r.status()
                 );
                 for (n, v) in r.headers() {
                     println!("    {n}: {v}");
+                }
+                println!("  body: {}", body_preview(&r.text()));
+                if !readable && let Some(note) = trace.opaque_note() {
+                    println!("  note: {note}");
                 }
             }
             Err(e) => {

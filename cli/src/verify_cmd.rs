@@ -6,6 +6,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use fetchguard::oracle::{self, Difference};
+use fetchguard::scenario::report::{JunitCase, count};
 use fetchguard::scenario::{self, FetchObservation, LoadedScenario};
 use serde::Serialize;
 
@@ -16,6 +17,7 @@ pub(crate) struct VerifyArgs {
     pub json: bool,
     pub update: bool,
     pub jobs: usize,
+    pub junit: Option<PathBuf>,
 }
 
 /// One fetch, observed twice.
@@ -104,7 +106,11 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
         println!("{}", summary(&verdicts));
     }
 
-    let failed = verdicts.iter().any(|v| v.error.is_some()) || update_failed;
+    let junit_failed = args
+        .junit
+        .as_ref()
+        .is_some_and(|p| !super::write_junit(p, &junit_cases(&verdicts)));
+    let failed = verdicts.iter().any(|v| v.error.is_some()) || update_failed || junit_failed;
     let differ = verdicts
         .iter()
         .any(|v| v.fetches.iter().any(FetchVerdict::failing));
@@ -221,19 +227,24 @@ fn render(v: &ScenarioVerdict) -> String {
         "known "
     };
     out.push_str(&format!(
-        "{tag} {} ({}): {agree} of {total} fetches agree\n",
-        v.name, v.file
+        "{tag} {} ({}): {agree} of {} agree{}\n",
+        v.name,
+        v.file,
+        count(total, "fetch", "fetches"),
+        if total == 1 { "s" } else { "" }
     ));
     for f in &v.fetches {
+        // People count fetches from 1, as `run` does (the JSON `index` stays 0-based).
+        let n = f.index + 1;
         if let Some(k) = &f.known_difference
             && !f.differences.is_empty()
         {
-            out.push_str(&format!("    fetch #{} known difference: {k}\n", f.index));
+            out.push_str(&format!("    fetch #{n} known difference: {k}\n"));
         }
         for d in &f.differences {
             out.push_str(&format!(
-                "    fetch #{} ({} {}) {}\n        engine:   {}\n        chromium: {}\n",
-                f.index, f.method, f.url, d.key, d.engine, d.chromium
+                "    fetch #{n} ({} {}) {}\n        engine:   {}\n        chromium: {}\n",
+                f.method, f.url, d.key, d.engine, d.chromium
             ));
         }
     }
@@ -261,16 +272,107 @@ fn summary(verdicts: &[ScenarioVerdict]) -> String {
                 .count()
         })
         .sum();
+    let differ = fetches - agree - known;
     let mut s = format!(
-        "{} scenarios, {fetches} fetches: {agree} agree, {} differ",
-        verdicts.len(),
-        fetches - agree - known
+        "{}, {}: {agree} agree{}, {differ} differ{}",
+        count(verdicts.len(), "scenario", "scenarios"),
+        count(fetches, "fetch", "fetches"),
+        if agree == 1 { "s" } else { "" },
+        if differ == 1 { "s" } else { "" },
     );
     if known > 0 {
-        s.push_str(&format!(", {known} known differences"));
+        s.push_str(&format!(
+            ", {}",
+            count(known, "known difference", "known differences")
+        ));
     }
     if errors > 0 {
-        s.push_str(&format!("; {errors} scenarios could not be verified"));
+        s.push_str(&format!(
+            "; {} could not be verified",
+            count(errors, "scenario", "scenarios")
+        ));
     }
     s
+}
+
+/// The JUnit test cases of `verify`: one per fetch, failing with its differences from
+/// Chromium (a scenario that could not be verified is one failing case).
+fn junit_cases(verdicts: &[ScenarioVerdict]) -> Vec<JunitCase> {
+    let mut cases = Vec::new();
+    for v in verdicts {
+        if let Some(e) = &v.error {
+            cases.push(JunitCase {
+                classname: v.name.clone(),
+                name: "verify".into(),
+                failure: Some(format!("not verified: {e}")),
+                skipped: None,
+            });
+            continue;
+        }
+        for f in &v.fetches {
+            let text: Vec<String> = f
+                .differences
+                .iter()
+                .map(|d| format!("{}: engine {}, chromium {}", d.key, d.engine, d.chromium))
+                .collect();
+            let known = f.known_difference.is_some() && !f.differences.is_empty();
+            cases.push(JunitCase {
+                classname: v.name.clone(),
+                name: format!("fetch #{} {} {}", f.index + 1, f.method, f.url),
+                failure: f.failing().then(|| text.join("\n")),
+                skipped: known.then(|| {
+                    format!(
+                        "known difference: {}",
+                        f.known_difference.as_deref().unwrap_or("")
+                    )
+                }),
+            });
+        }
+    }
+    cases
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn verdict(differences: Vec<Difference>) -> ScenarioVerdict {
+        ScenarioVerdict {
+            name: "s".into(),
+            file: "s.toml".into(),
+            fetches: vec![FetchVerdict {
+                index: 0,
+                method: "GET".into(),
+                url: "https://api.example/x".into(),
+                engine: FetchObservation::default(),
+                chromium: FetchObservation::default(),
+                differences,
+                known_difference: None,
+            }],
+            error: None,
+            chromium: None,
+        }
+    }
+
+    #[test]
+    fn fetches_are_numbered_from_1_and_counts_agree_in_number() {
+        let d = Difference {
+            key: "status".into(),
+            engine: "200".into(),
+            chromium: "404".into(),
+        };
+        let v = verdict(vec![d]);
+        let text = render(&v);
+        assert!(
+            text.starts_with("DIFFER s (s.toml): 0 of 1 fetch agrees\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("    fetch #1 (GET https://api.example/x) status\n"),
+            "{text}"
+        );
+        assert_eq!(summary(&[v]), "1 scenario, 1 fetch: 0 agree, 1 differs");
+        let ok = verdict(Vec::new());
+        assert_eq!(summary(&[ok]), "1 scenario, 1 fetch: 1 agrees, 0 differ");
+    }
 }

@@ -99,7 +99,7 @@ fn a_passing_scenario_exits_0_and_prints_the_trace() {
         "{stdout}"
     );
     assert!(
-        stdout.contains("1 scenarios: 1 passed, 0 failed (1 fetches, 0 with a mismatch)"),
+        stdout.contains("1 scenario: 1 passed, 0 failed (1 fetch, 0 with a mismatch)"),
         "{stdout}"
     );
     assert!(!stdout.contains("\x1b["), "NO_COLOR means no colour");
@@ -249,8 +249,34 @@ async fn check_reports_a_blocked_response_and_exits_1() {
     assert_eq!(v["type"], "cors");
     assert_eq!(v["body"], "ok");
     assert_eq!(v["wire"][0]["headers"]["origin"], "http://localhost:3000");
+    assert!(
+        stdout.contains("fix: for http://localhost:3000 to read this, the server must send `Access-Control-Allow-Origin: http://localhost:3000`"),
+        "{stdout}"
+    );
+    // The human form of the readable response shows the body with its size, and
+    // --verbose shows every header sent (user-agent is never among the CORS ones).
+    let human = tokio::task::spawn_blocking({
+        let base = base.clone();
+        move || {
+            run(&[
+                "check",
+                &format!("{base}/open"),
+                "--origin",
+                "http://localhost:3000",
+                "--verbose",
+            ])
+        }
+    })
+    .await
+    .unwrap();
+    let text = String::from_utf8_lossy(&human.stdout);
+    assert_eq!(human.status.code(), Some(0), "{text}");
+    assert!(text.contains("  body: 2 bytes: \"ok\""), "{text}");
+    assert!(text.contains("user-agent: "), "{text}");
+    assert!(!text.contains("--verbose shows"), "{text}");
+    assert!(stdout.contains("--verbose shows the "), "{stdout}");
     let recorded = log.lock().unwrap();
-    assert_eq!(recorded.len(), 2);
+    assert_eq!(recorded.len(), 3);
     assert_eq!(recorded[0].header("origin"), Some("http://localhost:3000"));
 }
 
@@ -305,4 +331,241 @@ fn the_readme_conformance_table_is_current() {
         table,
         "README.md is stale: paste the output of `cargo run -- run wpt-subset/ --report`"
     );
+}
+
+/// A minimal, strict XML reader for the JUnit test: elements, attributes, text and the
+/// five predefined entities; anything malformed panics.
+mod xml {
+    #[derive(Debug)]
+    pub struct Element {
+        pub name: String,
+        pub attrs: Vec<(String, String)>,
+        pub children: Vec<Element>,
+        pub text: String,
+    }
+
+    impl Element {
+        pub fn attr(&self, n: &str) -> &str {
+            self.attrs
+                .iter()
+                .find(|(k, _)| k == n)
+                .map(|(_, v)| v.as_str())
+                .unwrap_or_else(|| panic!("<{}> has no {n}", self.name))
+        }
+        pub fn all(&self, n: &str) -> Vec<&Element> {
+            let mut out = Vec::new();
+            for c in &self.children {
+                if c.name == n {
+                    out.push(c);
+                }
+                out.extend(c.all(n));
+            }
+            out
+        }
+    }
+
+    fn unescape(s: &str) -> String {
+        let mut out = String::new();
+        let mut rest = s;
+        while let Some(i) = rest.find('&') {
+            out.push_str(&rest[..i]);
+            let end = rest[i..].find(';').expect("unterminated entity") + i;
+            out.push(match &rest[i + 1..end] {
+                "amp" => '&',
+                "lt" => '<',
+                "gt" => '>',
+                "quot" => '"',
+                "apos" => '\'',
+                e => panic!("unknown entity &{e};"),
+            });
+            rest = &rest[end + 1..];
+        }
+        assert!(!rest.contains('<'), "raw < in text");
+        out.push_str(rest);
+        out
+    }
+
+    pub fn parse(doc: &str) -> Element {
+        let doc = doc.trim_start();
+        let doc = match doc.strip_prefix("<?xml") {
+            Some(r) => &r[r.find("?>").expect("unterminated declaration") + 2..],
+            None => doc,
+        };
+        let (e, rest) = element(doc.trim_start());
+        assert!(rest.trim().is_empty(), "content after the root: {rest:?}");
+        e
+    }
+
+    fn element(s: &str) -> (Element, &str) {
+        let s = s.strip_prefix('<').expect("expected <");
+        let name_end = s
+            .find(|c: char| c.is_whitespace() || c == '>' || c == '/')
+            .unwrap();
+        let name = s[..name_end].to_string();
+        let mut s = &s[name_end..];
+        let mut attrs = Vec::new();
+        loop {
+            s = s.trim_start();
+            if let Some(r) = s.strip_prefix("/>") {
+                let e = Element {
+                    name,
+                    attrs,
+                    children: vec![],
+                    text: String::new(),
+                };
+                return (e, r);
+            }
+            if let Some(r) = s.strip_prefix('>') {
+                s = r;
+                break;
+            }
+            let eq = s.find('=').expect("attribute without =");
+            let key = s[..eq].trim().to_string();
+            let r = s[eq + 1..].strip_prefix('"').expect("unquoted attribute");
+            let close = r.find('"').expect("unterminated attribute");
+            assert!(!r[..close].contains('<'), "raw < in an attribute");
+            attrs.push((key, unescape(&r[..close])));
+            s = &r[close + 1..];
+        }
+        let mut children = Vec::new();
+        let mut text = String::new();
+        loop {
+            let lt = s.find('<').expect("unclosed element");
+            text.push_str(&unescape(&s[..lt]));
+            s = &s[lt..];
+            if let Some(r) = s.strip_prefix("</") {
+                let gt = r.find('>').unwrap();
+                assert_eq!(&r[..gt], name, "mismatched closing tag");
+                let e = Element {
+                    name,
+                    attrs,
+                    children,
+                    text,
+                };
+                return (e, &r[gt + 1..]);
+            }
+            let (c, r) = element(s);
+            children.push(c);
+            s = r;
+        }
+    }
+}
+
+#[test]
+fn junit_has_one_testcase_per_fetch_with_escaped_mismatches() {
+    // Two fetches: the first passes, the second fails on a body holding XML's specials.
+    let text = "name = \"a <b> & 'c'\"\n".to_string()
+        + PASSING
+        + r#"
+[[fetch]]
+url = "https://api.example/data"
+[fetch.expect]
+body = "<x a=\"1\"> & \u0001"
+"#;
+    let (d, path) = scenario(&text);
+    let report = d.path().join("junit.xml");
+    let out = run(&[
+        "run",
+        path.to_str().unwrap(),
+        "--junit",
+        report.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
+    let doc = std::fs::read_to_string(&report).unwrap();
+    let root = xml::parse(&doc);
+    assert_eq!(root.name, "testsuites");
+    assert_eq!(root.attr("tests"), "2");
+    assert_eq!(root.attr("failures"), "1");
+    let cases = root.all("testcase");
+    assert_eq!(cases.len(), 2, "{doc}");
+    assert_eq!(cases[0].attr("classname"), "a <b> & 'c'");
+    assert_eq!(
+        cases[0].attr("name"),
+        "fetch #1 GET https://api.example/data"
+    );
+    assert!(cases[0].children.is_empty(), "{doc}");
+    assert_eq!(
+        cases[1].attr("name"),
+        "fetch #2 GET https://api.example/data"
+    );
+    let failure = &cases[1].children[0];
+    assert_eq!(failure.name, "failure");
+    assert!(
+        failure
+            .text
+            .contains(r#"body: expected "<x a=\"1\"> & \u{1}", observed "hello""#),
+        "{}",
+        failure.text
+    );
+}
+
+#[test]
+fn a_directory_without_scenarios_is_exit_2_not_an_empty_pass() {
+    let d = tempdir::Dir::new();
+    for cmd in ["run", "verify"] {
+        let out = run(&[cmd, d.path().to_str().unwrap()]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{cmd}: {stderr}");
+        assert!(
+            stderr.contains("no scenario file (*.toml) in"),
+            "{cmd}: {stderr}"
+        );
+        assert!(String::from_utf8_lossy(&out.stdout).is_empty());
+    }
+}
+
+#[test]
+fn every_command_help_lists_its_exit_codes() {
+    for cmd in ["run", "verify", "check"] {
+        let out = run(&[cmd, "--help"]);
+        let help = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(0));
+        for code in ["Exit status:", "  0  ", "  1  ", "  2  "] {
+            assert!(help.contains(code), "{cmd} --help lacks {code:?}:\n{help}");
+        }
+    }
+    let check = run(&["check", "--help"]);
+    assert!(String::from_utf8_lossy(&check.stdout).contains("real DNS and TLS"));
+}
+
+#[test]
+fn check_origin_must_be_an_origin() {
+    for bad in [
+        "https://app.example/index.html",
+        "https://app.example/?x=1",
+        "https://app.example#top",
+    ] {
+        let out = run(&["check", "https://a.example/", "--origin", bad]);
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert_eq!(out.status.code(), Some(2), "{bad}: {stderr}");
+        assert!(
+            stderr.contains(
+                "is a URL, not an origin: give scheme://host[:port] only, e.g. https://app.example"
+            ),
+            "{bad}: {stderr}"
+        );
+    }
+}
+
+#[test]
+fn run_verbose_shows_every_header_and_the_default_says_how() {
+    let (_d, path) = scenario(PASSING);
+    let short = run(&["run", path.to_str().unwrap()]);
+    let short = String::from_utf8_lossy(&short.stdout);
+    assert!(!short.contains("user-agent:"), "{short}");
+    assert!(
+        short.contains(
+            "(headers shown: those that matter for CORS and cookies; --verbose shows the "
+        ),
+        "{short}"
+    );
+    let long = run(&["run", "--verbose", path.to_str().unwrap()]);
+    let long = String::from_utf8_lossy(&long.stdout);
+    assert_eq!(long.matches("user-agent: ").count(), 1, "{long}");
+    assert!(!long.contains("--verbose shows"), "{long}");
 }

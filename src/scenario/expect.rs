@@ -158,8 +158,12 @@ fn check_wire(expect: &[WireExpect], wire: &[WireObservation], out: &mut Vec<Mis
     if expect.len() != wire.len() {
         out.push(Mismatch {
             key: "wire".into(),
-            expected: format!("{} request(s)", expect.len()),
-            observed: format!("{} request(s) [{}]", wire.len(), summary(wire)),
+            expected: super::report::count(expect.len(), "request", "requests"),
+            observed: format!(
+                "{} [{}]",
+                super::report::count(wire.len(), "request", "requests"),
+                summary(wire)
+            ),
         });
         return;
     }
@@ -283,7 +287,7 @@ mod tests {
         };
         assert_eq!(
             check_expectations(&count, &obs())[0].to_string(),
-            "wire: expected 0 request(s), observed 1 request(s) [OPTIONS https://api.example/x]"
+            "wire: expected 0 requests, observed 1 request [OPTIONS https://api.example/x]"
         );
     }
 }

@@ -7,9 +7,14 @@
 
 use std::fmt;
 
+mod diagram;
 mod render;
+mod teach;
 
+pub use diagram::{Ending, escape_html, sequence_svg};
 pub use render::{Detail, Style};
+pub(crate) use teach::cors_plain;
+pub use teach::human_size;
 
 use url::Url;
 
@@ -131,8 +136,86 @@ pub enum TraceEvent {
     CorsPassed,
     /// A CORS failure let through by `Enforcement::ReportOnly`.
     Violation(Violation),
-    /// A note in words (mode decisions, mixed content, dropped headers).
-    Note(String),
+    /// A note (mode decisions, mixed content, dropped headers), rendered in words on
+    /// demand.
+    Note(Notice),
+}
+
+/// Something worth telling that is not a request, a response or a CORS verdict. Each kind
+/// is its own variant, so tools can match on it; `Display` gives the words.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Notice {
+    /// A `Location` that is not a valid URL (the raw value).
+    InvalidLocation(String),
+    /// A redirect to a non-HTTP(S) URL.
+    NonHttpRedirect(String),
+    /// More than 20 redirects.
+    TooManyRedirects,
+    /// A redirect to a URL with a user name or password.
+    RedirectWithCredentials(String),
+    /// An https page asked for an http URL.
+    MixedContent,
+    /// A no-cors request with a redirect mode other than `follow`.
+    NoCorsRedirectMode,
+    /// Redirect mode `error` met a redirect.
+    RedirectModeError,
+    /// A forbidden request header script set (the name), dropped.
+    ForbiddenHeaderDropped(String),
+    /// A header not no-cors-safelisted (the name), dropped.
+    NoCorsHeaderDropped(String),
+    /// Served from the HTTP cache without a request (the stored status).
+    FromHttpCache(u16),
+    /// A `data:` URL decoded locally (bytes, MIME type).
+    DataUrl(usize, String),
+    /// Any other note, already in words.
+    Text(String),
+}
+
+impl fmt::Display for Notice {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Notice::InvalidLocation(raw) => write!(f, "Location '{raw}' is not a valid URL"),
+            Notice::NonHttpRedirect(u) => write!(f, "redirect to a non-HTTP(S) URL: {u}"),
+            Notice::TooManyRedirects => f.write_str("more than 20 redirects"),
+            Notice::RedirectWithCredentials(u) => {
+                write!(f, "redirect to a URL with credentials: {u}")
+            }
+            Notice::MixedContent => {
+                f.write_str("mixed content: an https page may not fetch an insecure URL")
+            }
+            Notice::NoCorsRedirectMode => {
+                f.write_str("no-cors requests must use redirect mode 'follow'")
+            }
+            Notice::RedirectModeError => {
+                f.write_str("redirect mode 'error': the redirect is a network error")
+            }
+            Notice::ForbiddenHeaderDropped(n) => write!(f, "header {n} is forbidden: dropped"),
+            Notice::NoCorsHeaderDropped(n) => {
+                write!(f, "header {n} is not no-cors-safelisted: dropped")
+            }
+            Notice::FromHttpCache(status) => write!(
+                f,
+                "served from the HTTP cache: a {status} stored earlier (no request sent)"
+            ),
+            Notice::DataUrl(len, mime) => {
+                write!(f, "data: URL decoded locally ({len} bytes, {mime})")
+            }
+            Notice::Text(s) => f.write_str(s),
+        }
+    }
+}
+
+impl From<String> for Notice {
+    fn from(s: String) -> Self {
+        Notice::Text(s)
+    }
+}
+
+impl From<&str> for Notice {
+    fn from(s: &str) -> Self {
+        Notice::Text(s.to_string())
+    }
 }
 
 /// A CORS failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly) let through.
@@ -168,8 +251,9 @@ impl Trace {
         self.events.push(e);
     }
 
-    pub(crate) fn note(&mut self, s: impl Into<String>) {
-        self.events.push(TraceEvent::Note(s.into()));
+    /// Records a note: a typed [`Notice`], or words (`Notice::Text`).
+    pub(crate) fn note(&mut self, n: impl Into<Notice>) {
+        self.events.push(TraceEvent::Note(n.into()));
     }
 
     /// All events, in order.
@@ -196,6 +280,35 @@ impl Trace {
     /// True when the request itself reached a server (even if script was then blocked).
     pub fn reached_server(&self) -> bool {
         self.wire().iter().any(|w| w.kind == HopKind::Main)
+    }
+
+    /// The last answer a server sent: its status and body length (unfiltered).
+    pub fn last_answer(&self) -> Option<(u16, usize)> {
+        self.events.iter().rev().find_map(|e| match e {
+            TraceEvent::Received {
+                status, body_len, ..
+            } => Some((*status, *body_len)),
+            _ => None,
+        })
+    }
+
+    /// For a response script cannot read into (opaque or opaqueredirect): what script
+    /// sees next to what the server really sent.
+    ///
+    /// ```
+    /// use fetchguard::trace::Trace;
+    /// assert_eq!(Trace::new().opaque_note(), None);
+    /// ```
+    pub fn opaque_note(&self) -> Option<String> {
+        let (status, len) = self.last_answer()?;
+        let body = if len == 0 {
+            "an empty body".to_string()
+        } else {
+            human_size(len)
+        };
+        Some(format!(
+            "script sees status 0 and an empty body; the server sent {status} and {body}"
+        ))
     }
 }
 

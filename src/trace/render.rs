@@ -3,7 +3,7 @@
 
 use std::fmt::Write as _;
 
-use super::{CookieDecision, HopKind, PreflightReason, Trace, TraceEvent};
+use super::{CookieDecision, HopKind, PreflightReason, Trace, TraceEvent, WireRecord, teach};
 
 /// Colours, or none (`NO_COLOR`, or not a terminal).
 #[derive(Clone, Copy, Debug)]
@@ -94,6 +94,17 @@ impl Trace {
 
 fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
     let mut out = String::new();
+    let mut last_sent: Option<&WireRecord> = None;
+    let mut last_status: Option<u16> = None;
+    let mut credentialed = false;
+    let mut hidden = 0usize;
+    let mut header = |out: &mut String, n: &str, v: &str, shown: bool| {
+        if detail == Detail::All || shown {
+            let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
+        } else {
+            hidden += 1;
+        }
+    };
     for e in t.events() {
         match e {
             TraceEvent::PreflightNeeded(reasons) => {
@@ -103,8 +114,11 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                         PreflightReason::Method(m) => {
                             format!("method {m} is not GET, HEAD or POST")
                         }
+                        PreflightReason::Headers(h) if h.len() == 1 => {
+                            format!("header {} is not CORS-safelisted", h[0])
+                        }
                         PreflightReason::Headers(h) => {
-                            format!("header(s) {} are not CORS-safelisted", h.join(", "))
+                            format!("headers {} are not CORS-safelisted", h.join(", "))
                         }
                     })
                     .collect();
@@ -118,21 +132,22 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
             TraceEvent::PreflightCacheHit => {
                 let _ = writeln!(
                     out,
-                    "{indent}{} hit: no OPTIONS sent",
+                    "{indent}{} a cached preflight covers this request: no OPTIONS sent",
                     style.cyan("preflight cache:")
                 );
             }
             TraceEvent::PreflightCacheMiss(why) => {
                 let _ = writeln!(
                     out,
-                    "{indent}{} miss ({why:?})",
-                    style.cyan("preflight cache:")
+                    "{indent}{} {}",
+                    style.cyan("preflight cache:"),
+                    teach::miss_plain(why)
                 );
             }
             TraceEvent::PreflightCached(secs) => {
                 let _ = writeln!(
                     out,
-                    "{indent}{} result kept for {secs} s",
+                    "{indent}{} this preflight's answer is kept for {secs} s",
                     style.cyan("preflight cache:")
                 );
             }
@@ -144,6 +159,7 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 );
             }
             TraceEvent::Cookies(CookieDecision::Considered { sent, blocked }) => {
+                credentialed = true;
                 let mut s = if sent.is_empty() {
                     "none sent".to_string()
                 } else {
@@ -153,8 +169,14 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     let _ = write!(s, "; {n} held back: {why}");
                 }
                 let _ = writeln!(out, "{indent}{} {s}", style.cyan("cookies:"));
+                for (n, why) in blocked {
+                    if let Some(a) = teach::cookie_fix(n, why) {
+                        advise(&mut out, style, indent, &a);
+                    }
+                }
             }
             TraceEvent::Sent(w) => {
+                last_sent = Some(w);
                 let kind = if w.kind == HopKind::Preflight {
                     "preflight "
                 } else {
@@ -168,9 +190,7 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     w.url
                 );
                 for (n, v) in &w.headers {
-                    if detail == Detail::All || SHOWN.contains(&n.as_str()) {
-                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
-                    }
+                    header(&mut out, n, v, SHOWN.contains(&n.as_str()));
                 }
             }
             TraceEvent::Received {
@@ -178,15 +198,15 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 headers,
                 body_len,
             } => {
+                last_status = Some(*status);
                 let _ = writeln!(
                     out,
-                    "{indent}{} {status} ({body_len} bytes)",
-                    style.bold("←")
+                    "{indent}{} {status} ({})",
+                    style.bold("←"),
+                    teach::human_size(*body_len)
                 );
                 for (n, v) in headers {
-                    if detail == Detail::All || shown_response(n) {
-                        let _ = writeln!(out, "{indent}    {}", style.dim(&format!("{n}: {v}")));
-                    }
+                    header(&mut out, n, v, shown_response(n));
                 }
             }
             TraceEvent::CookiesStored { stored, rejected } => {
@@ -204,10 +224,19 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                         "{indent}{} not stored {c:?}: {why}",
                         style.cyan("cookies:")
                     );
+                    let name = c.split('=').next().unwrap_or(c).trim();
+                    if let Some(a) = teach::cookie_fix(name, why) {
+                        advise(&mut out, style, indent, &a);
+                    }
                 }
             }
             TraceEvent::NetworkFailed(e) => {
-                let _ = writeln!(out, "{indent}{} {e:?}", style.red("network error:"));
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {}",
+                    style.red("network error:"),
+                    teach::net_plain(e)
+                );
             }
             TraceEvent::Redirect {
                 status,
@@ -228,23 +257,70 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 );
             }
             TraceEvent::CorsBlocked(e) => {
-                let _ = writeln!(out, "{indent}{} {}", style.red("CORS blocked:"), e.name());
+                let ctx = teach::BlockContext {
+                    hop: last_sent,
+                    credentialed,
+                    status: last_status,
+                };
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {} {}",
+                    style.red("CORS blocked:"),
+                    teach::cors_plain(e),
+                    style.dim(&format!("[{}]", e.name()))
+                );
+                if teach::blocked_at_preflight(e, &ctx)
+                    && let Some(m) =
+                        last_sent.and_then(|h| h.header("access-control-request-method"))
+                {
+                    let _ = writeln!(
+                        out,
+                        "{indent}{} the {m} itself was never sent: the browser stopped at the preflight",
+                        style.yellow("so:")
+                    );
+                }
+                advise(&mut out, style, indent, &teach::cors_fix(e, &ctx));
             }
             TraceEvent::Violation(v) => {
                 let _ = writeln!(
                     out,
-                    "{indent}{} {} (report-only: not blocked)",
+                    "{indent}{} {} {} (report-only: not blocked)",
                     style.yellow("CORS violation:"),
-                    v.error.name()
+                    teach::cors_plain(&v.error),
+                    style.dim(&format!("[{}]", v.error.name()))
                 );
             }
             TraceEvent::CorsPassed => {
                 let _ = writeln!(out, "{indent}{}", style.green("CORS check passed"));
             }
-            TraceEvent::Note(s) => {
-                let _ = writeln!(out, "{indent}{}", style.dim(s));
+            TraceEvent::Note(n) => {
+                let _ = writeln!(out, "{indent}{}", style.dim(&n.to_string()));
             }
         }
     }
+    if hidden > 0 {
+        let _ = writeln!(
+            out,
+            "{indent}{}",
+            style.dim(&format!(
+                "(headers shown: those that matter for CORS and cookies; --verbose shows {})",
+                if hidden == 1 {
+                    "the 1 other".to_string()
+                } else {
+                    format!("the {hidden} others")
+                }
+            ))
+        );
+    }
     out
+}
+
+/// The fix lines and the warning of one piece of advice.
+fn advise(out: &mut String, style: Style, indent: &str, a: &teach::Advice) {
+    for f in &a.fix {
+        let _ = writeln!(out, "{indent}{} {f}", style.green("fix:"));
+    }
+    if let Some(w) = &a.warning {
+        let _ = writeln!(out, "{indent}{} {w}", style.yellow("warning:"));
+    }
 }
