@@ -13,7 +13,7 @@ use crate::net::{WireRequest, WireResponse, decode};
 const DECODED_LIMIT: usize = 64 * 1024 * 1024;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::fetch_metadata::sec_fetch_site;
-use crate::policy::referrer::ReferrerPolicy;
+use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
 use crate::request::{Credentials, Mode};
 use crate::trace::{CookieDecision, HopKind, TraceEvent, WireRecord};
 
@@ -84,11 +84,8 @@ pub(crate) async fn http_network_fetch(
     if !headers.contains_key(http::header::ACCEPT) {
         set(&mut headers, "accept", "*/*");
     }
-    set(
-        &mut headers,
-        "accept-encoding",
-        decode::accept_encoding(url.scheme() == "https"),
-    );
+    let encodings = decode::accept_encoding(&url, headers.contains_key(http::header::RANGE));
+    set(&mut headers, "accept-encoding", encodings);
     // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
     if url.scheme() == "http" {
         set(&mut headers, "connection", "keep-alive");
@@ -128,12 +125,16 @@ pub(crate) async fn http_network_fetch(
         set(&mut headers, "sec-fetch-site", site.as_str());
         set(&mut headers, "sec-fetch-mode", mode);
         set(&mut headers, "sec-fetch-dest", "empty");
-        // CHROMIUM: client hints go on requests, not on preflights (observed, case 7).
-        let hints = if kind == HopKind::Main {
-            state.browser.profile.client_hints.as_slice()
-        } else {
-            &[]
-        };
+        // CHROMIUM: client hints go on requests, not on preflights (observed, case 7), and
+        // only while every URL of the chain is potentially trustworthy: once a redirect
+        // passed through an insecure URL they are not added again (observed,
+        // examples/client-hints-redirect-chain.toml).
+        let hints =
+            if kind == HopKind::Main && state.url_list.iter().all(is_url_potentially_trustworthy) {
+                state.browser.profile.client_hints.as_slice()
+            } else {
+                &[]
+            };
         for (n, v) in hints {
             if let (Ok(n), Ok(v)) = (
                 HeaderName::from_bytes(n.as_bytes()),
@@ -187,12 +188,7 @@ pub(crate) async fn http_network_fetch(
         }
     }
 
-    // CHROMIUM: a POST or PUT without a body says `Content-Length: 0` (observed:
-    // wpt-subset request-headers).
-    if kind == HopKind::Main
-        && body.is_empty()
-        && (method == http::Method::POST || method == http::Method::PUT)
-    {
+    if kind == HopKind::Main && empty_body_content_length(method.as_str(), body.is_empty()) {
         set(&mut headers, "content-length", "0");
     }
     let record = WireRecord {
@@ -275,26 +271,7 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
-    if state.method == "GET" || state.method == "HEAD" {
-        return None;
-    }
-    if state.mode != Mode::Cors {
-        let url = state.current_url();
-        let https_to_insecure = state.origin.scheme() == Some("https") && url.scheme() != "https";
-        let cross = !state.origin.is_same_origin(&Origin::from_url(url));
-        let null = match state.referrer_policy {
-            ReferrerPolicy::NoReferrer => true,
-            ReferrerPolicy::NoReferrerWhenDowngrade
-            | ReferrerPolicy::StrictOrigin
-            | ReferrerPolicy::StrictOriginWhenCrossOrigin => https_to_insecure,
-            ReferrerPolicy::SameOrigin => cross,
-            _ => false,
-        };
-        if null {
-            return Some("null".to_string());
-        }
-    }
-    Some(serialized)
+    non_cors_origin_header(&state.method, serialized)
 }
 
 /// Same-site-ness for cookies: every URL of the chain is same-site with the page, and the

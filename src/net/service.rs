@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use tower_service::Service;
 
-use super::{BoxFuture, Transport, WireRequest, WireResponse};
+use super::{BoxFuture, Transport, WireRequest, WireResponse, trim_header_values};
 use crate::errors::NetError;
 use crate::origin::Origin;
 
@@ -153,7 +153,9 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
         if let Ok(v) = http::HeaderValue::from_str(&host) {
             h.insert(http::header::HOST, v);
         }
-        if !req.body.is_empty() || h.contains_key(http::header::CONTENT_TYPE) {
+        // A body announces its length; a bodiless request keeps what the engine wrote
+        // (`Content-Length: 0` on POST and PUT only, as Chromium sends).
+        if !req.body.is_empty() {
             h.insert(
                 http::header::CONTENT_LENGTH,
                 http::HeaderValue::from(req.body.len()),
@@ -165,7 +167,9 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
         .map_err(|e| NetError::Protocol(e.to_string()))?;
     let res = svc.call(request).await?;
     let (mut parts, body) = res.into_parts();
-    if !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
+    if super::status_has_content_length(parts.status.as_u16())
+        && !parts.headers.contains_key(http::header::CONTENT_LENGTH)
+    {
         parts.headers.insert(
             http::header::CONTENT_LENGTH,
             http::HeaderValue::from(body.len()),
@@ -173,7 +177,7 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
     }
     Ok(WireResponse {
         status: parts.status.as_u16(),
-        headers: parts.headers,
+        headers: trim_header_values(parts.headers),
         body: if is_head { Bytes::new() } else { body },
     })
 }
