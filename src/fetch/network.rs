@@ -198,14 +198,18 @@ pub(crate) async fn http_network_fetch(
         headers: header_pairs(&headers),
         body_len: body.len(),
     };
-    state.trace.push(TraceEvent::Sent(record));
     let request = WireRequest {
         method,
         url: url.clone(),
         headers,
         body,
     };
-    let response = match state.browser.transport.send(request).await {
+    let sent = state.browser.transport.send(request).await;
+    state.trace.push(match crate::net::delivered(&sent) {
+        true => TraceEvent::Sent(record),
+        false => TraceEvent::NotDelivered(record),
+    });
+    let response = match sent {
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));

@@ -147,11 +147,9 @@ impl HyperTransport {
 impl Transport for HyperTransport {
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>> {
         Box::pin(async move {
-            let uri: Uri = req
-                .url
-                .as_str()
-                .parse()
-                .map_err(|e| NetError::Protocol(format!("URL not usable on the wire: {e}")))?;
+            let uri: Uri = req.url.as_str().parse().map_err(|e| {
+                NetError::ConnectionFailed(format!("not sent: URL not usable on the wire: {e}"))
+            })?;
             let mut headers = req.headers;
             if self.speaks_h2(&uri).await? && !headers.contains_key("priority") {
                 // CHROMIUM: over HTTP/2 every request says how urgent it is (RFC 9218);
@@ -165,7 +163,7 @@ impl Transport for HyperTransport {
             }
             let request = builder
                 .body(WireBody::new(req.body))
-                .map_err(|e| NetError::Protocol(e.to_string()))?;
+                .map_err(|e| NetError::ConnectionFailed(format!("not sent: {e}")))?;
             let max = self.limits.max_body_bytes;
             let exchange = async {
                 let res = self.client.request(request).await.map_err(classify)?;

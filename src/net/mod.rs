@@ -64,6 +64,23 @@ pub trait Transport: Send + Sync + 'static {
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>>;
 }
 
+/// True when a server received the request whose exchange ended in `result`: a response
+/// came back, or a [`NetError::Protocol`] error, which this crate's transports raise only
+/// once the request was handed to the server (a malformed or broken response from a
+/// socket, a failure inside an in-process service). Resolving, connecting, TLS and
+/// timeouts fail before any server received the request, as far as the client can know.
+///
+/// ```
+/// use fetchguard::NetError;
+/// use fetchguard::net::delivered;
+/// assert!(!delivered(&Err(NetError::ConnectionFailed("refused".into()))));
+/// assert!(!delivered(&Err(NetError::NameNotResolved)));
+/// assert!(delivered(&Err(NetError::Protocol("reading the body: reset".into()))));
+/// ```
+pub fn delivered(result: &Result<WireResponse, NetError>) -> bool {
+    matches!(result, Ok(_) | Err(NetError::Protocol(_)))
+}
+
 /// True when a response with this status carries `Content-Length` (every one but 1xx,
 /// 204 and 304, which have no body by definition, RFC 9110 section 8.6).
 ///
