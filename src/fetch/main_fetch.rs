@@ -29,8 +29,8 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
     // CHROMIUM: mode `same-origin` is checked before mixed content (observed,
     // examples/same-origin-mode-insecure.toml: an https page's same-origin-mode fetch of an
     // http URL prints the same-origin-mode line, not the mixed-content one).
-    if let Some(f) = same_origin_mode_failure(state, &url) {
-        return Err(f);
+    if state.mode == Mode::SameOrigin && !same_origin_mode_allows(state, &url) {
+        return Err(same_origin_mode_failure(state, &url));
     }
 
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
@@ -62,8 +62,7 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
         return http_fetch(state, CorsFlag::No).await;
     }
     match state.mode {
-        Mode::SameOrigin => Err(same_origin_mode_failure(state, &url)
-            .unwrap_or_else(|| Failure::silent(FailureReason::Cors(CorsError::DisallowedByMode)))),
+        Mode::SameOrigin => Err(same_origin_mode_failure(state, &url)),
         Mode::NoCors => {
             if state.redirect != RedirectMode::Follow {
                 state
@@ -103,16 +102,18 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
     }
 }
 
-/// The failure of a `same-origin`-mode request to a URL it may not fetch (an http(s) URL
-/// of another origin, <https://fetch.spec.whatwg.org/#main-fetch> step 12), with
-/// Chromium's console line; none when the request may go on.
-fn same_origin_mode_failure(state: &mut FetchState<'_>, url: &url::Url) -> Option<Failure> {
-    let allowed = url.scheme() == "data"
+/// True when a `same-origin`-mode request may fetch `url`: a `data:` URL, or one of its
+/// own origin while the response tainting is still basic
+/// (<https://fetch.spec.whatwg.org/#main-fetch> step 12).
+fn same_origin_mode_allows(state: &FetchState<'_>, url: &url::Url) -> bool {
+    url.scheme() == "data"
         || (state.origin.is_same_origin(&Origin::from_url(url))
-            && state.tainting == Tainting::Basic);
-    if state.mode != Mode::SameOrigin || allowed {
-        return None;
-    }
+            && state.tainting == Tainting::Basic)
+}
+
+/// The failure of a `same-origin`-mode request to a URL it may not fetch, with Chromium's
+/// console line (another for a redirect hop).
+fn same_origin_mode_failure(state: &mut FetchState<'_>, url: &url::Url) -> Failure {
     let e = CorsError::DisallowedByMode;
     state.trace.push(TraceEvent::CorsBlocked(e.clone()));
     let line = if state.redirect_count == 0 {
@@ -120,5 +121,5 @@ fn same_origin_mode_failure(state: &mut FetchState<'_>, url: &url::Url) -> Optio
     } else {
         same_origin_mode_redirect_console_line(url, state.page_url)
     };
-    Some(Failure::new(FailureReason::Cors(e), vec![line]))
+    Failure::new(FailureReason::Cors(e), vec![line])
 }
