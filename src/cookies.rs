@@ -78,6 +78,12 @@ pub struct CookieJar {
     /// its own site's store only: lookups cost the same with 10 cookies in the jar or
     /// 100,000 spread over other sites.
     sites: HashMap<String, CookieStore>,
+    /// Each cookie's creation order, by (domain, path, name): the `Cookie` header lists
+    /// cookies of equal path length oldest first. Cookies loaded from JSON have none and
+    /// count as the oldest, in the order loaded.
+    created: HashMap<(String, String, String), u64>,
+    /// The next creation number.
+    next_created: u64,
 }
 
 /// A jar that could not be read or written.
@@ -109,7 +115,10 @@ impl CookieJar {
                 CookieStore::from_cookies(cookies.into_iter().map(Ok::<_, JarError>), true)?;
             sites.insert(site, store);
         }
-        Ok(CookieJar { sites })
+        Ok(CookieJar {
+            sites,
+            ..CookieJar::default()
+        })
     }
 
     /// Saves every cookie, session cookies included, as `cookie_store` JSON.
@@ -186,8 +195,18 @@ impl CookieJar {
             .into_iter()
             .filter(|c| !c.expires_by(&now_odt))
             .collect();
-        // Longer paths first, as browsers order the Cookie header.
-        candidates.sort_by_key(|c| std::cmp::Reverse(String::from(&c.path).len()));
+        // Longer paths first, then the oldest first, as browsers order the Cookie header.
+        candidates.sort_by_key(|c| {
+            let key = (
+                String::from(&c.domain),
+                String::from(&c.path),
+                c.name().to_string(),
+            );
+            (
+                std::cmp::Reverse(String::from(&c.path).len()),
+                self.created.get(&key).copied().unwrap_or(0),
+            )
+        });
         for c in candidates {
             match exclusion(c.same_site(), ctx) {
                 None => sent.push((c.name().to_string(), c.value().to_string())),
@@ -235,6 +254,13 @@ impl CookieJar {
                     .push((text, "SameSite=None without Secure".to_string()));
                 continue;
             }
+            // CHROMIUM: a `Partitioned` cookie must be `Secure` (observed,
+            // examples/cookie-order-and-partitioned.toml: refused from http and https).
+            if raw.partitioned() == Some(true) && !secure {
+                out.rejected
+                    .push((text, "Partitioned without Secure".to_string()));
+                continue;
+            }
             if secure && !is_secure_url(url) {
                 out.rejected
                     .push((text, "Secure cookie from an insecure URL".to_string()));
@@ -268,8 +294,26 @@ impl CookieJar {
                 .sites
                 .entry(site_key(url.host_str().unwrap_or_default()))
                 .or_default();
+            // The creation time: kept when the cookie is overwritten with the same value,
+            // renewed otherwise.
+            let key = cookie_store::Cookie::try_from_raw_cookie(&raw, url)
+                .ok()
+                .map(|c| (String::from(&c.domain), String::from(&c.path), name.clone()));
+            let same_value = key.as_ref().is_some_and(|(d, p, n)| {
+                store
+                    .get(d, p, n)
+                    .is_some_and(|old| old.value() == raw.value())
+            });
             match store.insert_raw(&raw, url) {
-                Ok(_) => out.stored.push(name),
+                Ok(_) => {
+                    out.stored.push(name);
+                    if let Some(key) = key
+                        && !same_value
+                    {
+                        self.next_created += 1;
+                        self.created.insert(key, self.next_created);
+                    }
+                }
                 Err(e) => out.rejected.push((text, e.to_string())),
             }
         }
@@ -358,6 +402,34 @@ mod tests {
         sent.sort();
         assert_eq!(sent, ["a", "b", "c"]);
         assert!(s.blocked.is_empty());
+    }
+
+    #[test]
+    fn a_new_value_makes_a_cookie_the_newest_and_the_same_value_keeps_its_place() {
+        // Observed in Chromium 156: examples/cookie-order-and-partitioned.toml.
+        let mut j = jar_with(&["a=1", "b=1", "c=1; Path=/x"]);
+        let url = u("https://api.example/x");
+        let now = std::time::SystemTime::now();
+        let header = |j: &CookieJar| j.select(&url, SAME, now).header.unwrap();
+        assert_eq!(header(&j), "c=1; a=1; b=1");
+        j.set(&u("https://api.example/"), "a=2").unwrap();
+        assert_eq!(header(&j), "c=1; b=1; a=2");
+        j.set(&u("https://api.example/"), "b=1").unwrap();
+        assert_eq!(header(&j), "c=1; b=1; a=2");
+    }
+
+    #[test]
+    fn partitioned_cookies_must_be_secure() {
+        let mut j = CookieJar::new();
+        for url in ["https://api.example/", "http://api.example/"] {
+            assert_eq!(
+                j.set(&u(url), "p=1; Partitioned").unwrap_err(),
+                "Partitioned without Secure"
+            );
+        }
+        j.set(&u("https://api.example/"), "q=1; Partitioned; Secure")
+            .unwrap();
+        assert_eq!(j.len(), 1);
     }
 
     #[test]

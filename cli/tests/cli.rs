@@ -281,6 +281,24 @@ async fn check_reports_a_blocked_response_and_exits_1() {
 }
 
 #[test]
+fn check_does_not_claim_a_refused_request_reached_the_server() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/x");
+    let out = run(&["check", &url, "--origin", "http://localhost:3000"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("Failed to fetch"), "{stdout}");
+    assert!(!stdout.contains("reached the server"), "{stdout}");
+    let out = run(&["check", &url, "--origin", "http://localhost:3000", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v["outcome"], "error");
+    assert_eq!(v["wire"], serde_json::json!([]), "nothing arrived anywhere");
+}
+
+#[test]
 fn check_rejects_bad_arguments_with_exit_2() {
     let out = run(&["check", "ftp://x/", "--origin", "https://a.example"]);
     assert_eq!(out.status.code(), Some(2));

@@ -14,7 +14,7 @@ use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
 use crate::request::{Mode, RedirectMode};
-use crate::trace::{PreflightReason, TraceEvent};
+use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
 use super::scheme::{scheme_fetch, unsupported_scheme};
@@ -28,8 +28,6 @@ pub(crate) enum FetchPath {
     Data,
     /// Same-origin and untainted: an HTTP fetch without CORS, basic response.
     SameOrigin,
-    /// Mode `same-origin` and the URL is another origin: a network error.
-    BlockedByMode,
     /// Mode `no-cors` with a redirect mode other than `follow`: a network error.
     NoCorsRedirectMode,
     /// Mode `no-cors`: an HTTP fetch, opaque response.
@@ -55,16 +53,21 @@ pub(crate) struct PathInput<'a> {
     pub unsafe_header_names: &'a [String],
 }
 
+/// Mode `same-origin` and a URL of another origin (or a tainted request): a network
+/// error, decided before every other check of main fetch.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct BlockedByMode;
+
 /// Step 12 of main fetch: which way this URL is fetched (pure).
-pub(crate) fn choose_path(i: &PathInput<'_>) -> FetchPath {
+pub(crate) fn choose_path(i: &PathInput<'_>) -> Result<FetchPath, BlockedByMode> {
     if i.url.scheme() == "data" {
-        return FetchPath::Data;
+        return Ok(FetchPath::Data);
     }
     if i.tainting == Tainting::Basic && i.origin.is_same_origin(&Origin::from_url(i.url)) {
-        return FetchPath::SameOrigin;
+        return Ok(FetchPath::SameOrigin);
     }
-    match i.mode {
-        Mode::SameOrigin => FetchPath::BlockedByMode,
+    Ok(match i.mode {
+        Mode::SameOrigin => return Err(BlockedByMode),
         Mode::NoCors if i.redirect != RedirectMode::Follow => FetchPath::NoCorsRedirectMode,
         Mode::NoCors => FetchPath::Opaque,
         Mode::Cors if i.enforcement == Enforcement::Off => FetchPath::CorsOff,
@@ -78,7 +81,7 @@ pub(crate) fn choose_path(i: &PathInput<'_>) -> FetchPath {
             }
             FetchPath::Cors { preflight }
         }
-    }
+    })
 }
 
 /// Main fetch, for the first hop and every redirect hop after it.
@@ -101,12 +104,35 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
         _ => return Err(unsupported_scheme(&url)),
     }
 
+    let chosen = choose_path(&PathInput {
+        url: &url,
+        origin: state.origin,
+        tainting: state.tainting,
+        mode: state.mode,
+        redirect: state.redirect,
+        enforcement: state.ctx.enforcement,
+        method: &state.method,
+        unsafe_header_names: &state.unsafe_header_names,
+    });
+
+    // CHROMIUM: mode `same-origin` is checked before mixed content (observed,
+    // examples/same-origin-mode-insecure.toml: an https page's same-origin-mode fetch of an
+    // http URL prints the same-origin-mode line, not the mixed-content one).
+    let Ok(path) = chosen else {
+        let e = CorsError::DisallowedByMode;
+        state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+        let line = if state.redirect_count == 0 {
+            same_origin_mode_console_line(&url, state.origin)
+        } else {
+            same_origin_mode_redirect_console_line(&url, state.page_url)
+        };
+        return Err(Failure::new(FailureReason::Cors(e), vec![line]));
+    };
+
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(&url) {
-        state
-            .trace
-            .note("mixed content: an https page may not fetch an insecure URL");
+        state.trace.note(Notice::MixedContent);
         return Err(Failure::new(
             FailureReason::MixedContent,
             vec![mixed_content_console_line(state.page_url, &url)],
@@ -120,36 +146,14 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
             .and_then(|s| url::Url::parse(&s).ok());
     }
 
-    let path = choose_path(&PathInput {
-        url: &url,
-        origin: state.origin,
-        tainting: state.tainting,
-        mode: state.mode,
-        redirect: state.redirect,
-        enforcement: state.ctx.enforcement,
-        method: &state.method,
-        unsafe_header_names: &state.unsafe_header_names,
-    });
     match path {
         FetchPath::Data => {
             state.tainting = Tainting::Basic;
             scheme_fetch(state).await.map(HttpFetched::Done)
         }
         FetchPath::SameOrigin => http_fetch(state, CorsFlag::No).await,
-        FetchPath::BlockedByMode => {
-            let e = CorsError::DisallowedByMode;
-            state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-            let line = if state.redirect_count == 0 {
-                same_origin_mode_console_line(&url, state.origin)
-            } else {
-                same_origin_mode_redirect_console_line(&url, state.page_url)
-            };
-            Err(Failure::new(FailureReason::Cors(e), vec![line]))
-        }
         FetchPath::NoCorsRedirectMode => {
-            state
-                .trace
-                .note("no-cors requests must use redirect mode 'follow'");
+            state.trace.note(Notice::NoCorsRedirectMode);
             Err(Failure::new(
                 FailureReason::Redirect(crate::errors::RedirectError::ModeError),
                 vec![no_cors_redirect_mode_console_line(&url)],
@@ -183,7 +187,7 @@ mod tests {
         tainting: Tainting,
         method: &str,
         unsafe_names: &[&str],
-    ) -> FetchPath {
+    ) -> Result<FetchPath, BlockedByMode> {
         let url = Url::parse(url).unwrap();
         let origin = Origin::from_url(&Url::parse("https://app.example/").unwrap());
         let method = http::Method::from_bytes(method.as_bytes()).unwrap();
@@ -206,7 +210,7 @@ mod tests {
         Tainting,
         &'static str,
         &'static [&'static str],
-        FetchPath,
+        Result<FetchPath, BlockedByMode>,
     );
 
     #[test]
@@ -216,9 +220,9 @@ mod tests {
         let same = "https://app.example/x";
         let cross = "https://api.example/x";
         let cases: Vec<PathCase> = vec![
-            ("data:,x", Mode::SameOrigin, Basic, "GET", &[], Data),
-            (same, Mode::Cors, Basic, "PUT", &["x-a"], SameOrigin),
-            (same, Mode::NoCors, Basic, "GET", &[], SameOrigin),
+            ("data:,x", Mode::SameOrigin, Basic, "GET", &[], Ok(Data)),
+            (same, Mode::Cors, Basic, "PUT", &["x-a"], Ok(SameOrigin)),
+            (same, Mode::NoCors, Basic, "GET", &[], Ok(SameOrigin)),
             // A tainted (cross-origin-redirected) request back on the page's origin stays CORS.
             (
                 same,
@@ -226,17 +230,17 @@ mod tests {
                 Tainting::Cors,
                 "GET",
                 &[],
-                Cors { preflight: vec![] },
+                Ok(Cors { preflight: vec![] }),
             ),
-            (cross, Mode::SameOrigin, Basic, "GET", &[], BlockedByMode),
-            (cross, Mode::NoCors, Basic, "POST", &[], Opaque),
+            (cross, Mode::SameOrigin, Basic, "GET", &[], Err(super::BlockedByMode)),
+            (cross, Mode::NoCors, Basic, "POST", &[], Ok(Opaque)),
             (
                 cross,
                 Mode::Cors,
                 Basic,
                 "GET",
                 &[],
-                Cors { preflight: vec![] },
+                Ok(Cors { preflight: vec![] }),
             ),
             (
                 cross,
@@ -244,12 +248,12 @@ mod tests {
                 Basic,
                 "DELETE",
                 &["x-a"],
-                Cors {
+                Ok(Cors {
                     preflight: vec![
                         PreflightReason::Method("DELETE".into()),
                         PreflightReason::Headers(vec!["x-a".into()]),
                     ],
-                },
+                }),
             ),
         ];
         for (url, mode, tainting, method, names, want) in cases {
@@ -275,9 +279,9 @@ mod tests {
             method: &http::Method::GET,
             unsafe_header_names: &[],
         };
-        assert_eq!(choose_path(&input), FetchPath::NoCorsRedirectMode);
+        assert_eq!(choose_path(&input), Ok(FetchPath::NoCorsRedirectMode));
         input.mode = Mode::Cors;
         input.enforcement = Enforcement::Off;
-        assert_eq!(choose_path(&input), FetchPath::CorsOff);
+        assert_eq!(choose_path(&input), Ok(FetchPath::CorsOff));
     }
 }

@@ -10,7 +10,7 @@ use crate::errors::FailureReason;
 use crate::net::{WireRequest, WireResponse, decode};
 use crate::origin::Origin;
 use crate::request::Credentials;
-use crate::trace::{CookieDecision, HopKind, TraceEvent, WireRecord};
+use crate::trace::{CookieDecision, HopKind, Notice, TraceEvent, WireRecord};
 
 use super::request_headers::{
     append_client_hints, append_content_length, append_default_headers,
@@ -90,20 +90,27 @@ async fn http_network_fetch(
     body: bytes::Bytes,
 ) -> Result<WireResponse, Failure> {
     let url = state.current_url().clone();
-    state.trace.push(TraceEvent::Sent(WireRecord {
+    let record = WireRecord {
         kind,
         method: method.as_str().to_string(),
         url: url.clone(),
         headers: header_pairs(&headers),
         body_len: body.len(),
-    }));
+    };
     let request = WireRequest {
         method,
         url,
         headers,
         body,
     };
-    let response = match state.ctx.transport.send(request).await {
+    let sent = state.ctx.transport.send(request).await;
+    // A request reached the server only when a server received it.
+    state.trace.push(if crate::net::delivered(&sent) {
+        TraceEvent::Sent(record)
+    } else {
+        TraceEvent::NotDelivered(record)
+    });
+    let response = match sent {
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));
@@ -134,10 +141,7 @@ fn http_cache_lookup(state: &mut FetchState<'_>) -> Option<WireResponse> {
     }
     let now = state.ctx.clock.now();
     let cached = state.ctx.http_cache().lookup(state.current_url(), now)?;
-    state.trace.note(format!(
-        "served from the HTTP cache: a {} stored earlier (no request sent)",
-        cached.status
-    ));
+    state.trace.note(Notice::FromHttpCache(cached.status));
     Some(WireResponse {
         status: cached.status,
         headers: cached.headers,

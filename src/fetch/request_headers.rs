@@ -6,9 +6,9 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cookies::CookieContext;
 use crate::net::decode;
-use crate::origin::Origin;
+use crate::origin::is_url_potentially_trustworthy;
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
-use crate::policy::referrer::ReferrerPolicy;
+use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
 use crate::request::{Credentials, Mode};
 use crate::trace::HopKind;
 
@@ -34,32 +34,13 @@ pub(crate) fn append_request_origin_header(
 }
 
 /// The `Origin` value for this hop, or none: always on preflights and CORS requests;
-/// never on GET or HEAD otherwise; `null` where the referrer policy would hide the origin.
+/// otherwise Chromium's rule ([`non_cors_origin_header`]).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
     let serialized = state.serialized_origin();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
-    if state.method == http::Method::GET || state.method == http::Method::HEAD {
-        return None;
-    }
-    if state.mode != Mode::Cors {
-        let url = state.current_url();
-        let https_to_insecure = state.origin.scheme() == Some("https") && url.scheme() != "https";
-        let cross = !state.origin.is_same_origin(&Origin::from_url(url));
-        let null = match state.referrer_policy {
-            ReferrerPolicy::NoReferrer => true,
-            ReferrerPolicy::NoReferrerWhenDowngrade
-            | ReferrerPolicy::StrictOrigin
-            | ReferrerPolicy::StrictOriginWhenCrossOrigin => https_to_insecure,
-            ReferrerPolicy::SameOrigin => cross,
-            _ => false,
-        };
-        if null {
-            return Some("null".to_string());
-        }
-    }
-    Some(serialized)
+    non_cors_origin_header(state.method.as_str(), serialized)
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:
@@ -72,11 +53,8 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
     if !headers.contains_key(http::header::ACCEPT) {
         set(headers, "accept", "*/*");
     }
-    set(
-        headers,
-        "accept-encoding",
-        decode::accept_encoding(url.scheme() == "https"),
-    );
+    let encodings = decode::accept_encoding(url, headers.contains_key(http::header::RANGE));
+    set(headers, "accept-encoding", encodings);
     // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
     if url.scheme() == "http" {
         set(headers, "connection", "keep-alive");
@@ -134,10 +112,12 @@ pub(crate) fn append_fetch_metadata_headers(
     set(headers, "sec-fetch-dest", "empty");
 }
 
-/// The profile's user-agent client hints (`sec-ch-ua*`), on the same requests as fetch
-/// metadata. CHROMIUM: not on preflights (observed, case 7).
+/// The profile's user-agent client hints (`sec-ch-ua*`). CHROMIUM: not on preflights
+/// (observed, case 7), and only while every URL of the chain is potentially trustworthy:
+/// once a redirect passed through an insecure URL they are not added again (observed,
+/// examples/client-hints-redirect-chain.toml).
 pub(crate) fn append_client_hints(state: &FetchState<'_>, kind: HopKind, headers: &mut HeaderMap) {
-    if kind != HopKind::Main || !should_send_fetch_metadata(state.current_url()) {
+    if kind != HopKind::Main || !state.url_list.iter().all(is_url_potentially_trustworthy) {
         return;
     }
     for (n, v) in &state.ctx.profile.client_hints {
@@ -174,18 +154,15 @@ pub(crate) fn append_storage_access_header(
     }
 }
 
-/// `Content-Length` for a request without a body. CHROMIUM: a POST or PUT without a body
-/// says `Content-Length: 0` (observed: wpt-subset request-headers).
+/// `Content-Length: 0` for a request without a body, by Chromium's rule
+/// ([`empty_body_content_length`]).
 pub(crate) fn append_content_length(
     kind: HopKind,
     method: &http::Method,
     body_len: usize,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main
-        && body_len == 0
-        && (method == http::Method::POST || method == http::Method::PUT)
-    {
+    if kind == HopKind::Main && empty_body_content_length(method.as_str(), body_len == 0) {
         set(headers, "content-length", "0");
     }
 }

@@ -43,7 +43,8 @@ impl RecordedRequest {
 pub struct CannedResponse {
     /// Status code.
     pub status: u16,
-    /// Headers, sent in order; a name may repeat. `Content-Length` is added.
+    /// Headers, sent in order; a name may repeat. `Content-Length` is added unless given
+    /// (not to 1xx, 204 and 304 responses).
     pub headers: Vec<(String, String)>,
     /// Body.
     pub body: Bytes,
@@ -222,6 +223,7 @@ async fn answer(
         canned.body = Bytes::new();
     }
     log.lock().unwrap_or_else(|p| p.into_inner()).push(recorded);
+    let body_len = canned.body.len();
     let mut res = hyper::Response::new(Full::new(canned.body));
     *res.status_mut() = http::StatusCode::from_u16(canned.status)
         .unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
@@ -233,9 +235,13 @@ async fn answer(
             res.headers_mut().append(n, v);
         }
     }
-    if let Some(n) = head_length
+    // Content-Length on every response that may have a body, over HTTP/1.1 and HTTP/2 alike
+    // (hyper's HTTP/2 server adds none for an empty body); a HEAD response gives the GET
+    // body's length.
+    if crate::net::status_has_content_length(canned.status)
         && !res.headers().contains_key(http::header::CONTENT_LENGTH)
     {
+        let n = head_length.unwrap_or(body_len);
         res.headers_mut()
             .insert(http::header::CONTENT_LENGTH, http::HeaderValue::from(n));
     }

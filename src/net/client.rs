@@ -10,8 +10,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
-use bytes::Bytes;
-use http_body_util::{BodyExt, Full, Limited};
+use http_body_util::{BodyExt, Limited};
 use hyper::Uri;
 use hyper_util::client::legacy::Client;
 use hyper_util::client::legacy::connect::{Connected, Connection};
@@ -22,7 +21,8 @@ use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
 
-use super::{BoxFuture, Transport, WireRequest, WireResponse};
+use super::body::WireBody;
+use super::{BoxFuture, Transport, WireRequest, WireResponse, trim_header_values};
 use crate::errors::NetError;
 
 /// Bounds on what one request may cost.
@@ -83,7 +83,8 @@ const MAX_RESPONSE_HEADER_LINES: usize = 1000;
 /// ```
 #[derive(Clone)]
 pub struct HyperTransport {
-    client: Client<Connector, Full<Bytes>>,
+    client: Client<Connector, WireBody>,
+    connector: Connector,
     limits: Limits,
 }
 
@@ -127,31 +128,42 @@ impl HyperTransport {
             resolution,
             tls: TlsConnector::from(Arc::new(tls)),
             connect_timeout: limits.connect_timeout,
+            protocols: Arc::default(),
+            spare: Arc::default(),
         };
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .http1_max_headers(MAX_RESPONSE_HEADER_LINES)
             .http2_max_header_list_size(MAX_RESPONSE_HEADER_BYTES)
-            .build(connector);
-        HyperTransport { client, limits }
+            .build(connector.clone());
+        HyperTransport {
+            client,
+            connector,
+            limits,
+        }
     }
 }
 
 impl Transport for HyperTransport {
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>> {
         Box::pin(async move {
-            let uri: Uri = req
-                .url
-                .as_str()
-                .parse()
-                .map_err(|e| NetError::Protocol(format!("URL not usable on the wire: {e}")))?;
+            let uri: Uri = req.url.as_str().parse().map_err(|e| {
+                NetError::ConnectionFailed(format!("not sent: URL not usable on the wire: {e}"))
+            })?;
+            let mut headers = req.headers;
+            if self.speaks_h2(&uri).await? && !headers.contains_key("priority") {
+                // CHROMIUM: over HTTP/2 every request says how urgent it is (RFC 9218);
+                // a fetch() is `u=1, i` (observed, examples/bodiless-content-length.toml).
+                // Over HTTP/1.1 Chromium sends no such header.
+                headers.insert("priority", http::HeaderValue::from_static("u=1, i"));
+            }
             let mut builder = http::Request::builder().method(req.method).uri(uri);
             if let Some(h) = builder.headers_mut() {
-                *h = req.headers;
+                *h = headers;
             }
             let request = builder
-                .body(Full::new(req.body))
-                .map_err(|e| NetError::Protocol(e.to_string()))?;
+                .body(WireBody::new(req.body))
+                .map_err(|e| NetError::ConnectionFailed(format!("not sent: {e}")))?;
             let max = self.limits.max_body_bytes;
             let exchange = async {
                 let res = self.client.request(request).await.map_err(classify)?;
@@ -163,7 +175,7 @@ impl Transport for HyperTransport {
                     .to_bytes();
                 Ok(WireResponse {
                     status: parts.status.as_u16(),
-                    headers: parts.headers,
+                    headers: trim_header_values(parts.headers),
                     body,
                 })
             };
@@ -173,6 +185,52 @@ impl Transport for HyperTransport {
             }
         })
     }
+}
+
+impl HyperTransport {
+    /// True when requests to `uri` go over HTTP/2 (ALPN `h2`). The first time an https
+    /// authority is asked about, a connection is made to learn it; that connection is kept
+    /// for the request that follows.
+    async fn speaks_h2(&self, uri: &Uri) -> Result<bool, NetError> {
+        let Some(key) = authority_key(uri) else {
+            return Ok(false);
+        };
+        if uri.scheme_str() != Some("https") {
+            return Ok(false);
+        }
+        if let Some(h2) = self.connector.known_protocol(&key) {
+            return Ok(h2);
+        }
+        let fut = self.connector.connect(uri.clone());
+        let stream = match tokio::time::timeout(self.limits.connect_timeout, fut).await {
+            Ok(r) => r.map_err(|e| e.0)?,
+            Err(_) => return Err(NetError::TimedOut),
+        };
+        let h2 = stream.is_h2();
+        lock(&self.connector.spare)
+            .entry(key)
+            .or_default()
+            .push(stream);
+        Ok(h2)
+    }
+}
+
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// `(host, port)`, lower-case host.
+type Authority = (String, u16);
+
+/// `(host, port)` of a URI, the key of the override map and of the protocol cache.
+fn authority_key(uri: &Uri) -> Option<Authority> {
+    let https = uri.scheme_str() == Some("https");
+    let host = uri
+        .host()?
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .to_ascii_lowercase();
+    Some((host, uri.port_u16().unwrap_or(if https { 443 } else { 80 })))
 }
 
 /// Maps a hyper client error to a network error kind.
@@ -219,6 +277,10 @@ struct Connector {
     resolution: Resolution,
     tls: TlsConnector,
     connect_timeout: Duration,
+    /// Per `(host, port)`: whether its https server chose HTTP/2 by ALPN.
+    protocols: Arc<std::sync::Mutex<HashMap<Authority, bool>>>,
+    /// Connections made to learn the protocol, handed to the pool by the next connect.
+    spare: Arc<std::sync::Mutex<HashMap<Authority, Vec<Stream>>>>,
 }
 
 impl tower_service::Service<Uri> for Connector {
@@ -243,7 +305,24 @@ impl tower_service::Service<Uri> for Connector {
 }
 
 impl Connector {
+    fn known_protocol(&self, key: &Authority) -> Option<bool> {
+        lock(&self.protocols).get(key).copied()
+    }
+
     async fn connect(&self, uri: Uri) -> Result<Stream, ConnectError> {
+        if let Some(key) = authority_key(&uri)
+            && let Some(s) = lock(&self.spare).get_mut(&key).and_then(Vec::pop)
+        {
+            return Ok(s);
+        }
+        let stream = self.open(&uri).await?;
+        if let Some(key) = authority_key(&uri) {
+            lock(&self.protocols).insert(key, stream.is_h2());
+        }
+        Ok(stream)
+    }
+
+    async fn open(&self, uri: &Uri) -> Result<Stream, ConnectError> {
         let https = uri.scheme_str() == Some("https");
         let host = uri
             .host()
@@ -304,18 +383,22 @@ pub(crate) enum Stream {
     Tls(Box<TlsStream<TcpStream>>),
 }
 
+impl Stream {
+    /// True when TLS negotiated HTTP/2.
+    fn is_h2(&self) -> bool {
+        match self {
+            Stream::Plain(_) => false,
+            Stream::Tls(s) => s.get_ref().1.alpn_protocol() == Some(b"h2"),
+        }
+    }
+}
+
 impl Connection for Stream {
     fn connected(&self) -> Connected {
-        match self {
-            Stream::Plain(_) => Connected::new(),
-            Stream::Tls(s) => {
-                let (_, session) = s.get_ref();
-                if session.alpn_protocol() == Some(b"h2") {
-                    Connected::new().negotiated_h2()
-                } else {
-                    Connected::new()
-                }
-            }
+        if self.is_h2() {
+            Connected::new().negotiated_h2()
+        } else {
+            Connected::new()
         }
     }
 }

@@ -8,10 +8,17 @@ use http::HeaderMap;
 
 use crate::errors::NetError;
 
-/// The `Accept-Encoding` Chromium sends: brotli and zstd only over https (observed:
-/// docs/chromium-observations.md cases 20 and 20h).
-pub(crate) fn accept_encoding(https: bool) -> &'static str {
-    if https {
+/// The `Accept-Encoding` Chromium sends to `url`.
+///
+/// CHROMIUM (observed, examples/accept-encoding.toml): a request with a `Range` header asks
+/// for `identity` (a byte range of a coded body would be useless); otherwise brotli and
+/// zstd are offered to potentially trustworthy URLs (https, and `http://localhost`,
+/// `http://127.0.0.1`, `http://*.localhost`), only `gzip, deflate` to other http URLs
+/// (docs/chromium-observations.md cases 20 and 20h).
+pub(crate) fn accept_encoding(url: &url::Url, has_range: bool) -> &'static str {
+    if has_range {
+        "identity"
+    } else if crate::origin::is_url_potentially_trustworthy(url) {
         "gzip, deflate, br, zstd"
     } else {
         "gzip, deflate"
@@ -126,8 +133,24 @@ mod tests {
     }
 
     #[test]
-    fn accept_encoding_depends_on_the_scheme() {
-        assert_eq!(accept_encoding(true), "gzip, deflate, br, zstd");
-        assert_eq!(accept_encoding(false), "gzip, deflate");
+    fn accept_encoding_depends_on_trustworthiness_and_range() {
+        let u = |s| url::Url::parse(s).unwrap();
+        assert_eq!(
+            accept_encoding(&u("https://a.example/"), false),
+            "gzip, deflate, br, zstd"
+        );
+        for local in [
+            "http://localhost/",
+            "http://127.0.0.1:8/",
+            "http://a.localhost/",
+        ] {
+            assert_eq!(accept_encoding(&u(local), false), "gzip, deflate, br, zstd");
+        }
+        assert_eq!(
+            accept_encoding(&u("http://a.example/"), false),
+            "gzip, deflate"
+        );
+        assert_eq!(accept_encoding(&u("https://a.example/"), true), "identity");
+        assert_eq!(accept_encoding(&u("http://a.example/"), true), "identity");
     }
 }

@@ -3,6 +3,7 @@
 //! The fetch algorithms hand a fully built [`WireRequest`] to the transport and get back
 //! the raw [`WireResponse`] (redirects are *not* followed here: that is the guard's job).
 
+mod body;
 mod client;
 pub(crate) mod decode;
 pub(crate) mod service;
@@ -61,4 +62,80 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: Send + Sync + 'static {
     /// Sends one request; does not follow redirects.
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>>;
+}
+
+/// True when a server received the request whose exchange ended in `result`: a response
+/// came back, or a [`NetError::Protocol`] error, which this crate's transports raise only
+/// once the request was handed to the server (a malformed or broken response from a
+/// socket, a failure inside an in-process service). Resolving, connecting, TLS and
+/// timeouts fail before any server received the request, as far as the client can know.
+///
+/// ```
+/// use fetchguard::NetError;
+/// use fetchguard::net::delivered;
+/// assert!(!delivered(&Err(NetError::ConnectionFailed("refused".into()))));
+/// assert!(!delivered(&Err(NetError::NameNotResolved)));
+/// assert!(delivered(&Err(NetError::Protocol("reading the body: reset".into()))));
+/// ```
+pub fn delivered(result: &Result<WireResponse, NetError>) -> bool {
+    matches!(result, Ok(_) | Err(NetError::Protocol(_)))
+}
+
+/// True when a response with this status carries `Content-Length` (every one but 1xx,
+/// 204 and 304, which have no body by definition, RFC 9110 section 8.6).
+///
+/// ```
+/// use fetchguard::net::status_has_content_length;
+/// assert!(status_has_content_length(404));
+/// assert!(!status_has_content_length(204));
+/// ```
+pub fn status_has_content_length(status: u16) -> bool {
+    !(status < 200 || status == 204 || status == 304)
+}
+
+/// A response's header map with each value's leading and trailing spaces and tabs removed.
+///
+/// CHROMIUM: header values are trimmed the same way over HTTP/1.1 and HTTP/2 (observed:
+/// `Access-Control-Allow-Origin: https://app.example ` passes the CORS check, and a padded
+/// exposed header reads unpadded, over both). hyper's HTTP/1.1 parser already trims; its
+/// HTTP/2 path and in-process services hand values over as sent.
+///
+/// ```
+/// use http::{HeaderMap, HeaderValue};
+/// let mut h = HeaderMap::new();
+/// h.insert("access-control-allow-credentials", HeaderValue::from_static("  true\t"));
+/// let h = fetchguard::net::trim_header_values(h);
+/// assert_eq!(h["access-control-allow-credentials"], "true");
+/// ```
+pub fn trim_header_values(headers: HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len());
+    let mut last = None;
+    for (name, value) in headers {
+        let name = match name {
+            Some(n) => {
+                last = Some(n.clone());
+                n
+            }
+            None => match &last {
+                Some(n) => n.clone(),
+                None => continue,
+            },
+        };
+        let bytes = value.as_bytes();
+        let start = bytes
+            .iter()
+            .position(|b| !matches!(b, b' ' | b'\t'))
+            .unwrap_or(bytes.len());
+        let end = bytes
+            .iter()
+            .rposition(|b| !matches!(b, b' ' | b'\t'))
+            .map_or(start, |i| i + 1);
+        let value = if start == 0 && end == bytes.len() {
+            value
+        } else {
+            http::HeaderValue::from_bytes(&bytes[start..end]).unwrap_or(value)
+        };
+        out.append(name, value);
+    }
+    out
 }

@@ -10,7 +10,7 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use tower_service::Service;
 
-use super::{BoxFuture, Transport, WireRequest, WireResponse};
+use super::{BoxFuture, Transport, WireRequest, WireResponse, trim_header_values};
 use crate::errors::NetError;
 use crate::origin::Origin;
 
@@ -135,8 +135,9 @@ impl Transport for RoutingTransport {
 }
 
 /// Sends a wire request to a service as a server would receive it: origin-form target,
-/// `Host`, `Content-Length`; and gives back what a client would read (no body for HEAD,
-/// `Content-Length` filled in).
+/// `Host`, `Content-Length` when there is a body; and gives back what a client would read
+/// from an HTTP/1.1 server (no body for HEAD, `Content-Length` on every status but 1xx,
+/// 204 and 304).
 async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireResponse, NetError> {
     let target = match req.url.query() {
         Some(q) => format!("{}?{q}", req.url.path()),
@@ -153,7 +154,9 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
         if let Ok(v) = http::HeaderValue::from_str(&host) {
             h.insert(http::header::HOST, v);
         }
-        if !req.body.is_empty() || h.contains_key(http::header::CONTENT_TYPE) {
+        // A body announces its length; a bodiless request keeps what the engine wrote
+        // (`Content-Length: 0` on POST and PUT only, as Chromium sends).
+        if !req.body.is_empty() {
             h.insert(
                 http::header::CONTENT_LENGTH,
                 http::HeaderValue::from(req.body.len()),
@@ -162,10 +165,14 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
     }
     let request = builder
         .body(Full::new(req.body))
-        .map_err(|e| NetError::Protocol(e.to_string()))?;
+        .map_err(|e| NetError::ConnectionFailed(format!("not sent: {e}")))?;
     let res = svc.call(request).await?;
     let (mut parts, body) = res.into_parts();
-    if !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
+    // As an HTTP/1.1 server would send it: a length on every response that may have a
+    // body (the service's own when given), none on 1xx, 204 and 304.
+    if !super::status_has_content_length(parts.status.as_u16()) {
+        parts.headers.remove(http::header::CONTENT_LENGTH);
+    } else if !parts.headers.contains_key(http::header::CONTENT_LENGTH) {
         parts.headers.insert(
             http::header::CONTENT_LENGTH,
             http::HeaderValue::from(body.len()),
@@ -173,7 +180,7 @@ async fn call_in_process(svc: &dyn DynService, req: WireRequest) -> Result<WireR
     }
     Ok(WireResponse {
         status: parts.status.as_u16(),
-        headers: parts.headers,
+        headers: trim_header_values(parts.headers),
         body: if is_head { Bytes::new() } else { body },
     })
 }

@@ -8,11 +8,9 @@ use serde::Serialize;
 
 use crate::scenario::{FetchObservation, FetchSpec, WireObservation};
 
-/// The request headers compared on the wire (besides any header the fetch itself sets).
-///
-/// Headers a real browser adds that the scenario cannot control or that identify the
-/// browser build (`user-agent`, `accept-encoding`, `accept-language`, `sec-ch-ua*`,
-/// `host`, `connection`, `priority`, ...) are not compared.
+/// The request headers written into `wire` expectations by `verify --update` (besides any
+/// header the fetch itself sets): the ones a scenario's author reads. [`compare`] checks
+/// more: every header on the wire but [`UNCOMPARED_WIRE_HEADERS`].
 pub const WIRE_HEADERS: &[&str] = &[
     "origin",
     "referer",
@@ -27,10 +25,23 @@ pub const WIRE_HEADERS: &[&str] = &[
     "accept",
     "authorization",
     "range",
+    "content-length",
+    "accept-encoding",
 ];
 
-/// The wire headers compared for one fetch: [`WIRE_HEADERS`] plus every header name the
-/// fetch sets, lower-case, sorted, without duplicates.
+/// The request headers [`compare`] does not compare, each a deliberate, documented
+/// difference (README, "How fidelity is proven"):
+///
+/// - `host`: written by the transport from the URL (over HTTP/2 it travels as
+///   `:authority`), not by the fetch algorithms.
+/// - `connection`: connection management is the transport's (`keep-alive` over HTTP/1.1,
+///   nothing over HTTP/2), not the fetch engine's.
+/// - `user-agent`: fetchguard sends the headful `Chrome/156.0.0.0` string; the oracle runs
+///   headless Chromium, whose string says `HeadlessChrome`.
+pub const UNCOMPARED_WIRE_HEADERS: &[&str] = &["host", "connection", "user-agent"];
+
+/// The wire headers written into one fetch's expectations: [`WIRE_HEADERS`] plus every
+/// header name the fetch sets, lower-case, sorted, without duplicates.
 ///
 /// ```
 /// use fetchguard::oracle::compared_wire_headers;
@@ -77,22 +88,18 @@ fn show<T: Serialize>(v: &Option<T>) -> String {
 
 /// Every difference between the engine's and Chromium's observation of one fetch:
 /// outcome, error, console, type, status, url, redirected, every script-visible header,
-/// body, and the wire (count, order, method, URL, and the `wire_headers` of each request,
-/// names lower-case).
+/// body, and the wire (count, order, method, URL, and every header of each request but
+/// [`UNCOMPARED_WIRE_HEADERS`], names lower-case).
 ///
 /// ```
 /// use fetchguard::oracle::compare;
 /// use fetchguard::scenario::FetchObservation;
 /// let engine = FetchObservation { outcome: "response".into(), status: Some(200), ..Default::default() };
 /// let chromium = FetchObservation { outcome: "response".into(), status: Some(204), ..Default::default() };
-/// let d = compare(&engine, &chromium, &[]);
+/// let d = compare(&engine, &chromium);
 /// assert_eq!(d[0].to_string(), "status: engine 200, chromium 204");
 /// ```
-pub fn compare(
-    engine: &FetchObservation,
-    chromium: &FetchObservation,
-    wire_headers: &[String],
-) -> Vec<Difference> {
+pub fn compare(engine: &FetchObservation, chromium: &FetchObservation) -> Vec<Difference> {
     let mut out = Vec::new();
     let mut field = |key: &str, e: String, c: String| {
         if e != c {
@@ -130,7 +137,7 @@ pub fn compare(
         field(&format!("headers.{n}"), show(&eh.get(n)), show(&ch.get(n)));
     }
     field("body", show(&engine.body), show(&chromium.body));
-    out.extend(compare_wire(&engine.wire, &chromium.wire, wire_headers));
+    out.extend(compare_wire(&engine.wire, &chromium.wire));
     out
 }
 
@@ -142,11 +149,7 @@ fn summary(wire: &[WireObservation]) -> String {
     show(&Some(items))
 }
 
-fn compare_wire(
-    engine: &[WireObservation],
-    chromium: &[WireObservation],
-    wire_headers: &[String],
-) -> Vec<Difference> {
+fn compare_wire(engine: &[WireObservation], chromium: &[WireObservation]) -> Vec<Difference> {
     let mut out = Vec::new();
     let same_shape = engine.len() == chromium.len()
         && engine
@@ -162,10 +165,15 @@ fn compare_wire(
         return out;
     }
     for (i, (e, c)) in engine.iter().zip(chromium).enumerate() {
-        for name in wire_headers {
-            let name = name.to_ascii_lowercase();
-            let ev = e.headers.get(&name);
-            let cv = c.headers.get(&name);
+        let names: BTreeSet<&String> = e
+            .headers
+            .keys()
+            .chain(c.headers.keys())
+            .filter(|n| !UNCOMPARED_WIRE_HEADERS.contains(&n.as_str()))
+            .collect();
+        for name in names {
+            let ev = e.headers.get(name);
+            let cv = c.headers.get(name);
             if ev != cv {
                 out.push(Difference {
                     key: format!("wire[{i}].headers.{name}"),
@@ -227,10 +235,6 @@ mod tests {
         }
     }
 
-    fn std_headers() -> Vec<String> {
-        WIRE_HEADERS.iter().map(|s| s.to_string()).collect()
-    }
-
     #[test]
     fn agreeing_observations_have_no_differences() {
         let mut c = blocked();
@@ -239,8 +243,8 @@ mod tests {
             .headers
             .insert("user-agent".into(), "HeadlessChrome".into());
         c.reason = Some("x".into());
-        assert_eq!(compare(&blocked(), &c, &std_headers()), vec![]);
-        assert_eq!(compare(&readable(), &readable(), &std_headers()), vec![]);
+        assert_eq!(compare(&blocked(), &c), vec![]);
+        assert_eq!(compare(&readable(), &readable()), vec![]);
     }
 
     #[test]
@@ -253,42 +257,52 @@ mod tests {
             .unwrap()
             .insert("x-extra".into(), "1".into());
         c.body = None;
-        let d = compare(&e, &c, &std_headers());
+        let d = compare(&e, &c);
         let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
         assert_eq!(keys, ["status", "headers.x-extra", "body"]);
         assert_eq!(d[1].engine, "nothing");
         assert_eq!(d[1].chromium, "\"1\"");
         assert_eq!(d[2].to_string(), "body: engine \"hi\", chromium nothing");
 
-        let d = compare(&readable(), &blocked(), &std_headers());
+        let d = compare(&readable(), &blocked());
         assert_eq!(d[0].key, "outcome");
         assert!(d.iter().any(|d| d.key == "console"));
         assert!(d.iter().any(|d| d.key == "wire"));
     }
 
     #[test]
-    fn wire_compares_shape_then_chosen_headers() {
+    fn wire_compares_shape_then_every_header_but_host_connection_user_agent() {
         let e = blocked();
         let mut c = blocked();
         c.wire[0].headers.insert("cookie".into(), "a=1".into());
         c.wire[0].headers.insert("x-key".into(), "k".into());
-        let d = compare(&e, &c, &std_headers());
+        c.wire[0]
+            .headers
+            .insert("host".into(), "api.example".into());
+        c.wire[0]
+            .headers
+            .insert("connection".into(), "keep-alive".into());
+        let d = compare(&e, &c);
         assert_eq!(
             d,
-            vec![Difference {
-                key: "wire[0].headers.cookie".into(),
-                engine: "nothing".into(),
-                chromium: "\"a=1\"".into(),
-            }]
+            vec![
+                Difference {
+                    key: "wire[0].headers.cookie".into(),
+                    engine: "nothing".into(),
+                    chromium: "\"a=1\"".into(),
+                },
+                Difference {
+                    key: "wire[0].headers.x-key".into(),
+                    engine: "nothing".into(),
+                    chromium: "\"k\"".into(),
+                }
+            ]
         );
-        let mut with_key = std_headers();
-        with_key.push("X-Key".into());
-        assert_eq!(compare(&e, &c, &with_key).len(), 2);
 
         let mut c = blocked();
         c.wire
             .insert(0, wire("OPTIONS", "https://api.example/x", &[]));
-        let d = compare(&e, &c, &std_headers());
+        let d = compare(&e, &c);
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].key, "wire");
         assert_eq!(d[0].engine, r#"["GET https://api.example/x"]"#);

@@ -35,7 +35,9 @@ use crate::scenario::{
 };
 
 pub use chromium::{FLAGS, console_by_fetch, parse_console};
-pub use compare::{Difference, WIRE_HEADERS, compare, compared_wire_headers};
+pub use compare::{
+    Difference, UNCOMPARED_WIRE_HEADERS, WIRE_HEADERS, compare, compared_wire_headers,
+};
 pub use update::{UpdateError, update_expectations};
 
 use driver::{DriverResult, MARK_CONSOLE, MARK_PATH, RESULTS_PATH};

@@ -2,6 +2,7 @@
 
 pub mod fetch_metadata;
 pub mod referrer;
+pub mod wire_headers;
 
 pub use fetch_metadata::{FetchSite, sec_fetch_site, should_send_fetch_metadata};
 pub use referrer::{

@@ -122,6 +122,11 @@ pub fn sequence_svg(trace: &Trace, request: &str, ending: &Ending<'_>) -> String
                     class,
                 });
             }
+            TraceEvent::NotDelivered(w) => rows.push(Row::Note {
+                lane: 1,
+                text: format!("{} {} not delivered: no server received it", w.method, w.url),
+                class: "blocked",
+            }),
             TraceEvent::Received {
                 status, body_len, ..
             } => rows.push(Row::Arrow {

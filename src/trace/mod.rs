@@ -97,8 +97,11 @@ pub enum TraceEvent {
     PreflightCached(u64),
     /// The cookie decision for the next request on the wire.
     Cookies(CookieDecision),
-    /// A request went on the wire (the server received it).
+    /// A request went on the wire and a server received it.
     Sent(WireRecord),
+    /// A request was attempted but no server received it (the name did not resolve, the
+    /// connection or TLS failed, or no answer came in time). Not part of [`Trace::wire`].
+    NotDelivered(WireRecord),
     /// The server answered (unfiltered).
     Received {
         /// Status code.
@@ -261,7 +264,8 @@ impl Trace {
         &self.events
     }
 
-    /// The requests that went on the wire, in order (preflights included).
+    /// The requests a server received, in order (preflights included): the same requests
+    /// as a scenario's `wire`. Attempts that reached no server are not listed.
     pub fn wire(&self) -> Vec<&WireRecord> {
         self.events
             .iter()
@@ -277,7 +281,9 @@ impl Trace {
         self.wire().iter().any(|w| w.kind == HopKind::Preflight)
     }
 
-    /// True when the request itself reached a server (even if script was then blocked).
+    /// True when the request itself (not only its preflight) was received by a server,
+    /// even if script was then blocked. An attempt that failed before any server received
+    /// it (`NameNotResolved`, connection refused, a TLS failure, a timeout) does not count.
     pub fn reached_server(&self) -> bool {
         self.wire().iter().any(|w| w.kind == HopKind::Main)
     }

@@ -175,16 +175,21 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     }
                 }
             }
-            TraceEvent::Sent(w) => {
+            TraceEvent::Sent(w) | TraceEvent::NotDelivered(w) => {
                 last_sent = Some(w);
                 let kind = if w.kind == HopKind::Preflight {
                     "preflight "
                 } else {
                     ""
                 };
+                let lost = if matches!(e, TraceEvent::NotDelivered(_)) {
+                    " (attempted; no server received it)"
+                } else {
+                    ""
+                };
                 let _ = writeln!(
                     out,
-                    "{indent}{} {kind}{} {}",
+                    "{indent}{} {kind}{} {}{lost}",
                     style.bold("→"),
                     w.method,
                     w.url
