@@ -489,9 +489,12 @@ async fn check(a: CheckArgs) -> ExitCode {
             .wire()
             .iter()
             .map(|w| WireObservation {
-                method: w.method.clone(),
+                method: w.method.to_string(),
                 url: w.url.to_string(),
-                headers: w.headers.iter().cloned().collect(),
+                headers: w
+                    .header_pairs()
+                    .map(|(n, v)| (n.to_string(), v.into_owned()))
+                    .collect(),
             })
             .collect();
         match serde_json::to_string_pretty(&obs) {

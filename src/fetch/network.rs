@@ -92,9 +92,9 @@ async fn http_network_fetch(
     let url = state.current_url().clone();
     let record = WireRecord {
         kind,
-        method: method.as_str().to_string(),
+        method: method.clone(),
         url: url.clone(),
-        headers: header_pairs(&headers),
+        headers: headers.clone(),
         body_len: body.len(),
     };
     let request = WireRequest {
@@ -128,7 +128,7 @@ async fn http_network_fetch(
     };
     state.trace.push(TraceEvent::Received {
         status: response.status,
-        headers: header_pairs(&response.headers),
+        headers: response.headers.clone(),
         body_len: response.body.len(),
     });
     Ok(response)
@@ -232,17 +232,4 @@ fn cookie_context(state: &FetchState<'_>) -> CookieContext {
         same_site,
         block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
     }
-}
-
-/// Header pairs with lower-case names, in map order.
-pub(crate) fn header_pairs(headers: &HeaderMap) -> Vec<(String, String)> {
-    headers
-        .iter()
-        .map(|(n, v)| {
-            (
-                n.as_str().to_string(),
-                String::from_utf8_lossy(v.as_bytes()).into_owned(),
-            )
-        })
-        .collect()
 }

@@ -192,12 +192,12 @@ impl HyperTransport {
     /// authority is asked about, a connection is made to learn it; that connection is kept
     /// for the request that follows.
     async fn speaks_h2(&self, uri: &Uri) -> Result<bool, NetError> {
-        let Some(key) = authority_key(uri) else {
-            return Ok(false);
-        };
         if uri.scheme_str() != Some("https") {
             return Ok(false);
         }
+        let Some(key) = authority_key(uri) else {
+            return Ok(false);
+        };
         if let Some(h2) = self.connector.known_protocol(&key) {
             return Ok(h2);
         }

@@ -108,6 +108,14 @@ pub fn status_has_content_length(status: u16) -> bool {
 /// assert_eq!(h["access-control-allow-credentials"], "true");
 /// ```
 pub fn trim_header_values(headers: HeaderMap) -> HeaderMap {
+    let padded = |v: &http::HeaderValue| {
+        let b = v.as_bytes();
+        matches!(b.first(), Some(b' ' | b'\t')) || matches!(b.last(), Some(b' ' | b'\t'))
+    };
+    // The usual case (hyper's HTTP/1.1 parser already trimmed): nothing to rebuild.
+    if !headers.values().any(padded) {
+        return headers;
+    }
     let mut out = HeaderMap::with_capacity(headers.len());
     let mut last = None;
     for (name, value) in headers {

@@ -16,6 +16,9 @@ pub use render::{Detail, Style};
 pub(crate) use teach::cors_plain;
 pub use teach::human_size;
 
+use std::borrow::Cow;
+
+use http::{HeaderMap, HeaderValue, Method};
 use url::Url;
 
 use crate::cors::MissReason;
@@ -27,23 +30,64 @@ pub struct WireRecord {
     /// Preflight or the request itself.
     pub kind: HopKind,
     /// The method sent.
-    pub method: String,
+    pub method: Method,
     /// The URL requested.
     pub url: Url,
-    /// Every header sent, lower-case names, in order.
-    pub headers: Vec<(String, String)>,
+    /// Every header sent, as sent (lower-case names, in map order). Kept as the map the
+    /// transport sent, so recording costs no conversion; [`WireRecord::header_pairs`]
+    /// gives strings.
+    pub headers: HeaderMap,
     /// The body length.
     pub body_len: usize,
 }
 
 impl WireRecord {
-    /// The first value of a header (case-insensitive name).
+    /// The first value of a header (case-insensitive name), when it is UTF-8 (request
+    /// headers built from `&str` always are).
+    ///
+    /// ```
+    /// use fetchguard::trace::{HopKind, WireRecord};
+    /// let mut headers = http::HeaderMap::new();
+    /// headers.insert("origin", "https://app.example".parse().unwrap());
+    /// let w = WireRecord {
+    ///     kind: HopKind::Main,
+    ///     method: http::Method::GET,
+    ///     url: "https://api.example/".parse().unwrap(),
+    ///     headers,
+    ///     body_len: 0,
+    /// };
+    /// assert_eq!(w.header("Origin"), Some("https://app.example"));
+    /// assert_eq!(w.header("cookie"), None);
+    /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
-        self.headers
-            .iter()
-            .find(|(n, _)| n.eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.as_str())
+        let v = self.headers.get(name)?;
+        std::str::from_utf8(v.as_bytes()).ok()
     }
+
+    /// Every header as (lower-case name, value) strings, in map order; a value that is
+    /// not UTF-8 is converted lossily.
+    pub fn header_pairs(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
+        header_pairs(&self.headers)
+    }
+}
+
+/// A header map as (lower-case name, value) strings, in map order: the order the headers
+/// went on (or came off) the wire. Values that are not UTF-8 are converted lossily.
+///
+/// ```
+/// let mut h = http::HeaderMap::new();
+/// h.append("x-a", "1".parse().unwrap());
+/// h.append("x-a", "2".parse().unwrap());
+/// let pairs: Vec<_> = fetchguard::trace::header_pairs(&h).collect();
+/// assert_eq!(pairs, [("x-a", "1".into()), ("x-a", "2".into())]);
+/// ```
+pub fn header_pairs(headers: &HeaderMap) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
+    headers.iter().map(|(n, v)| (n.as_str(), value_str(v)))
+}
+
+/// A header value as text: borrowed when it is UTF-8, converted lossily otherwise.
+pub fn value_str(v: &HeaderValue) -> Cow<'_, str> {
+    String::from_utf8_lossy(v.as_bytes())
 }
 
 /// Whether a hop was a CORS preflight or the request itself.
@@ -106,8 +150,9 @@ pub enum TraceEvent {
     Received {
         /// Status code.
         status: u16,
-        /// Every header, lower-case names, in order.
-        headers: Vec<(String, String)>,
+        /// Every header, as received (lower-case names, in map order); see
+        /// [`header_pairs`] for strings.
+        headers: HeaderMap,
         /// Body length.
         body_len: usize,
     },

@@ -194,8 +194,8 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     w.method,
                     w.url
                 );
-                for (n, v) in &w.headers {
-                    header(&mut out, n, v, SHOWN.contains(&n.as_str()));
+                for (n, v) in w.header_pairs() {
+                    header(&mut out, n, &v, SHOWN.contains(&n));
                 }
             }
             TraceEvent::Received {
@@ -210,8 +210,8 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     style.bold("←"),
                     teach::human_size(*body_len)
                 );
-                for (n, v) in headers {
-                    header(&mut out, n, v, shown_response(n));
+                for (n, v) in super::header_pairs(headers) {
+                    header(&mut out, n, &v, shown_response(n));
                 }
             }
             TraceEvent::CookiesStored { stored, rejected } => {
