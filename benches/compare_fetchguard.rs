@@ -41,7 +41,7 @@ fn service() -> axum::Router {
                 StatusCode::NO_CONTENT,
                 cors(&h),
                 [
-                    (header::ACCESS_CONTROL_ALLOW_METHODS, "PUT"),
+                    (header::ACCESS_CONTROL_ALLOW_METHODS, "GET, PUT"),
                     (header::ACCESS_CONTROL_ALLOW_HEADERS, "content-type"),
                     (header::ACCESS_CONTROL_MAX_AGE, "0"),
                 ],
