@@ -10,7 +10,7 @@ use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::clock::Clock;
-use crate::cookies::{CookieJar, ThirdPartyCookies};
+use crate::cookies::{CookieJar, CookieRejection, ThirdPartyCookies};
 use crate::cors::PreflightCache;
 use crate::response::FetchError;
 
@@ -275,6 +275,24 @@ impl Browser {
         let mut p = self.page(url)?;
         p.origin = Origin::new_opaque();
         Ok(p)
+    }
+
+    /// Stores a cookie as a top-level visit to `url` receiving `Set-Cookie: set_cookie`
+    /// would, at the browser's clock's time.
+    ///
+    /// ```
+    /// use fetchguard::{Browser, CookieRejection};
+    /// let browser = Browser::builder().build();
+    /// let api = url::Url::parse("https://api.example/").unwrap();
+    /// browser.set_cookie(&api, "sid=1; SameSite=None; Secure").unwrap();
+    /// assert_eq!(
+    ///     browser.set_cookie(&api, "p=1; Partitioned"),
+    ///     Err(CookieRejection::PartitionedWithoutSecure)
+    /// );
+    /// ```
+    pub fn set_cookie(&self, url: &Url, set_cookie: &str) -> Result<(), CookieRejection> {
+        let now = self.ctx.clock.now();
+        self.ctx.jar().set(url, set_cookie, now)
     }
 
     /// Runs `f` with the cookie jar.

@@ -77,7 +77,7 @@ mod response;
 pub use assertions::FetchAssertions;
 pub use browser::{Browser, BrowserBuilder, Page};
 pub use clock::Clock;
-pub use cookies::{CookieJar, JarError, ThirdPartyCookies};
+pub use cookies::{CookieBlock, CookieJar, CookieRejection, JarError, ThirdPartyCookies};
 pub use enforcement::{Enforcement, Violation};
 pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
 pub use net::Serving;

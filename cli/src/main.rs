@@ -443,7 +443,7 @@ async fn check(a: CheckArgs) -> ExitCode {
         })
         .build();
     for c in &a.cookie {
-        if let Err(why) = browser.with_jar(|j| j.set(&target, c)) {
+        if let Err(why) = browser.set_cookie(&target, c) {
             return bad(format!("--cookie '{c}': {why}"));
         }
     }

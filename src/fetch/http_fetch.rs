@@ -10,7 +10,7 @@ use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::headers::parse::get_combined;
 use crate::request::RedirectMode;
 use crate::response::InternalResponse;
-use crate::trace::{PreflightReason, TraceEvent};
+use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::failure::enforce_cors;
 use super::network::{Hop, http_network_or_cache_fetch};
@@ -93,9 +93,7 @@ pub(crate) async fn http_fetch(
                 }));
             }
             (RedirectMode::Error, Some(_)) => {
-                state
-                    .trace
-                    .note("redirect mode 'error': the redirect is a network error");
+                state.trace.note(Notice::RedirectModeError);
                 return Err(Failure::silent(FailureReason::Redirect(
                     RedirectError::ModeError,
                 )));

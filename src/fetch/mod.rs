@@ -26,7 +26,7 @@ use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::request::{Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
-use crate::trace::Trace;
+use crate::trace::{Notice, Trace};
 
 pub(crate) use context::{Client, FetchContext};
 use failure::{Failure, cors_failure};
@@ -223,7 +223,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
             return Err(RequestError::InvalidHeaderValue(name.clone()));
         }
         if is_forbidden_request_header(name, value.as_bytes()) {
-            trace.note(format!("header {name} is forbidden: dropped"));
+            trace.note(Notice::ForbiddenHeaderDropped(name.clone()));
             continue;
         }
         match combined
@@ -235,9 +235,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
                 if req.mode == Mode::NoCors
                     && !is_no_cors_safelisted_request_header(name, joined.as_bytes())
                 {
-                    trace.note(format!(
-                        "header {name}: appended value not safelisted in no-cors: dropped"
-                    ));
+                    trace.note(Notice::NoCorsAppendedValueDropped(name.clone()));
                 } else {
                     *v = joined;
                 }
@@ -246,7 +244,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
                 if req.mode == Mode::NoCors
                     && !is_no_cors_safelisted_request_header(name, value.as_bytes())
                 {
-                    trace.note(format!("header {name} is not no-cors-safelisted: dropped"));
+                    trace.note(Notice::NoCorsHeaderDropped(name.clone()));
                 } else {
                     combined.push((name.clone(), value.to_string()));
                 }

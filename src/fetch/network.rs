@@ -10,7 +10,7 @@ use crate::errors::FailureReason;
 use crate::net::{WireRequest, WireResponse, decode};
 use crate::origin::Origin;
 use crate::request::Credentials;
-use crate::trace::{CookieDecision, HopKind, Notice, TraceEvent, WireRecord};
+use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, WireRecord};
 
 use super::request_headers::{
     append_client_hints, append_content_length, append_default_headers,
@@ -192,11 +192,10 @@ fn append_cookie_header(
             blocked: sel.blocked,
         }
     } else {
-        let why = match state.credentials {
-            Credentials::Omit => "credentials: 'omit'".to_string(),
-            _ => "credentials: 'same-origin' and the URL is cross-origin".to_string(),
-        };
-        CookieDecision::NotIncluded { why }
+        CookieDecision::NotIncluded(match state.credentials {
+            Credentials::Omit => NotIncluded::CredentialsOmit,
+            _ => NotIncluded::CrossOriginUnderSameOrigin,
+        })
     };
     state.trace.push(TraceEvent::Cookies(decision));
 }

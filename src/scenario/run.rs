@@ -175,7 +175,7 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
     for (i, c) in s.cookies.iter().enumerate() {
         let url = Url::parse(c.url.get_ref()).map_err(|e| e.to_string())?;
         browser
-            .with_jar(|j| j.set(&url, c.set.get_ref()))
+            .set_cookie(&url, c.set.get_ref())
             .map_err(|why| format!("cookie #{} ({}) was refused: {why}", i + 1, c.set.get_ref()))?;
     }
     let page = if s.page.sandbox {

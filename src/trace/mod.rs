@@ -18,6 +18,7 @@ pub use teach::human_size;
 
 use url::Url;
 
+use crate::cookies::{CookieBlock, CookieRejection};
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
 
@@ -70,17 +71,36 @@ pub enum PreflightReason {
 #[non_exhaustive]
 pub enum CookieDecision {
     /// The credentials mode keeps cookies off this request.
-    NotIncluded {
-        /// The reason, in words.
-        why: String,
-    },
+    NotIncluded(NotIncluded),
     /// The jar was asked; these were sent and these were blocked.
     Considered {
         /// Names of the cookies sent.
         sent: Vec<String>,
-        /// Cookies matching the URL but blocked, with the reason.
-        blocked: Vec<(String, String)>,
+        /// Cookies matching the URL but blocked (name, reason).
+        blocked: Vec<(String, CookieBlock)>,
     },
+}
+
+/// Why the credentials mode keeps cookies off a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotIncluded {
+    /// `credentials: 'omit'`.
+    CredentialsOmit,
+    /// `credentials: 'same-origin'` and the request is cross-origin (or was redirected
+    /// across origins).
+    CrossOriginUnderSameOrigin,
+}
+
+impl fmt::Display for NotIncluded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NotIncluded::CredentialsOmit => "credentials: 'omit'",
+            NotIncluded::CrossOriginUnderSameOrigin => {
+                "credentials: 'same-origin' and the URL is cross-origin"
+            }
+        })
+    }
 }
 
 /// One thing that happened during a fetch.
@@ -116,7 +136,7 @@ pub enum TraceEvent {
         /// Names stored.
         stored: Vec<String>,
         /// (cookie line, reason) rejected.
-        rejected: Vec<(String, String)>,
+        rejected: Vec<(String, CookieRejection)>,
     },
     /// The network failed.
     NetworkFailed(NetError),
@@ -167,12 +187,13 @@ pub enum Notice {
     ForbiddenHeaderDropped(String),
     /// A header not no-cors-safelisted (the name), dropped.
     NoCorsHeaderDropped(String),
+    /// A repeated header whose combined value is not no-cors-safelisted (the name): the
+    /// appended value is dropped.
+    NoCorsAppendedValueDropped(String),
     /// Served from the HTTP cache without a request (the stored status).
     FromHttpCache(u16),
     /// A `data:` URL decoded locally (bytes, MIME type).
     DataUrl(usize, String),
-    /// Any other note, already in words.
-    Text(String),
 }
 
 impl fmt::Display for Notice {
@@ -197,6 +218,10 @@ impl fmt::Display for Notice {
             Notice::NoCorsHeaderDropped(n) => {
                 write!(f, "header {n} is not no-cors-safelisted: dropped")
             }
+            Notice::NoCorsAppendedValueDropped(n) => write!(
+                f,
+                "header {n}: appended value not safelisted in no-cors: dropped"
+            ),
             Notice::FromHttpCache(status) => write!(
                 f,
                 "served from the HTTP cache: a {status} stored earlier (no request sent)"
@@ -204,20 +229,7 @@ impl fmt::Display for Notice {
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
             }
-            Notice::Text(s) => f.write_str(s),
         }
-    }
-}
-
-impl From<String> for Notice {
-    fn from(s: String) -> Self {
-        Notice::Text(s)
-    }
-}
-
-impl From<&str> for Notice {
-    fn from(s: &str) -> Self {
-        Notice::Text(s.to_string())
     }
 }
 
@@ -254,9 +266,9 @@ impl Trace {
         self.events.push(e);
     }
 
-    /// Records a note: a typed [`Notice`], or words (`Notice::Text`).
-    pub(crate) fn note(&mut self, n: impl Into<Notice>) {
-        self.events.push(TraceEvent::Note(n.into()));
+    /// Records a note.
+    pub(crate) fn note(&mut self, n: Notice) {
+        self.events.push(TraceEvent::Note(n));
     }
 
     /// All events, in order.

@@ -151,7 +151,7 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     style.cyan("preflight cache:")
                 );
             }
-            TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
+            TraceEvent::Cookies(CookieDecision::NotIncluded(why)) => {
                 let _ = writeln!(
                     out,
                     "{indent}{} not attached: {why}",
@@ -170,7 +170,10 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 }
                 let _ = writeln!(out, "{indent}{} {s}", style.cyan("cookies:"));
                 for (n, why) in blocked {
-                    if let Some(a) = teach::cookie_fix(n, why) {
+                    if let Some(a) = teach::cookie_fix(
+                        n,
+                        &crate::cookies::CookieRejection::CrossSite(why.clone()),
+                    ) {
                         advise(&mut out, style, indent, &a);
                     }
                 }

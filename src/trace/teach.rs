@@ -2,6 +2,7 @@
 //! (or the page) would have to send or change to fix it, with the exact header and value.
 //! Pure functions of the error and what the trace recorded; no I/O.
 
+use crate::cookies::CookieRejection;
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
 
@@ -284,12 +285,14 @@ pub(crate) fn cors_fix(e: &CorsError, ctx: &BlockContext<'_>) -> Advice {
 
 /// Why a cookie was held back or not stored, and what would let it through. `why` is the
 /// reason the jar gave; `None` for a reason with no fix to offer.
-pub(crate) fn cookie_fix(name: &str, why: &str) -> Option<Advice> {
+pub(crate) fn cookie_fix(name: &str, why: &CookieRejection) -> Option<Advice> {
+    use crate::cookies::CookieBlock as B;
+    use CookieRejection as R;
     let cross_site = "SameSite=None; Secure";
-    let advice = if why.starts_with("SameSite=Strict")
-        || why.starts_with("SameSite=Lax")
-        || why.starts_with("no SameSite attribute")
-    {
+    let advice = if matches!(
+        why,
+        R::CrossSite(B::SameSiteStrict | B::SameSiteLax | B::NoSameSiteTreatedAsLax)
+    ) {
         Advice {
             fix: vec![format!(
                 "for the cookie to go with cross-site requests, the server must set it with `Set-Cookie: {name}=...; {cross_site}` (and third-party cookies must be allowed)"
@@ -299,19 +302,26 @@ pub(crate) fn cookie_fix(name: &str, why: &str) -> Option<Advice> {
                     .into(),
             ),
         }
-    } else if why.starts_with("third-party cookies are blocked") {
+    } else if matches!(why, R::CrossSite(B::ThirdPartyBlocked)) {
         Advice {
             fix: vec!["no header changes this: the browser blocks third-party cookies (a fresh Chromium profile does); serve the API on the page's own site (e.g. a subdomain of it) so its cookie is first-party".into()],
             warning: None,
         }
-    } else if why.starts_with("SameSite=None without Secure") {
+    } else if matches!(why, R::PartitionedWithoutSecure) {
+        Advice {
+            fix: vec![format!(
+                "a Partitioned cookie must be Secure: `Set-Cookie: {name}=...; Secure; Partitioned`, sent over https"
+            )],
+            warning: None,
+        }
+    } else if matches!(why, R::SameSiteNoneWithoutSecure) {
         Advice {
             fix: vec![format!(
                 "the server must add `Secure`: `Set-Cookie: {name}=...; {cross_site}`, sent over https"
             )],
             warning: None,
         }
-    } else if why.starts_with("Secure cookie from an insecure URL") {
+    } else if matches!(why, R::SecureFromInsecureUrl) {
         Advice {
             fix: vec![
                 "a Secure cookie can only be set by an https response: serve it over https".into(),
