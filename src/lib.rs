@@ -76,6 +76,6 @@ pub use cookies::{CookieJar, ThirdPartyCookies};
 pub use enforcement::{Enforcement, Violation};
 pub use net::Serving;
 pub use profile::Profile;
-pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
+pub use request::{Body, CacheMode, Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
 pub use response::{Response, ResponseType};
 pub use trace::Trace;
