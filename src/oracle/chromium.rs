@@ -92,7 +92,14 @@ pub(crate) struct Prefs<'a> {
 /// Writes the profile's `Default/Preferences`: `cookie_controls_mode: 0` allows
 /// third-party cookies; the Local Network Access permissions are content-setting
 /// exceptions for the page's origin (`allow` = 1, `block` = 2; `ask` stores nothing, as
-/// a fresh profile has no decision).
+/// a fresh profile has no decision), as the scenario contract says.
+///
+/// CHROMIUM: observed in 156.0.8078.114 headless: these two exceptions (and the same
+/// values as `default_content_setting_values`) are read from the file but not honoured:
+/// `navigator.permissions.query({name: "loopback-network"})` stays `prompt` and the
+/// fetch is denied, while the same shape for `geolocation` or `notifications` gives
+/// `granted`. So `allow` cannot be observed through the profile yet; `block` and `ask`
+/// (both a denial) can.
 pub(crate) fn write_prefs(profile: &Path, prefs: &Prefs<'_>) -> Result<(), OracleError> {
     let default = profile.join("Default");
     fs::create_dir_all(&default).map_err(|e| OracleError::Io(e.to_string()))?;

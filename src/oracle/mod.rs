@@ -12,6 +12,13 @@
 //! stderr between two marks are its console. Pre-seeded cookies are set by top-level
 //! visits: Chromium starts at the first cookie's URL, which answers (once) with a redirect
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
+//!
+//! Every listener is given its scenario address space with
+//! `--ip-address-space-overrides=127.0.0.1:PORT=SPACE` (Local Network Access), and the
+//! https certificates are valid for Chromium: their one leaf key is pinned with
+//! `--ignore-certificate-errors-spki-list`, so the HTTP cache stores responses as it
+//! would on a real site (a certificate error disables it). A fetch's `wait` is a real
+//! pause in the page before that fetch's mark.
 
 mod chromium;
 mod compare;
