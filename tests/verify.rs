@@ -213,3 +213,54 @@ cache = "no-store"
         assert!(d.is_empty(), "fetch #{i}: {d:#?}");
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn target_address_space_and_cache_reach_chromium_as_given() {
+    let Some(chromium) = chromium() else { return };
+    let loaded = scenario(
+        "init-keys",
+        r#"
+[page]
+url = "https://app.example/"
+[[server]]
+origin = "https://api.example"
+[[server.route]]
+path = "/p"
+headers = [["Access-Control-Allow-Origin", "*"]]
+[[fetch]]
+url = "https://api.example/p"
+target_address_space = "nowhere"
+[[fetch]]
+url = "https://api.example/p"
+target_address_space = "local"
+[[fetch]]
+url = "https://api.example/p"
+cache = "only-if-cached"
+"#,
+    );
+    let obs = observe_in_chromium(&loaded, &chromium).await.unwrap();
+    assert_eq!(
+        obs[0].error.as_deref(),
+        Some(
+            "Failed to execute 'fetch' on 'Window': Failed to read the 'targetAddressSpace' \
+             property from 'RequestInit': The provided value 'nowhere' is not a valid enum \
+             value of type IPAddressSpace."
+        )
+    );
+    assert_eq!(
+        obs[1].console,
+        vec![
+            "Access to fetch at 'https://api.example/p' from origin 'https://app.example' has \
+             been blocked by CORS policy: Request had a target IP address space of `local` yet \
+             the resource is in address space `public`."
+                .to_string()
+        ]
+    );
+    assert_eq!(
+        obs[2].error.as_deref(),
+        Some(
+            "Failed to execute 'fetch' on 'Window': 'only-if-cached' can be set only with 'same-origin' mode"
+        )
+    );
+    assert!(obs.iter().all(|o| o.wire.is_empty()));
+}
