@@ -21,7 +21,8 @@ use crate::net::service::{
 };
 use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
-use crate::policy::referrer::ReferrerPolicy;
+use crate::policy::address_space::{AddressSpace, Permission};
+use crate::policy::referrer::{ReferrerPolicy, parse_referrer_policy_header};
 use crate::profile::Profile;
 use crate::request::Request;
 use crate::response::Response;
@@ -63,6 +64,8 @@ pub struct BrowserBuilder {
     resolution: Resolution,
     services: Vec<(Origin, url::Url, Arc<dyn DynService>, Serving)>,
     enforcement: Enforcement,
+    address_spaces: HashMap<Origin, AddressSpace>,
+    network_permissions: HashMap<(Origin, AddressSpace), Permission>,
 }
 
 impl BrowserBuilder {
@@ -175,6 +178,44 @@ impl BrowserBuilder {
         self
     }
 
+    /// The address space of the address `origin`'s host reaches (Local Network Access),
+    /// overriding the default derived from the host ([`AddressSpace::of_host`]). The
+    /// origin itself, and so every URL, is unchanged. An `origin` that does not parse is
+    /// ignored.
+    ///
+    /// Not yet enforced: the engine does not gate requests by address space yet.
+    ///
+    /// ```
+    /// use fetchguard::Browser;
+    /// use fetchguard::policy::AddressSpace;
+    /// let b = Browser::builder().address_space("https://api.example", AddressSpace::Local).build();
+    /// let url = url::Url::parse("https://api.example/x").unwrap();
+    /// assert_eq!(b.address_space_of(&url), AddressSpace::Local);
+    /// ```
+    pub fn address_space(mut self, origin: &str, space: AddressSpace) -> Self {
+        if let Ok(o) = Origin::parse(origin) {
+            self.address_spaces.insert(o, space);
+        }
+        self
+    }
+
+    /// The Local Network Access permission of pages of `origin` for requests into
+    /// `space` ([`AddressSpace::Local`] or [`AddressSpace::Loopback`]; default
+    /// [`Permission::Ask`]). An `origin` that does not parse is ignored.
+    ///
+    /// Not yet enforced: the engine does not gate requests by address space yet.
+    pub fn network_permission(
+        mut self,
+        origin: &str,
+        space: AddressSpace,
+        permission: Permission,
+    ) -> Self {
+        if let Ok(o) = Origin::parse(origin) {
+            self.network_permissions.insert((o, space), permission);
+        }
+        self
+    }
+
     /// The browser.
     pub fn build(mut self) -> Browser {
         // In-process services get a route; loopback-served ones a server (and, for https,
@@ -235,6 +276,8 @@ impl BrowserBuilder {
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
                 http_cache: Mutex::new(Default::default()),
+                address_spaces: self.address_spaces,
+                network_permissions: Mutex::new(self.network_permissions),
             }),
         }
     }
@@ -255,6 +298,8 @@ impl Browser {
             resolution: Resolution::OverridesThenDns,
             services: Vec::new(),
             enforcement: Enforcement::default(),
+            address_spaces: HashMap::new(),
+            network_permissions: HashMap::new(),
         }
     }
 
@@ -266,6 +311,7 @@ impl Browser {
             origin: Origin::from_url(&url),
             url,
             referrer_policy: ReferrerPolicy::default(),
+            document_headers: Vec::new(),
         })
     }
 
@@ -339,6 +385,56 @@ impl Browser {
     pub fn third_party_cookies(&self) -> ThirdPartyCookies {
         self.ctx.third_party
     }
+
+    /// The address space `url`'s host reaches: the one given to
+    /// [`BrowserBuilder::address_space`] for its origin, else [`AddressSpace::of_host`].
+    pub fn address_space_of(&self, url: &Url) -> AddressSpace {
+        self.ctx
+            .address_spaces
+            .get(&Origin::from_url(url))
+            .copied()
+            .unwrap_or_else(|| AddressSpace::of_host(url.host_str().unwrap_or_default()))
+    }
+
+    /// The Local Network Access permission of `origin` for requests into `space`
+    /// ([`Permission::Ask`] when none was set).
+    pub fn network_permission(&self, origin: &Origin, space: AddressSpace) -> Permission {
+        self.ctx
+            .network_permissions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(origin.clone(), space))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Changes the Local Network Access permission of `origin` for requests into `space`
+    /// at run time (as a user answering a prompt or editing site settings would).
+    ///
+    /// Not yet enforced: the engine does not gate requests by address space yet.
+    ///
+    /// ```
+    /// use fetchguard::{Browser, Origin};
+    /// use fetchguard::policy::{AddressSpace, Permission};
+    /// let b = Browser::builder().build();
+    /// let o = Origin::parse("https://app.example").unwrap();
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Loopback), Permission::Ask);
+    /// b.set_network_permission(&o, AddressSpace::Loopback, Permission::Allow);
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Loopback), Permission::Allow);
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Local), Permission::Ask);
+    /// ```
+    pub fn set_network_permission(
+        &self,
+        origin: &Origin,
+        space: AddressSpace,
+        permission: Permission,
+    ) {
+        self.ctx
+            .network_permissions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((origin.clone(), space), permission);
+    }
 }
 
 /// A page: the requester whose script calls `fetch()`.
@@ -348,6 +444,7 @@ pub struct Page {
     pub(crate) url: Url,
     pub(crate) origin: Origin,
     pub(crate) referrer_policy: ReferrerPolicy,
+    pub(crate) document_headers: Vec<(String, String)>,
 }
 
 impl Page {
@@ -365,6 +462,55 @@ impl Page {
     pub fn with_referrer_policy(mut self, policy: ReferrerPolicy) -> Self {
         self.referrer_policy = policy;
         self
+    }
+
+    /// The response headers the page's document was served with (e.g.
+    /// `Cross-Origin-Embedder-Policy`), in order; they are added to any given before.
+    /// A `Referrer-Policy` among them sets the page's referrer policy, as
+    /// [`Page::with_referrer_policy`] does (the last valid token wins). The other headers
+    /// are stored, readable with [`Page::document_headers`]; not yet enforced: the engine
+    /// does not read COEP or other document policies yet.
+    ///
+    /// ```
+    /// use fetchguard::{Browser, ReferrerPolicy};
+    /// let page = Browser::builder().build().page("https://app.example/").unwrap()
+    ///     .with_document_headers([("Referrer-Policy", "no-referrer"),
+    ///                             ("Cross-Origin-Embedder-Policy", "require-corp")]);
+    /// assert_eq!(page.referrer_policy(), ReferrerPolicy::NoReferrer);
+    /// assert_eq!(page.document_headers().len(), 2);
+    /// ```
+    pub fn with_document_headers<N, V>(mut self, headers: impl IntoIterator<Item = (N, V)>) -> Self
+    where
+        N: Into<String>,
+        V: Into<String>,
+    {
+        for (n, v) in headers {
+            let (n, v) = (n.into(), v.into());
+            if n.eq_ignore_ascii_case("referrer-policy")
+                && let Some(p) = parse_referrer_policy_header(v.as_bytes())
+            {
+                self.referrer_policy = p;
+            }
+            self.document_headers.push((n, v));
+        }
+        self
+    }
+
+    /// The response headers of the page's document given with
+    /// [`Page::with_document_headers`], in order.
+    pub fn document_headers(&self) -> &[(String, String)] {
+        &self.document_headers
+    }
+
+    /// The page's referrer policy.
+    pub fn referrer_policy(&self) -> ReferrerPolicy {
+        self.referrer_policy
+    }
+
+    /// The address space of the page (that of its URL's origin, see
+    /// [`Browser::address_space_of`]).
+    pub fn address_space(&self) -> AddressSpace {
+        self.browser.address_space_of(&self.url)
     }
 
     /// The page's origin.

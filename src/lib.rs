@@ -83,6 +83,8 @@ pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError
 pub use net::Serving;
 pub use origin::Origin;
 pub use profile::Profile;
-pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken};
+pub use request::{
+    Body, CacheMode, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken,
+};
 pub use response::{FetchError, Response, ResponseType};
 pub use trace::Trace;

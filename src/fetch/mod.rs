@@ -24,7 +24,7 @@ use crate::headers::{
 };
 use crate::origin::Origin;
 use crate::policy::referrer::ReferrerPolicy;
-use crate::request::{Credentials, Mode, RedirectMode, Request};
+use crate::request::{CacheMode, Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
 use crate::trace::{Notice, Trace};
 
@@ -58,6 +58,8 @@ pub(crate) struct FetchState<'a> {
     pub credentials: Credentials,
     pub redirect: RedirectMode,
     pub referrer_policy: ReferrerPolicy,
+    /// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>).
+    pub cache_mode: CacheMode,
     /// The request's referrer: the page's URL at first, then what the last hop computed
     /// (a referrer stripped to an origin stays stripped); `None` for no referrer.
     pub referrer: Option<Url>,
@@ -141,6 +143,7 @@ pub(crate) async fn fetch(
         credentials: prepared.credentials,
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
+        cache_mode: prepared.cache_mode,
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
         referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
         tainted_origin: false,
@@ -185,6 +188,7 @@ struct Prepared {
     credentials: Credentials,
     redirect: RedirectMode,
     referrer_policy: Option<ReferrerPolicy>,
+    cache_mode: CacheMode,
 }
 
 /// The checks `new Request()` and `fetch()` make on script's arguments
@@ -286,5 +290,6 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         credentials: req.credentials,
         redirect: req.redirect,
         referrer_policy: req.referrer_policy,
+        cache_mode: req.cache,
     })
 }

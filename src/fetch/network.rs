@@ -13,7 +13,7 @@ use crate::request::Credentials;
 use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, WireRecord};
 
 use super::request_headers::{
-    append_client_hints, append_content_length, append_default_headers,
+    append_cache_mode_headers, append_client_hints, append_content_length, append_default_headers,
     append_fetch_metadata_headers, append_referer, append_request_origin_header,
     append_storage_access_header, append_user_agent, set,
 };
@@ -57,6 +57,7 @@ pub(crate) async fn http_network_or_cache_fetch(
     let cookies = cookie_context(state);
     append_request_origin_header(state, kind, &mut headers);
     append_default_headers(state, &mut headers);
+    append_cache_mode_headers(state, &mut headers);
     append_referer(state, &mut headers);
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);

@@ -67,6 +67,12 @@ pub fn fetch_init(f: &FetchSpec) -> Value {
     if let Some(p) = &f.referrer_policy {
         init.insert("referrerPolicy".into(), token(p));
     }
+    if let Some(c) = &f.cache {
+        init.insert("cache".into(), token(c));
+    }
+    if let Some(t) = &f.target_address_space {
+        init.insert("targetAddressSpace".into(), json!(t));
+    }
     Value::Object(init)
 }
 
@@ -76,7 +82,13 @@ pub fn document(s: &Scenario, mark_url: &str, results_url: &str) -> String {
     let fetches: Vec<Value> = s
         .fetches
         .iter()
-        .map(|f| json!({"url": f.url, "init": fetch_init(f)}))
+        .map(|f| {
+            let wait_ms = f
+                .wait
+                .as_ref()
+                .map_or(0.0, |w| (w.get_ref() * 1000.0).round());
+            json!({"url": f.url, "init": fetch_init(f), "waitMs": wait_ms})
+        })
         .collect();
     // serde_json escapes quotes and control characters; `<` is escaped too so that no
     // value can close the script element.
@@ -104,8 +116,9 @@ async function mark(i) {{
 (async () => {{
   const out = [];
   for (let i = 0; i < FETCHES.length; i++) {{
-    await mark(i);
     const f = FETCHES[i];
+    if (f.waitMs > 0) await pause(f.waitMs);
+    await mark(i);
     const r = {{}};
     try {{
       const res = await fetch(f.url, f.init);
@@ -159,6 +172,9 @@ mode = "no-cors"
 credentials = "include"
 redirect = "manual"
 referrer_policy = ""
+cache = "only-if-cached"
+target_address_space = "nowhere"
+wait = 1.5
 "#,
         )
         .unwrap();
@@ -167,7 +183,8 @@ referrer_policy = ""
         assert_eq!(
             fetch_init(&f[1]),
             json!({"method": "PUT", "headers": [["X-A", "1\"2"], ["X-A", "3"]], "body": "b",
-                   "mode": "no-cors", "credentials": "include", "redirect": "manual", "referrerPolicy": ""})
+                   "mode": "no-cors", "credentials": "include", "redirect": "manual", "referrerPolicy": "",
+                   "cache": "only-if-cached", "targetAddressSpace": "nowhere"})
         );
         let doc = document(
             &s.scenario,
@@ -177,5 +194,6 @@ referrer_policy = ""
         assert!(!doc.contains("</script>\""));
         assert!(doc.contains(r#""https://api.example/\u003c/script>""#));
         assert!(doc.contains(r#"[["X-A","1\"2"],["X-A","3"]]"#));
+        assert!(doc.contains(r#""waitMs":1500.0"#), "{doc}");
     }
 }

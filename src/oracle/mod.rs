@@ -12,6 +12,13 @@
 //! stderr between two marks are its console. Pre-seeded cookies are set by top-level
 //! visits: Chromium starts at the first cookie's URL, which answers (once) with a redirect
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
+//!
+//! Every listener is given its scenario address space with
+//! `--ip-address-space-overrides=127.0.0.1:PORT=SPACE` (Local Network Access), and the
+//! https certificates are valid for Chromium: their one leaf key is pinned with
+//! `--ignore-certificate-errors-spki-list`, so the HTTP cache stores responses as it
+//! would on a real site (a certificate error disables it). A fetch's `wait` is a real
+//! pause in the page before that fetch's mark.
 
 mod chromium;
 mod compare;
@@ -73,10 +80,17 @@ pub struct ChromiumOptions {
 }
 
 impl ChromiumOptions {
-    /// The default for a scenario: 15 s plus 2 s per fetch.
+    /// The default for a scenario: 15 s plus 2 s per fetch, plus every fetch's `wait`.
     pub fn for_scenario(loaded: &LoadedScenario) -> Self {
+        let waits: f64 = loaded
+            .scenario
+            .fetches
+            .iter()
+            .filter_map(|f| f.wait.as_ref().map(|w| *w.get_ref()))
+            .sum();
         ChromiumOptions {
-            timeout: Duration::from_secs(15 + 2 * loaded.scenario.fetches.len() as u64),
+            timeout: Duration::from_secs(15 + 2 * loaded.scenario.fetches.len() as u64)
+                + Duration::try_from_secs_f64(waits).unwrap_or_default(),
         }
     }
 }
@@ -94,6 +108,7 @@ struct Shared {
     driver: String,
     sandbox: bool,
     referrer_policy: Option<String>,
+    page_headers: Vec<(String, String)>,
     driver_served: AtomicBool,
     seeds: Vec<Seed>,
     next_seed: AtomicUsize,
@@ -138,6 +153,9 @@ impl Shared {
                 }
                 if let Some(p) = &self.referrer_policy {
                     res = res.header("Referrer-Policy", p);
+                }
+                for (n, v) in &self.page_headers {
+                    res = res.header(n, v);
                 }
                 return res.body(self.driver.clone());
             }
@@ -231,6 +249,7 @@ pub async fn observe_in_chromium_with(
             .filter(|p| *p != PolicyToken::Unset)
             .and_then(|p| serde_json::to_value(p).ok())
             .and_then(|v| v.as_str().map(str::to_string)),
+        page_headers: s.page.headers.clone(),
         driver_served: AtomicBool::new(false),
         seeds,
         next_seed: AtomicUsize::new(0),
@@ -241,6 +260,7 @@ pub async fn observe_in_chromium_with(
     let log = RequestLog::default();
     let mut servers = Vec::new();
     let mut rules = Vec::new();
+    let mut spaces = Vec::new();
     for (serialized, (url, routes)) in origins {
         let routes = Arc::new(routes);
         let sh = shared.clone();
@@ -255,6 +275,13 @@ pub async fn observe_in_chromium_with(
             "MAP {host}:{port} 127.0.0.1:{}",
             server.addr().port()
         ));
+        // Each listener is in the address space its host has in the scenario, not in
+        // loopback where it really is.
+        spaces.push(format!(
+            "127.0.0.1:{}={}",
+            server.addr().port(),
+            s.address_space_of(&url)
+        ));
         servers.push(server);
     }
     rules.push("MAP * ~NOTFOUND".into());
@@ -262,10 +289,22 @@ pub async fn observe_in_chromium_with(
     let run = chromium::RunDir::new()?;
     chromium::write_prefs(
         &run.profile(),
-        s.browser.third_party_cookies == Some(ThirdPartyToken::Allow),
+        &chromium::Prefs {
+            allow_third_party: s.browser.third_party_cookies == Some(ThirdPartyToken::Allow),
+            page_origin: &page_origin,
+            local_network: s.browser.local_network.map(Into::into),
+            loopback_network: s.browser.loopback_network.map(Into::into),
+        },
     )?;
-    let mut process =
-        chromium::ChromiumProcess::launch(chromium, &run, &rules.join(", "), &start_url)?;
+    let args = [
+        format!("--host-resolver-rules={}", rules.join(", ")),
+        format!("--ip-address-space-overrides={}", spaces.join(",")),
+        format!(
+            "--ignore-certificate-errors-spki-list={}",
+            ca.leaf_spki_sha256_base64()
+        ),
+    ];
+    let mut process = chromium::ChromiumProcess::launch(chromium, &run, &args, &start_url)?;
 
     let deadline = Instant::now() + options.timeout;
     let results = loop {

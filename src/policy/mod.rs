@@ -1,9 +1,11 @@
-//! Policies beside CORS: referrer policy, fetch metadata, mixed content. Pure functions.
+//! Policies beside CORS: referrer policy, fetch metadata, mixed content, address spaces. Pure functions.
 
+pub mod address_space;
 pub mod fetch_metadata;
 pub mod referrer;
 pub mod wire_headers;
 
+pub use address_space::{AddressSpace, Permission, UnknownAddressSpace};
 pub use fetch_metadata::{FetchSite, sec_fetch_site, should_send_fetch_metadata};
 pub use referrer::{
     MAX_REFERRER_LEN, ReferrerPolicy, UnknownReferrerPolicy, determine_referrer,

@@ -3,14 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use url::Url;
 
 use crate::browser::Browser;
+use crate::clock::Clock;
 use crate::cookies::ThirdPartyCookies;
 use crate::loopback::{OriginServer, RequestLog, TestCa};
 use crate::origin::Origin;
+use crate::policy::AddressSpace;
 use crate::request::{Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
 use crate::trace::Trace;
 
@@ -144,9 +147,11 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
         .entry(page_origin)
         .or_insert_with(|| (page_url.clone(), Vec::new()));
 
+    // The injected clock: `wait` moves it instead of sleeping.
     let mut builder = Browser::builder()
         .add_root_certificate_der(ca.root_der().to_vec())
-        .only_resolved_hosts();
+        .only_resolved_hosts()
+        .clock(Clock::manual());
     let mut servers = Vec::new();
     for (serialized, (url, routes)) in origins {
         let routes = Arc::new(routes);
@@ -158,11 +163,13 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
             .host_str()
             .unwrap_or_default()
             .trim_matches(|c| c == '[' || c == ']');
-        builder = builder.resolve(
-            host,
-            url.port_or_known_default().unwrap_or(0),
-            server.addr(),
-        );
+        builder = builder
+            .resolve(
+                host,
+                url.port_or_known_default().unwrap_or(0),
+                server.addr(),
+            )
+            .address_space(&serialized, s.address_space_of(&url));
         servers.push(server);
     }
     if let Some(t) = s.browser.third_party_cookies {
@@ -170,6 +177,15 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
             ThirdPartyToken::Allow => ThirdPartyCookies::Allow,
             ThirdPartyToken::Block => ThirdPartyCookies::Block,
         });
+    }
+    let page_origin = Origin::from_url(&page_url).serialize();
+    for (space, permission) in [
+        (AddressSpace::Local, s.browser.local_network),
+        (AddressSpace::Loopback, s.browser.loopback_network),
+    ] {
+        if let Some(p) = permission {
+            builder = builder.network_permission(&page_origin, space, p.into());
+        }
     }
     let browser = builder.build();
     for (i, c) in s.cookies.iter().enumerate() {
@@ -188,8 +204,12 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
         Some(p) => page.with_referrer_policy(p),
         None => page,
     };
+    let page = page.with_document_headers(s.page.headers.iter().cloned());
 
     for f in &s.fetches {
+        if let Some(w) = &f.wait {
+            browser.advance(Duration::try_from_secs_f64(*w.get_ref()).unwrap_or_default());
+        }
         let result = page.fetch(request(f)).await;
         let wire = std::mem::take(&mut *log.lock().unwrap_or_else(|p| p.into_inner()));
         let observed = FetchObservation::new(&result, &wire);
@@ -249,6 +269,12 @@ fn request(f: &FetchSpec) -> Request {
     }
     if let Some(p) = f.referrer_policy.and_then(policy) {
         r = r.referrer_policy(p);
+    }
+    if let Some(c) = f.cache {
+        r = r.cache(c.into());
+    }
+    if let Some(t) = &f.target_address_space {
+        r = r.target_address_space(t.clone());
     }
     r
 }
