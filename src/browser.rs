@@ -234,8 +234,7 @@ impl BrowserBuilder {
             }
         }
         #[cfg(feature = "loopback")]
-        let guards =
-            crate::net::service::spawn_all_loopback(loopback, &mut self.overrides, &mut self.roots);
+        let guards = crate::loopback::spawn_all(loopback, &mut self.overrides, &mut self.roots);
         #[cfg(not(feature = "loopback"))]
         let guards = Vec::new();
         let base: Arc<dyn Transport> = match self.transport {

@@ -4,6 +4,8 @@
 
 mod ca;
 mod server;
+mod services;
 
 pub use ca::TestCa;
 pub use server::{CannedResponse, Handler, OriginServer, RecordedRequest, RequestLog};
+pub(crate) use services::spawn_all;
