@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod generate_cmd;
 mod verify_cmd;
 use fetchguard::net::Limits;
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
@@ -62,8 +63,30 @@ enum Command {
     #[command(after_help = VERIFY_EXIT)]
     Verify {
         /// Scenario files or directories.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "generate", conflicts_with = "generate")]
         paths: Vec<PathBuf>,
+        /// Instead of files: generate N random valid scenarios, verify each, shrink each
+        /// disagreement and write it to --out as a scenario file with Chromium's
+        /// observations as expectations.
+        #[arg(long, value_name = "N", conflicts_with_all = ["update", "json", "junit"])]
+        generate: Option<u64>,
+        /// The generator's seed (same seed, same scenarios and files).
+        #[arg(long, default_value_t = 1, requires = "generate")]
+        seed: u64,
+        /// With --generate: run only the scenarios whose index % K == I - 1.
+        #[arg(long, value_name = "I/K", requires = "generate", value_parser = generate_cmd::parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// With --generate: where shrunk disagreements are written.
+        #[arg(
+            long,
+            value_name = "DIR",
+            default_value = "generated",
+            requires = "generate"
+        )]
+        out: PathBuf,
+        /// With --generate: Chromium runs allowed per shrink.
+        #[arg(long, value_name = "N", default_value_t = 150, requires = "generate")]
+        shrink_budget: usize,
         /// The Chromium binary (default: $CHROMIUM, else /usr/bin/chromium).
         #[arg(long)]
         chromium: Option<PathBuf>,
@@ -94,7 +117,9 @@ const RUN_EXIT: &str = "Exit status:
 
 const VERIFY_EXIT: &str = "Exit status:
   0  the engine and Chromium agree on every fetch (known differences allowed)
-  1  they differ on a fetch (each difference is printed)
+  1  they differ on a fetch (each difference is printed); with --generate, also a
+     generated scenario that could not be verified (each shrunk disagreement is
+     written to --out)
   2  bad arguments, a file that is not a valid scenario, paths holding no scenario
      file, Chromium not found, or a scenario that could not be verified";
 
@@ -168,12 +193,34 @@ fn main() -> ExitCode {
                 run(paths, opts).await
             }
             Command::Verify {
+                generate: Some(count),
+                seed,
+                shard,
+                out,
+                shrink_budget,
+                chromium,
+                jobs,
+                ..
+            } => {
+                let args = generate_cmd::GenerateArgs {
+                    count,
+                    seed,
+                    shard: shard.unwrap_or((1, 1)),
+                    out,
+                    chromium,
+                    jobs,
+                    budget: shrink_budget,
+                };
+                generate_cmd::run(args).await
+            }
+            Command::Verify {
                 paths,
                 chromium,
                 json,
                 update,
                 jobs,
                 junit,
+                ..
             } => {
                 let args = verify_cmd::VerifyArgs {
                     paths,
