@@ -70,23 +70,19 @@ enum Command {
         /// observations as expectations.
         #[arg(long, value_name = "N", conflicts_with_all = ["update", "json", "junit"])]
         generate: Option<u64>,
-        /// The generator's seed (same seed, same scenarios and files).
-        #[arg(long, default_value_t = 1, requires = "generate")]
-        seed: u64,
+        /// With --generate: the generator's seed (default 1; same seed, same scenarios and
+        /// files).
+        #[arg(long)]
+        seed: Option<u64>,
         /// With --generate: run only the scenarios whose index % K == I - 1.
-        #[arg(long, value_name = "I/K", requires = "generate", value_parser = generate_cmd::parse_shard)]
+        #[arg(long, value_name = "I/K", value_parser = generate_cmd::parse_shard)]
         shard: Option<(u64, u64)>,
-        /// With --generate: where shrunk disagreements are written.
-        #[arg(
-            long,
-            value_name = "DIR",
-            default_value = "generated",
-            requires = "generate"
-        )]
-        out: PathBuf,
-        /// With --generate: Chromium runs allowed per shrink.
-        #[arg(long, value_name = "N", default_value_t = 150, requires = "generate")]
-        shrink_budget: usize,
+        /// With --generate: where shrunk disagreements are written (default generated/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// With --generate: Chromium runs allowed per shrink (default 150).
+        #[arg(long, value_name = "N")]
+        shrink_budget: Option<usize>,
         /// The Chromium binary (default: $CHROMIUM, else /usr/bin/chromium).
         #[arg(long)]
         chromium: Option<PathBuf>,
@@ -204,12 +200,12 @@ fn main() -> ExitCode {
             } => {
                 let args = generate_cmd::GenerateArgs {
                     count,
-                    seed,
+                    seed: seed.unwrap_or(1),
                     shard: shard.unwrap_or((1, 1)),
-                    out,
+                    out: out.unwrap_or_else(|| PathBuf::from("generated")),
                     chromium,
                     jobs,
-                    budget: shrink_budget,
+                    budget: shrink_budget.unwrap_or(150),
                 };
                 generate_cmd::run(args).await
             }
@@ -220,8 +216,22 @@ fn main() -> ExitCode {
                 update,
                 jobs,
                 junit,
+                seed,
+                shard,
+                out,
+                shrink_budget,
                 ..
             } => {
+                let given = [
+                    ("--seed", seed.is_some()),
+                    ("--shard", shard.is_some()),
+                    ("--out", out.is_some()),
+                    ("--shrink-budget", shrink_budget.is_some()),
+                ];
+                if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
+                    eprintln!("fetchguard verify: {flag} needs --generate N");
+                    return ExitCode::from(2);
+                }
                 let args = verify_cmd::VerifyArgs {
                     paths,
                     chromium,
