@@ -47,6 +47,28 @@ pub(crate) fn parse_shard(s: &str) -> Result<(u64, u64), String> {
     Ok((i, k))
 }
 
+/// Exit 2 when a --generate option (`given`: --seed, --shard, --out; and
+/// --shrink-budget) is used without --generate.
+pub(crate) fn refuse_without_generate(
+    given: [bool; 3],
+    budget: Option<usize>,
+) -> Result<(), ExitCode> {
+    let flags = ["--seed", "--shard", "--out"];
+    let flag = flags
+        .iter()
+        .zip(given)
+        .find(|(_, g)| *g)
+        .map(|(f, _)| *f)
+        .or(budget.map(|_| "--shrink-budget"));
+    match flag {
+        Some(flag) => {
+            eprintln!("fetchguard verify: {flag} needs --generate N");
+            Err(ExitCode::from(2))
+        }
+        None => Ok(()),
+    }
+}
+
 /// The key a shrink must keep disagreeing on: wire indices dropped (`wire[].headers.x`),
 /// since removing a redirect renumbers the requests.
 fn signature(key: &str) -> String {

@@ -222,15 +222,9 @@ fn main() -> ExitCode {
                 shrink_budget,
                 ..
             } => {
-                let given = [
-                    ("--seed", seed.is_some()),
-                    ("--shard", shard.is_some()),
-                    ("--out", out.is_some()),
-                    ("--shrink-budget", shrink_budget.is_some()),
-                ];
-                if let Some((flag, _)) = given.iter().find(|(_, g)| *g) {
-                    eprintln!("fetchguard verify: {flag} needs --generate N");
-                    return ExitCode::from(2);
+                let given = [seed.is_some(), shard.is_some(), out.is_some()];
+                if let Err(code) = generate_cmd::refuse_without_generate(given, shrink_budget) {
+                    return code;
                 }
                 let args = verify_cmd::VerifyArgs {
                     paths,
