@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod generate_cmd;
 mod verify_cmd;
 use fetchguard::net::Limits;
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
@@ -62,8 +63,26 @@ enum Command {
     #[command(after_help = VERIFY_EXIT)]
     Verify {
         /// Scenario files or directories.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "generate", conflicts_with = "generate")]
         paths: Vec<PathBuf>,
+        /// Instead of files: generate N random valid scenarios, verify each, shrink each
+        /// disagreement and write it to --out as a scenario file with Chromium's
+        /// observations as expectations.
+        #[arg(long, value_name = "N", conflicts_with_all = ["update", "json", "junit"])]
+        generate: Option<u64>,
+        /// With --generate: the generator's seed (default 1; same seed, same scenarios and
+        /// files).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// With --generate: run only the scenarios whose index % K == I - 1.
+        #[arg(long, value_name = "I/K", value_parser = generate_cmd::parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// With --generate: where shrunk disagreements are written (default generated/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// With --generate: Chromium runs allowed per shrink (default 150).
+        #[arg(long, value_name = "N")]
+        shrink_budget: Option<usize>,
         /// The Chromium binary (default: $CHROMIUM, else /usr/bin/chromium).
         #[arg(long)]
         chromium: Option<PathBuf>,
@@ -94,7 +113,9 @@ const RUN_EXIT: &str = "Exit status:
 
 const VERIFY_EXIT: &str = "Exit status:
   0  the engine and Chromium agree on every fetch (known differences allowed)
-  1  they differ on a fetch (each difference is printed)
+  1  they differ on a fetch (each difference is printed); with --generate, also a
+     generated scenario that could not be verified (each shrunk disagreement is
+     written to --out)
   2  bad arguments, a file that is not a valid scenario, paths holding no scenario
      file, Chromium not found, or a scenario that could not be verified";
 
@@ -168,13 +189,43 @@ fn main() -> ExitCode {
                 run(paths, opts).await
             }
             Command::Verify {
+                generate: Some(count),
+                seed,
+                shard,
+                out,
+                shrink_budget,
+                chromium,
+                jobs,
+                ..
+            } => {
+                let args = generate_cmd::GenerateArgs {
+                    count,
+                    seed: seed.unwrap_or(1),
+                    shard: shard.unwrap_or((1, 1)),
+                    out: out.unwrap_or_else(|| PathBuf::from("generated")),
+                    chromium,
+                    jobs,
+                    budget: shrink_budget.unwrap_or(150),
+                };
+                generate_cmd::run(args).await
+            }
+            Command::Verify {
                 paths,
                 chromium,
                 json,
                 update,
                 jobs,
                 junit,
+                seed,
+                shard,
+                out,
+                shrink_budget,
+                ..
             } => {
+                let given = [seed.is_some(), shard.is_some(), out.is_some()];
+                if let Err(code) = generate_cmd::refuse_without_generate(given, shrink_budget) {
+                    return code;
+                }
                 let args = verify_cmd::VerifyArgs {
                     paths,
                     chromium,

@@ -22,39 +22,39 @@ pub(crate) struct VerifyArgs {
 
 /// One fetch, observed twice.
 #[derive(Serialize)]
-struct FetchVerdict {
-    index: usize,
+pub(crate) struct FetchVerdict {
+    pub index: usize,
     method: String,
     url: String,
     engine: FetchObservation,
     chromium: FetchObservation,
-    differences: Vec<Difference>,
+    pub differences: Vec<Difference>,
     /// The file's `known_difference`: its differences are reported, not failed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    known_difference: Option<String>,
+    pub known_difference: Option<String>,
 }
 
 impl FetchVerdict {
     /// Differences that count against the engine (none for a known difference).
-    fn failing(&self) -> bool {
+    pub(crate) fn failing(&self) -> bool {
         !self.differences.is_empty() && self.known_difference.is_none()
     }
 }
 
 /// One scenario, observed twice.
 #[derive(Serialize)]
-struct ScenarioVerdict {
-    name: String,
-    file: String,
-    fetches: Vec<FetchVerdict>,
+pub(crate) struct ScenarioVerdict {
+    pub name: String,
+    pub file: String,
+    pub fetches: Vec<FetchVerdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub error: Option<String>,
     #[serde(skip)]
-    chromium: Option<Vec<FetchObservation>>,
+    pub chromium: Option<Vec<FetchObservation>>,
 }
 
 /// The Chromium binary: `--chromium`, else `$CHROMIUM`, else `/usr/bin/chromium`.
-fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
+pub(crate) fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
     arg.or_else(|| std::env::var_os("CHROMIUM").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
@@ -151,7 +151,7 @@ async fn verify_all(
     out
 }
 
-async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
+pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
     let mut v = ScenarioVerdict {
         name: s.name.clone(),
         file: s.file.display().to_string(),
@@ -204,7 +204,7 @@ fn update_file(s: &LoadedScenario, observed: &[FetchObservation]) -> Result<bool
     Ok(true)
 }
 
-fn render(v: &ScenarioVerdict) -> String {
+pub(crate) fn render(v: &ScenarioVerdict) -> String {
     let mut out = String::new();
     if let Some(e) = &v.error {
         out.push_str(&format!(
@@ -251,7 +251,7 @@ fn render(v: &ScenarioVerdict) -> String {
     out
 }
 
-fn summary(verdicts: &[ScenarioVerdict]) -> String {
+pub(crate) fn summary(verdicts: &[ScenarioVerdict]) -> String {
     let fetches: usize = verdicts.iter().map(|v| v.fetches.len()).sum();
     let agree: usize = verdicts
         .iter()

@@ -267,6 +267,26 @@ fn bad_command_lines_exit_2_with_a_message() {
             ],
             "fetchguard check: --cookie 'a=b; SameSite=None': SameSite=None without Secure",
         ),
+        (
+            &["verify", "--generate", "3", "--shard", "5/4"],
+            "--shard: need 1 <= I <= K: '5/4'",
+        ),
+        (
+            &["verify", "--generate", "3", "--shard", "2"],
+            "--shard must be I/K (e.g. 2/4): '2'",
+        ),
+        (
+            &["verify", "--generate", "many"],
+            "invalid value 'many' for '--generate <N>'",
+        ),
+        (
+            &["verify", "--generate", "3", "examples/"],
+            "cannot be used with",
+        ),
+        (
+            &["verify", "--seed", "3", "x.toml"],
+            "fetchguard verify: --seed needs --generate N",
+        ),
     ];
     for (args, message) in table {
         let (code, _, stderr) = fetchguard(args);

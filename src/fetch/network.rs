@@ -67,7 +67,8 @@ pub(crate) async fn http_network_or_cache_fetch(
     if kind == HopKind::Main {
         append_cookie_header(state, include_credentials, cookies, &mut headers);
     }
-    append_content_length(kind, &method, body.len(), &mut headers);
+    let given = state.body.as_ref().map(|_| body.len());
+    append_content_length(kind, &method, given, &mut headers);
 
     let response = http_network_fetch(state, kind, method, headers, body).await?;
     if kind == HopKind::Main {

@@ -176,15 +176,22 @@ pub(crate) fn append_storage_access_header(
     }
 }
 
-/// `Content-Length: 0` for a request without a body, by Chromium's rule
-/// ([`empty_body_content_length`]).
+/// `Content-Length: 0` for a request with an empty body: one given as empty (any method),
+/// or none at all by Chromium's rule ([`empty_body_content_length`]).
+///
+/// CHROMIUM: an empty body given by script (`body: ""`) is still a body: `Content-Length:
+/// 0` on PATCH, DELETE and custom methods too (observed, examples/generated/).
 pub(crate) fn append_content_length(
     kind: HopKind,
     method: &http::Method,
-    body_len: usize,
+    body: Option<usize>,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main && empty_body_content_length(method.as_str(), body_len == 0) {
+    let empty = match body {
+        Some(len) => len == 0,
+        None => empty_body_content_length(method.as_str(), true),
+    };
+    if kind == HopKind::Main && empty {
         set(headers, "content-length", "0");
     }
 }

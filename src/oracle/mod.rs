@@ -23,6 +23,8 @@
 mod chromium;
 mod compare;
 pub mod driver;
+pub mod generate;
+pub mod shrink;
 mod update;
 
 use std::collections::BTreeMap;
