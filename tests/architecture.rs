@@ -18,13 +18,18 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
     }
 }
 
-/// The text of a file without its `#[cfg(test)]` module (tests may reach anywhere).
+/// The code of a file: without comments (doc links are not imports) and without its
+/// `#[cfg(test)]` module (tests may reach anywhere).
 fn code(path: &Path) -> String {
     let text = std::fs::read_to_string(path).unwrap();
-    match text.find("#[cfg(test)]\nmod tests") {
-        Some(i) => text[..i].to_string(),
-        None => text,
-    }
+    let text = match text.find("#[cfg(test)]\nmod tests") {
+        Some(i) => &text[..i],
+        None => &text[..],
+    };
+    text.lines()
+        .filter(|l| !l.trim_start().starts_with("//"))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The names following `prefix` in `text` (`crate::fetch::x` gives `fetch` for `crate::`).
