@@ -79,6 +79,10 @@ enum Command {
         /// Also write a JUnit XML report to FILE (one test case per fetch).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// The browser to observe: chromium, firefox ($FIREFOX, else /usr/bin/firefox-esr)
+        /// or webkit (WebKitGTK via $WEBKIT_PYTHON, else /usr/bin/python3, under xvfb-run).
+        #[arg(long, default_value = "chromium")]
+        browser: fetchguard::oracle::Browser,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
     /// (real DNS and TLS: this contacts the server).
@@ -174,6 +178,7 @@ fn main() -> ExitCode {
                 update,
                 jobs,
                 junit,
+                browser,
             } => {
                 let args = verify_cmd::VerifyArgs {
                     paths,
@@ -182,6 +187,7 @@ fn main() -> ExitCode {
                     update,
                     jobs,
                     junit,
+                    browser,
                 };
                 verify_cmd::verify(args).await
             }

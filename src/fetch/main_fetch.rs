@@ -232,7 +232,14 @@ mod tests {
                 &[],
                 Ok(Cors { preflight: vec![] }),
             ),
-            (cross, Mode::SameOrigin, Basic, "GET", &[], Err(super::BlockedByMode)),
+            (
+                cross,
+                Mode::SameOrigin,
+                Basic,
+                "GET",
+                &[],
+                Err(super::BlockedByMode),
+            ),
             (cross, Mode::NoCors, Basic, "POST", &[], Ok(Opaque)),
             (
                 cross,

@@ -6,4 +6,5 @@ mod ca;
 mod server;
 
 pub use ca::TestCa;
+pub(crate) use server::answer;
 pub use server::{CannedResponse, Handler, OriginServer, RecordedRequest, RequestLog};

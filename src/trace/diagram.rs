@@ -124,7 +124,10 @@ pub fn sequence_svg(trace: &Trace, request: &str, ending: &Ending<'_>) -> String
             }
             TraceEvent::NotDelivered(w) => rows.push(Row::Note {
                 lane: 1,
-                text: format!("{} {} not delivered: no server received it", w.method, w.url),
+                text: format!(
+                    "{} {} not delivered: no server received it",
+                    w.method, w.url
+                ),
                 class: "blocked",
             }),
             TraceEvent::Received {

@@ -1,0 +1,261 @@
+//! One loopback HTTP proxy for every origin of a run: the way Firefox and WebKit reach the
+//! scenario's virtual hosts (they have no `--host-resolver-rules`).
+//!
+//! A request in absolute form (`GET http://api.example/x HTTP/1.1`) is answered by the
+//! handler of the origin it names; `CONNECT host:port` opens a tunnel in which the proxy
+//! itself terminates TLS with a certificate the run's CA issued for `host`, then serves
+//! HTTP/2 or HTTP/1.1 (by ALPN) from that origin's handler. Either way the request goes
+//! through the same recording code as an [`OriginServer`](crate::loopback::OriginServer),
+//! into the same log. A host no origin names is unreachable: a plain request gets its
+//! connection closed without an answer, a `CONNECT` a `502 Bad Gateway`.
+
+use std::collections::HashMap;
+use std::convert::Infallible;
+use std::net::SocketAddr;
+use std::sync::Arc;
+
+use bytes::Bytes;
+use http_body_util::Full;
+use hyper::service::service_fn;
+use hyper_util::rt::{TokioExecutor, TokioIo};
+use hyper_util::server::conn::auto;
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
+use url::Url;
+
+use crate::loopback::{Handler, RequestLog, TestCa, answer};
+
+/// An origin behind the proxy.
+struct Target {
+    base: Url,
+    handler: Handler,
+    tls: Option<tokio_rustls::TlsAcceptor>,
+}
+
+/// A running proxy; it stops when dropped.
+pub(crate) struct Proxy {
+    addr: SocketAddr,
+    /// The DER server certificate issued for each https host (by host name).
+    certs: HashMap<String, Vec<u8>>,
+    task: JoinHandle<()>,
+}
+
+/// The key of an origin: `scheme://host:port`, the port always written.
+fn key(scheme: &str, host: &str, port: u16) -> String {
+    format!("{scheme}://{}:{port}", host.to_ascii_lowercase())
+}
+
+impl Proxy {
+    /// Serves each `(origin URL, handler)` behind one listener on 127.0.0.1 (an
+    /// OS-assigned port); https origins use certificates `ca` issues.
+    pub(crate) async fn start(
+        origins: &[(Url, Handler)],
+        ca: &TestCa,
+        log: RequestLog,
+    ) -> std::io::Result<Proxy> {
+        let mut targets = HashMap::new();
+        let mut certs = HashMap::new();
+        for (url, handler) in origins {
+            let host = url.host_str().unwrap_or_default().to_string();
+            let port = url.port_or_known_default().unwrap_or(0);
+            let tls = if url.scheme() == "https" {
+                let bare = host.trim_matches(|c| c == '[' || c == ']');
+                let (chain, key) = ca
+                    .issue(&[bare])
+                    .map_err(|e| std::io::Error::other(e.to_string()))?;
+                certs.insert(bare.to_string(), chain[0].to_vec());
+                Some(acceptor(chain, key)?)
+            } else {
+                None
+            };
+            targets.insert(
+                key(url.scheme(), &host, port),
+                Arc::new(Target {
+                    base: url.clone(),
+                    handler: handler.clone(),
+                    tls,
+                }),
+            );
+        }
+        let targets = Arc::new(targets);
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let addr = listener.local_addr()?;
+        let task = tokio::spawn(async move {
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+                    continue;
+                };
+                let _ = tcp.set_nodelay(true);
+                let targets = targets.clone();
+                let log = log.clone();
+                tokio::spawn(async move {
+                    let svc = service_fn(move |req| {
+                        let targets = targets.clone();
+                        let log = log.clone();
+                        async move { proxy_request(req, &targets, &log).await }
+                    });
+                    let _ = hyper::server::conn::http1::Builder::new()
+                        .auto_date_header(false)
+                        .serve_connection(TokioIo::new(tcp), svc)
+                        .with_upgrades()
+                        .await;
+                });
+            }
+        });
+        Ok(Proxy { addr, certs, task })
+    }
+
+    /// Where it listens.
+    pub(crate) fn addr(&self) -> SocketAddr {
+        self.addr
+    }
+
+    /// Every https host with its DER certificate.
+    pub(crate) fn certificates(&self) -> impl Iterator<Item = (&str, &[u8])> {
+        self.certs.iter().map(|(h, c)| (h.as_str(), c.as_slice()))
+    }
+}
+
+impl Drop for Proxy {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+fn acceptor(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    let provider = Arc::new(rustls::crypto::ring::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
+}
+
+/// Why the proxy drops a connection without answering (a host it does not serve).
+#[derive(Debug)]
+struct Unreachable(String);
+
+impl std::fmt::Display for Unreachable {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "no origin serves {}", self.0)
+    }
+}
+
+impl std::error::Error for Unreachable {}
+
+/// Headers a client sends to the proxy itself, not to the origin: not recorded.
+const PROXY_HEADERS: &[&str] = &["proxy-connection", "proxy-authorization"];
+
+async fn proxy_request(
+    mut req: hyper::Request<hyper::body::Incoming>,
+    targets: &HashMap<String, Arc<Target>>,
+    log: &RequestLog,
+) -> Result<hyper::Response<Full<Bytes>>, Unreachable> {
+    if req.method() == hyper::Method::CONNECT {
+        let authority = req.uri().authority().cloned();
+        let target = authority.as_ref().and_then(|a| {
+            targets
+                .get(&key("https", a.host(), a.port_u16().unwrap_or(443)))
+                .filter(|t| t.tls.is_some())
+                .cloned()
+        });
+        let Some(target) = target else {
+            let mut res = hyper::Response::new(Full::new(Bytes::new()));
+            *res.status_mut() = http::StatusCode::BAD_GATEWAY;
+            return Ok(res);
+        };
+        let log = log.clone();
+        tokio::spawn(async move {
+            let Ok(upgraded) = hyper::upgrade::on(&mut req).await else {
+                return;
+            };
+            let Some(acc) = target.tls.clone() else {
+                return;
+            };
+            let Ok(tls) = acc.accept(TokioIo::new(upgraded)).await else {
+                return;
+            };
+            let svc = service_fn(move |req| {
+                let target = target.clone();
+                let log = log.clone();
+                async move {
+                    Ok::<_, Infallible>(answer(req, &target.base, &*target.handler, &log).await)
+                }
+            });
+            let mut builder = auto::Builder::new(TokioExecutor::new());
+            builder.http1().auto_date_header(false);
+            builder.http2().auto_date_header(false);
+            let _ = builder.serve_connection(TokioIo::new(tls), svc).await;
+        });
+        return Ok(hyper::Response::new(Full::new(Bytes::new())));
+    }
+    let uri = req.uri().clone();
+    let target = match (uri.scheme_str(), uri.host()) {
+        (Some("http"), Some(host)) => targets
+            .get(&key("http", host, uri.port_u16().unwrap_or(80)))
+            .cloned(),
+        _ => None,
+    };
+    let Some(target) = target else {
+        return Err(Unreachable(uri.to_string()));
+    };
+    for name in PROXY_HEADERS {
+        req.headers_mut().remove(*name);
+    }
+    Ok(answer(req, &target.base, &*target.handler, log).await)
+}
+
+/// PEM text for a DER object (`label` is e.g. `CERTIFICATE`).
+pub(crate) fn pem(label: &str, der: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut b64 = String::new();
+    for chunk in der.chunks(3) {
+        let n = chunk
+            .iter()
+            .enumerate()
+            .fold(0u32, |acc, (i, b)| acc | (u32::from(*b) << (16 - 8 * i)));
+        for i in 0..4 {
+            if i <= chunk.len() {
+                b64.push(ALPHABET[((n >> (18 - 6 * i)) & 63) as usize] as char);
+            } else {
+                b64.push('=');
+            }
+        }
+    }
+    let mut out = format!("-----BEGIN {label}-----\n");
+    for line in b64.as_bytes().chunks(64) {
+        out.push_str(&String::from_utf8_lossy(line));
+        out.push('\n');
+    }
+    out.push_str(&format!("-----END {label}-----\n"));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pem_is_base64_in_64_column_lines() {
+        assert_eq!(
+            pem("X", b"Man"),
+            "-----BEGIN X-----\nTWFu\n-----END X-----\n"
+        );
+        assert_eq!(
+            pem("X", b"Ma"),
+            "-----BEGIN X-----\nTWE=\n-----END X-----\n"
+        );
+        assert_eq!(pem("X", b"M"), "-----BEGIN X-----\nTQ==\n-----END X-----\n");
+        let long = pem("C", &[0u8; 60]);
+        let lines: Vec<&str> = long.lines().collect();
+        assert_eq!(lines[1].len(), 64);
+        assert_eq!(lines[2].len(), 16);
+    }
+}
