@@ -6,8 +6,9 @@
 //! itself terminates TLS with a certificate the run's CA issued for `host`, then serves
 //! HTTP/2 or HTTP/1.1 (by ALPN) from that origin's handler. Either way the request goes
 //! through the same recording code as an [`OriginServer`](crate::loopback::OriginServer),
-//! into the same log. A host no origin names is unreachable: a plain request gets its
-//! connection closed without an answer, a `CONNECT` a `502 Bad Gateway`.
+//! into the same log. A host no origin names is unreachable: the proxy closes the
+//! connection without an answer, for a plain request and a `CONNECT` alike (Firefox and
+//! WebKit then fail the fetch with a network error, as for a host that does not resolve).
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -166,10 +167,10 @@ async fn proxy_request(
                 .filter(|t| t.tls.is_some())
                 .cloned()
         });
+        // An unreachable host: the tunnel is refused by closing the connection
+        // (a `502` would reach WebKit's page as a response with that status).
         let Some(target) = target else {
-            let mut res = hyper::Response::new(Full::new(Bytes::new()));
-            *res.status_mut() = http::StatusCode::BAD_GATEWAY;
-            return Ok(res);
+            return Err(Unreachable(format!("CONNECT {}", req.uri())));
         };
         let log = log.clone();
         tokio::spawn(async move {

@@ -52,13 +52,14 @@ pub struct WebkitConsole {
 const LEVELS: &[&str] = &["LOG", "ERROR", "WARN", "INFO", "DEBUG"];
 
 /// The console messages in WebKit's output, in order. A message line looks like
-/// `https://app.example/p:12:9: CONSOLE JS ERROR text`; a line that starts no message
-/// continues the previous one.
+/// `https://app.example/p:12:9: CONSOLE LOG text` (a console API call: no source) or
+/// `CONSOLE SECURITY ERROR text` (no location); a line that starts no message continues
+/// the previous one.
 ///
 /// ```
 /// use fetchguard::oracle::parse_webkit_console;
-/// let out = "https://a.example/:20:14: CONSOLE JS LOG FG-MARK 0\n\
-///            https://a.example/:0:0: CONSOLE JS ERROR Origin x is not allowed.\n";
+/// let out = "https://a.example/:20:14: CONSOLE LOG FG-MARK 0\n\
+///            CONSOLE SECURITY ERROR Origin x is not allowed.\n";
 /// let m = parse_webkit_console(out);
 /// assert_eq!(m[1].level, "ERROR");
 /// assert_eq!(m[1].text, "Origin x is not allowed.");
@@ -81,18 +82,25 @@ pub fn parse_webkit_console(output: &str) -> Vec<WebkitConsole> {
 }
 
 fn console_line(line: &str) -> Option<WebkitConsole> {
-    let at = line.find(": CONSOLE ")?;
-    // `URL:LINE:COL` before it.
-    let mut head = line[..at].rsplitn(3, ':');
-    let col = head.next()?;
-    let row = head.next()?;
-    if !col.bytes().all(|b| b.is_ascii_digit()) || !row.bytes().all(|b| b.is_ascii_digit()) {
-        return None;
-    }
-    let rest = &line[at + ": CONSOLE ".len()..];
+    // `CONSOLE ...` at the start, or after a `URL:LINE:COL: ` prefix.
+    let rest = match line.strip_prefix("CONSOLE ") {
+        Some(r) => r,
+        None => {
+            let at = line.find(": CONSOLE ")?;
+            let mut head = line[..at].rsplitn(3, ':');
+            let col = head.next()?;
+            let row = head.next()?;
+            let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+            if !digits(col) || !digits(row) {
+                return None;
+            }
+            &line[at + ": CONSOLE ".len()..]
+        }
+    };
     let words: Vec<&str> = rest.splitn(4, ' ').collect();
-    // The source may be one word or two (`CONTENT BLOCKER`); the level follows it.
-    let k = (1..words.len().min(3)).find(|k| LEVELS.contains(&words[*k]))?;
+    // The source is absent (console API), one word or two (`CONTENT BLOCKER`); the level
+    // follows it.
+    let k = (0..words.len().min(3)).find(|k| LEVELS.contains(&words[*k]))?;
     let source = words[..k].join(" ");
     let level = words[k].to_string();
     let text = rest
@@ -172,7 +180,7 @@ pub async fn observe_in_webkit(
         .await?;
 
     // The `FG-MARK end` line precedes the POST in the page; wait briefly for it.
-    let end = format!("CONSOLE JS LOG {MARK_CONSOLE}end");
+    let end = format!("CONSOLE LOG {MARK_CONSOLE}end");
     let wait_until = Instant::now() + Duration::from_secs(3);
     while Instant::now() < wait_until {
         if fs::read_to_string(&stdout_file).is_ok_and(|t| t.contains(&end)) {
@@ -185,6 +193,9 @@ pub async fn observe_in_webkit(
     let mut output = fs::read_to_string(&stdout_file).unwrap_or_default();
     output.push('\n');
     output.push_str(&fs::read_to_string(run.stderr()).unwrap_or_default());
+    if std::env::var_os("FG_DEBUG").is_some() {
+        eprintln!("{output}");
+    }
     let n = loaded.scenario.fetches.len();
     let console = console_by_fetch(&error_messages(&parse_webkit_console(&output)), n);
     prepared.finish(loaded, &results, console)
@@ -270,16 +281,17 @@ mod tests {
     fn console_lines_sources_levels_and_continuations() {
         let out = "\
 FG-WEBKIT started
-https://app.example/p:20:14: CONSOLE JS LOG FG-MARK 0
-https://app.example/p:0:0: CONSOLE JS ERROR Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 200
-https://app.example/p:0:0: CONSOLE NETWORK ERROR two
+https://app.example/p:15:14: CONSOLE LOG FG-MARK 0
+CONSOLE SECURITY ERROR Origin https://app.example is not allowed by Access-Control-Allow-Origin. Status code: 200
+https://app.example/p:0:0: CONSOLE JS ERROR two
 lines
-https://app.example/p:20:14: CONSOLE JS LOG FG-MARK end
+https://app.example/p:15:14: CONSOLE LOG FG-MARK end
 ";
         let m = parse_webkit_console(out);
         assert_eq!(m.len(), 4);
-        assert_eq!(m[1].source, "JS");
-        assert_eq!(m[2].source, "NETWORK");
+        assert_eq!(m[0].source, "");
+        assert_eq!(m[1].source, "SECURITY");
+        assert_eq!(m[2].source, "JS");
         assert_eq!(m[2].text, "two\nlines");
         let e = error_messages(&m);
         assert_eq!(e.len(), 4);

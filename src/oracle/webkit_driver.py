@@ -32,6 +32,8 @@ def main():
     manager.set_network_proxy_settings(WebKit2.NetworkProxyMode.CUSTOM, proxy)
     manager.set_tls_errors_policy(WebKit2.TLSErrorsPolicy.FAIL)
     context = WebKit2.WebContext(website_data_manager=manager)
+    # Accept-Language as a browser set to US English sends it (not the process locale's).
+    context.set_preferred_languages(["en-US", "en"])
     for host, pem in cfg["certs"].items():
         cert = Gio.TlsCertificate.new_from_pem(pem, -1)
         context.allow_tls_certificate_for_host(cert, host)
