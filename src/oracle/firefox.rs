@@ -155,11 +155,9 @@ pub async fn observe_in_firefox(
     let mut process = FirefoxProcess::launch(firefox, &profile, &run.stderr())?;
     let port = marionette_port(&profile, &mut process, Duration::from_secs(30)).await?;
     let mut m = Marionette::connect(port).await?;
-    m.command(
-        "WebDriver:NewSession",
-        json!({"capabilities": {"pageLoadStrategy": "none"}}),
-    )
-    .await?;
+    m.command("WebDriver:NewSession", json!({})).await?;
+    // Returns once the first document (after the seeding redirects) has loaded; the
+    // driver's fetches go on after that.
     m.command("WebDriver:Navigate", json!({"url": prepared.start_url}))
         .await?;
 
@@ -191,11 +189,15 @@ pub async fn observe_in_firefox(
     prepared.finish(loaded, &results, console)
 }
 
-/// The console service's messages, in order: `(flags, text)`; flags are
-/// `nsIScriptError` flags (0 error, 1 warning, 4 info), -1 for a plain message.
+/// The console service's messages of content windows, in order: `(flags, text)`; flags
+/// are `nsIScriptError` flags (0 error, 1 warning, 4 info), -1 for a plain message.
 async fn console_messages(m: &mut Marionette) -> Result<Vec<(i64, String)>, OracleError> {
+    // Only messages not from chrome code: Firefox's own code reports its errors in the same
+    // service. (Content messages forwarded to the parent process carry no window id.)
     let script = "return Services.console.getMessageArray().map((m) => \
-        (m instanceof Ci.nsIScriptError) ? [m.flags, m.errorMessage] : [-1, m.message]);";
+        (m instanceof Ci.nsIScriptError) \
+          ? (m.isFromChromeContext ? null : [m.flags, m.errorMessage]) \
+          : [-1, m.message]).filter((e) => e !== null);";
     let v = m
         .command(
             "WebDriver:ExecuteScript",
@@ -476,6 +478,25 @@ mod tests {
         assert!(js.contains("user_pref(\"network.proxy.ssl_port\", 4321);\n"));
         assert!(js.contains("user_pref(\"network.cookie.cookieBehavior\", 1);\n"));
         assert!(js.contains("user_pref(\"network.proxy.no_proxies_on\", \"\");\n"));
+    }
+
+    #[test]
+    fn marionette_frames_round_trip_split_and_reject_garbage() {
+        let a = json!([0, 1, "WebDriver:NewSession", {"capabilities": {"x": "é"}}]);
+        let b = json!([1, 1, null, {"value": ["FG-MARK 0"]}]);
+        let mut buf = format!("{}{}", marionette_frame(&a), marionette_frame(&b)).into_bytes();
+        // The length counts bytes (UTF-8), not characters.
+        assert!(marionette_frame(&a).starts_with(&format!("{}:", a.to_string().len())));
+        let whole = buf.clone();
+        let mut partial = whole[..whole.len() - 3].to_vec();
+        assert_eq!(marionette_unframe(&mut partial).unwrap(), Some(a.clone()));
+        assert_eq!(marionette_unframe(&mut partial).unwrap(), None);
+        assert_eq!(marionette_unframe(&mut buf).unwrap(), Some(a));
+        assert_eq!(marionette_unframe(&mut buf).unwrap(), Some(b));
+        assert!(buf.is_empty());
+        assert!(marionette_unframe(&mut b"x1:[]".to_vec()).is_err());
+        assert!(marionette_unframe(&mut b"3:[}]".to_vec()).is_err());
+        assert!(marionette_unframe(&mut vec![b'9'; 30]).is_err());
     }
 
     #[test]

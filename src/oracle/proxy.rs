@@ -242,6 +242,148 @@ pub(crate) fn pem(label: &str, der: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::loopback::CannedResponse;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpStream;
+
+    fn handler(tag: &'static str) -> Handler {
+        Arc::new(move |req| {
+            CannedResponse::status(200)
+                .header("X-Seen", req.url.as_str())
+                .body(format!("{tag} {}", req.method))
+        })
+    }
+
+    async fn proxy() -> (Proxy, RequestLog, TestCa) {
+        let ca = TestCa::new().unwrap();
+        let log = RequestLog::default();
+        let origins = vec![
+            (
+                Url::parse("http://plain.example").unwrap(),
+                handler("plain"),
+            ),
+            (Url::parse("https://api.example").unwrap(), handler("tls")),
+            (
+                Url::parse("https://alt.example:8443").unwrap(),
+                handler("alt"),
+            ),
+        ];
+        let p = Proxy::start(&origins, &ca, log.clone()).await.unwrap();
+        (p, log, ca)
+    }
+
+    /// Reads until the end of a response head (`\r\n\r\n`), byte by byte.
+    async fn read_head<S: tokio::io::AsyncRead + Unpin>(s: &mut S) -> String {
+        let mut head = Vec::new();
+        let mut b = [0u8; 1];
+        while !head.ends_with(b"\r\n\r\n") {
+            if s.read(&mut b).await.unwrap() == 0 {
+                break;
+            }
+            head.push(b[0]);
+        }
+        String::from_utf8_lossy(&head).into_owned()
+    }
+
+    #[tokio::test]
+    async fn absolute_uri_requests_reach_their_origin_and_are_recorded() {
+        let (p, log, _ca) = proxy().await;
+        let mut s = TcpStream::connect(p.addr()).await.unwrap();
+        s.write_all(
+            b"GET http://plain.example/a?b=1 HTTP/1.1\r\nHost: plain.example\r\n\
+              Proxy-Connection: keep-alive\r\nX-Mine: 1\r\nConnection: close\r\n\r\n",
+        )
+        .await
+        .unwrap();
+        let mut out = String::new();
+        s.read_to_string(&mut out).await.unwrap();
+        assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+        assert!(
+            out.to_ascii_lowercase()
+                .contains("x-seen: http://plain.example/a?b=1"),
+            "{out}"
+        );
+        assert!(out.ends_with("plain GET"), "{out}");
+        let log = log.lock().unwrap();
+        assert_eq!(log.len(), 1);
+        assert_eq!(log[0].url.as_str(), "http://plain.example/a?b=1");
+        assert_eq!(log[0].header("x-mine"), Some("1"));
+        assert_eq!(log[0].header("proxy-connection"), None);
+    }
+
+    #[tokio::test]
+    async fn unknown_hosts_are_unreachable() {
+        let (p, log, _ca) = proxy().await;
+        for req in [
+            "GET http://nowhere.example/ HTTP/1.1\r\nHost: nowhere.example\r\n\r\n",
+            // An origin served over https only: no plain http there.
+            "GET http://api.example/ HTTP/1.1\r\nHost: api.example\r\n\r\n",
+            "CONNECT nowhere.example:443 HTTP/1.1\r\nHost: nowhere.example:443\r\n\r\n",
+            // The right host on the wrong port.
+            "CONNECT alt.example:443 HTTP/1.1\r\nHost: alt.example:443\r\n\r\n",
+        ] {
+            let mut s = TcpStream::connect(p.addr()).await.unwrap();
+            s.write_all(req.as_bytes()).await.unwrap();
+            let mut out = Vec::new();
+            let _ = s.read_to_end(&mut out).await;
+            assert!(out.is_empty(), "{req}: {}", String::from_utf8_lossy(&out));
+        }
+        assert!(log.lock().unwrap().is_empty());
+    }
+
+    #[tokio::test]
+    async fn connect_tunnels_terminate_tls_with_a_certificate_for_the_host() {
+        let (p, log, ca) = proxy().await;
+        assert!(p.certificates().any(|(h, _)| h == "alt.example"));
+        let mut roots = rustls::RootCertStore::empty();
+        roots
+            .add(rustls::pki_types::CertificateDer::from(
+                ca.root_der().to_vec(),
+            ))
+            .unwrap();
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        let mut cfg = rustls::ClientConfig::builder_with_provider(provider)
+            .with_safe_default_protocol_versions()
+            .unwrap()
+            .with_root_certificates(roots)
+            .with_no_client_auth();
+        cfg.alpn_protocols = vec![b"http/1.1".to_vec()];
+        let connector = tokio_rustls::TlsConnector::from(Arc::new(cfg));
+
+        for (authority, host, tag) in [
+            ("api.example:443", "api.example", "tls"),
+            ("alt.example:8443", "alt.example", "alt"),
+        ] {
+            let mut s = TcpStream::connect(p.addr()).await.unwrap();
+            let connect = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
+            s.write_all(connect.as_bytes()).await.unwrap();
+            let head = read_head(&mut s).await;
+            assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+            let name = rustls::pki_types::ServerName::try_from(host.to_string()).unwrap();
+            let mut tls = connector.connect(name, s).await.unwrap();
+            tls.write_all(
+                format!("PUT /p HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .as_bytes(),
+            )
+            .await
+            .unwrap();
+            let mut out = Vec::new();
+            let _ = tls.read_to_end(&mut out).await;
+            let out = String::from_utf8_lossy(&out);
+            assert!(out.starts_with("HTTP/1.1 200"), "{out}");
+            assert!(out.ends_with(&format!("{tag} PUT")), "{out}");
+        }
+        let urls: Vec<String> = log
+            .lock()
+            .unwrap()
+            .iter()
+            .map(|r| r.url.to_string())
+            .collect();
+        assert_eq!(
+            urls,
+            ["https://api.example/p", "https://alt.example:8443/p"]
+        );
+    }
 
     #[test]
     fn pem_is_base64_in_64_column_lines() {

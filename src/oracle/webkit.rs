@@ -193,9 +193,6 @@ pub async fn observe_in_webkit(
     let mut output = fs::read_to_string(&stdout_file).unwrap_or_default();
     output.push('\n');
     output.push_str(&fs::read_to_string(run.stderr()).unwrap_or_default());
-    if std::env::var_os("FG_DEBUG").is_some() {
-        eprintln!("{output}");
-    }
     let n = loaded.scenario.fetches.len();
     let console = console_by_fetch(&error_messages(&parse_webkit_console(&output)), n);
     prepared.finish(loaded, &results, console)
