@@ -56,16 +56,22 @@ impl Proxy {
     ) -> std::io::Result<Proxy> {
         let mut targets = HashMap::new();
         let mut certs = HashMap::new();
+        let mut acceptors: HashMap<String, tokio_rustls::TlsAcceptor> = HashMap::new();
         for (url, handler) in origins {
             let host = url.host_str().unwrap_or_default().to_string();
             let port = url.port_or_known_default().unwrap_or(0);
             let tls = if url.scheme() == "https" {
-                let bare = host.trim_matches(|c| c == '[' || c == ']');
-                let (chain, key) = ca
-                    .issue(&[bare])
-                    .map_err(|e| std::io::Error::other(e.to_string()))?;
-                certs.insert(bare.to_string(), chain[0].to_vec());
-                Some(acceptor(chain, key)?)
+                // One certificate per host, whatever the port: WebKit accepts one
+                // certificate per host.
+                let bare = host.trim_matches(|c| c == '[' || c == ']').to_string();
+                if !acceptors.contains_key(&bare) {
+                    let (chain, key) = ca
+                        .issue(&[&bare])
+                        .map_err(|e| std::io::Error::other(e.to_string()))?;
+                    certs.insert(bare.clone(), chain[0].to_vec());
+                    acceptors.insert(bare.clone(), acceptor(chain, key)?);
+                }
+                acceptors.get(&bare).cloned()
             } else {
                 None
             };
@@ -267,6 +273,10 @@ mod tests {
                 Url::parse("https://alt.example:8443").unwrap(),
                 handler("alt"),
             ),
+            (
+                Url::parse("https://alt.example").unwrap(),
+                handler("alt443"),
+            ),
         ];
         let p = Proxy::start(&origins, &ca, log.clone()).await.unwrap();
         (p, log, ca)
@@ -320,7 +330,7 @@ mod tests {
             "GET http://api.example/ HTTP/1.1\r\nHost: api.example\r\n\r\n",
             "CONNECT nowhere.example:443 HTTP/1.1\r\nHost: nowhere.example:443\r\n\r\n",
             // The right host on the wrong port.
-            "CONNECT alt.example:443 HTTP/1.1\r\nHost: alt.example:443\r\n\r\n",
+            "CONNECT api.example:8443 HTTP/1.1\r\nHost: api.example:8443\r\n\r\n",
         ] {
             let mut s = TcpStream::connect(p.addr()).await.unwrap();
             s.write_all(req.as_bytes()).await.unwrap();
@@ -335,6 +345,7 @@ mod tests {
     async fn connect_tunnels_terminate_tls_with_a_certificate_for_the_host() {
         let (p, log, ca) = proxy().await;
         assert!(p.certificates().any(|(h, _)| h == "alt.example"));
+        assert_eq!(p.certificates().count(), 2);
         let mut roots = rustls::RootCertStore::empty();
         roots
             .add(rustls::pki_types::CertificateDer::from(
@@ -353,6 +364,7 @@ mod tests {
         for (authority, host, tag) in [
             ("api.example:443", "api.example", "tls"),
             ("alt.example:8443", "alt.example", "alt"),
+            ("alt.example:443", "alt.example", "alt443"),
         ] {
             let mut s = TcpStream::connect(p.addr()).await.unwrap();
             let connect = format!("CONNECT {authority} HTTP/1.1\r\nHost: {authority}\r\n\r\n");
@@ -361,6 +373,10 @@ mod tests {
             assert!(head.starts_with("HTTP/1.1 200"), "{head}");
             let name = rustls::pki_types::ServerName::try_from(host.to_string()).unwrap();
             let mut tls = connector.connect(name, s).await.unwrap();
+            // The certificate WebKit is told to accept for the host, on every port.
+            let presented = tls.get_ref().1.peer_certificates().unwrap()[0].to_vec();
+            let listed = p.certificates().find(|(h, _)| *h == host).unwrap().1;
+            assert_eq!(presented, listed, "{authority}");
             tls.write_all(
                 format!("PUT /p HTTP/1.1\r\nHost: {host}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
                     .as_bytes(),
@@ -381,7 +397,11 @@ mod tests {
             .collect();
         assert_eq!(
             urls,
-            ["https://api.example/p", "https://alt.example:8443/p"]
+            [
+                "https://api.example/p",
+                "https://alt.example:8443/p",
+                "https://alt.example/p"
+            ]
         );
     }
 
