@@ -314,6 +314,9 @@ impl FirefoxProcess {
             ])
             .arg(profile)
             .env("MOZ_CRASHREPORTER_DISABLE", "1")
+            // Without it Firefox ignores `services.settings.server` and keeps calling
+            // firefox.settings.services.mozilla.com (remote settings).
+            .env("MOZ_REMOTE_SETTINGS_DEVTOOLS", "1")
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(log)
