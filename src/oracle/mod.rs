@@ -12,6 +12,11 @@
 //! stderr between two marks are its console. Pre-seeded cookies are set by top-level
 //! visits: Chromium starts at the first cookie's URL, which answers (once) with a redirect
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
+//!
+//! Firefox and WebKitGTK ([`Browser`]) have no host-resolver switch: the same origins and
+//! handlers are served behind one loopback proxy instead (`proxy.rs`), and the console is
+//! read from Firefox's console service or WebKit's console output (`firefox.rs`,
+//! `webkit.rs`).
 
 mod browser;
 mod chromium;
