@@ -5,17 +5,17 @@
 
 use std::path::Path;
 
-use fetchguard::oracle::{Browser, Oracle};
+use fetchguard::oracle::{BrowserKind, Oracle};
 use fetchguard::scenario::{FetchObservation, load_file};
 
-fn oracle(browser: Browser) -> Option<Oracle> {
+fn oracle(browser: BrowserKind) -> Option<Oracle> {
     let o = Oracle::new(browser, None);
     let mut missing: Vec<String> = Vec::new();
     if !o.binary().is_file() {
         missing.push(o.binary().display().to_string());
     }
     let needs: &[&str] = match browser {
-        Browser::Firefox => &["/usr/bin/certutil"],
+        BrowserKind::Firefox => &["/usr/bin/certutil"],
         _ => &["/usr/bin/xvfb-run", "/usr/bin/xauth"],
     };
     missing.extend(
@@ -24,7 +24,7 @@ fn oracle(browser: Browser) -> Option<Oracle> {
             .filter(|p| !Path::new(p).is_file())
             .map(|p| p.to_string()),
     );
-    if browser == Browser::Webkit {
+    if browser == BrowserKind::Webkit {
         let gi = std::process::Command::new(o.binary())
             .args([
                 "-c",
@@ -93,7 +93,7 @@ async fn cookie_and_preflight_cache(o: &Oracle) {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn firefox_observes_cors_failure_console_and_wire() {
-    let Some(o) = oracle(Browser::Firefox) else {
+    let Some(o) = oracle(BrowserKind::Firefox) else {
         return;
     };
     simple_get(
@@ -106,7 +106,7 @@ async fn firefox_observes_cors_failure_console_and_wire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn firefox_sends_seeded_cookies_and_caches_preflights() {
-    let Some(o) = oracle(Browser::Firefox) else {
+    let Some(o) = oracle(BrowserKind::Firefox) else {
         return;
     };
     cookie_and_preflight_cache(&o).await;
@@ -114,7 +114,7 @@ async fn firefox_sends_seeded_cookies_and_caches_preflights() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webkit_observes_cors_failure_console_and_wire() {
-    let Some(o) = oracle(Browser::Webkit) else {
+    let Some(o) = oracle(BrowserKind::Webkit) else {
         return;
     };
     simple_get(
@@ -130,7 +130,7 @@ async fn webkit_observes_cors_failure_console_and_wire() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn webkit_sends_seeded_cookies_and_caches_preflights() {
-    let Some(o) = oracle(Browser::Webkit) else {
+    let Some(o) = oracle(BrowserKind::Webkit) else {
         return;
     };
     cookie_and_preflight_cache(&o).await;

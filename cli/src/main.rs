@@ -82,7 +82,7 @@ enum Command {
         /// The browser to observe: chromium, firefox ($FIREFOX, else /usr/bin/firefox-esr)
         /// or webkit (WebKitGTK via $WEBKIT_PYTHON, else /usr/bin/python3, under xvfb-run).
         #[arg(long, default_value = "chromium")]
-        browser: fetchguard::oracle::Browser,
+        browser: fetchguard::oracle::BrowserKind,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
     /// (real DNS and TLS: this contacts the server).

@@ -19,7 +19,7 @@ pub(crate) struct VerifyArgs {
     pub jobs: usize,
     pub junit: Option<PathBuf>,
     /// The browser that observes (`--browser`).
-    pub browser: oracle::Browser,
+    pub browser: oracle::BrowserKind,
 }
 
 /// One fetch, observed twice.
@@ -67,7 +67,7 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
         Err(code) => return code,
     };
     let browser = match args.browser {
-        oracle::Browser::Chromium => {
+        oracle::BrowserKind::Chromium => {
             let chromium = chromium_path(args.chromium);
             if !chromium.is_file() {
                 eprintln!(
@@ -76,7 +76,7 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
                 );
                 return ExitCode::from(2);
             }
-            oracle::Oracle::new(oracle::Browser::Chromium, Some(chromium))
+            oracle::Oracle::new(oracle::BrowserKind::Chromium, Some(chromium))
         }
         other if args.update => {
             eprintln!(

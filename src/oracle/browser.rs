@@ -10,7 +10,7 @@ use crate::scenario::{FetchObservation, LoadedScenario};
 /// A browser that can observe a scenario.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 #[non_exhaustive]
-pub enum Browser {
+pub enum BrowserKind {
     /// Headless Chromium (`--host-resolver-rules` to per-origin servers).
     #[default]
     Chromium,
@@ -20,13 +20,13 @@ pub enum Browser {
     Webkit,
 }
 
-impl Browser {
+impl BrowserKind {
     /// The name on the command line: `chromium`, `firefox` or `webkit`.
     pub fn name(self) -> &'static str {
         match self {
-            Browser::Chromium => "chromium",
-            Browser::Firefox => "firefox",
-            Browser::Webkit => "webkit",
+            BrowserKind::Chromium => "chromium",
+            BrowserKind::Firefox => "firefox",
+            BrowserKind::Webkit => "webkit",
         }
     }
 
@@ -35,9 +35,9 @@ impl Browser {
     /// bindings, `$WEBKIT_PYTHON` or `/usr/bin/python3`.
     pub fn default_binary(self) -> PathBuf {
         let (var, path) = match self {
-            Browser::Chromium => ("CHROMIUM", "/usr/bin/chromium"),
-            Browser::Firefox => ("FIREFOX", firefox::DEFAULT_FIREFOX),
-            Browser::Webkit => ("WEBKIT_PYTHON", webkit::DEFAULT_PYTHON),
+            BrowserKind::Chromium => ("CHROMIUM", "/usr/bin/chromium"),
+            BrowserKind::Firefox => ("FIREFOX", firefox::DEFAULT_FIREFOX),
+            BrowserKind::Webkit => ("WEBKIT_PYTHON", webkit::DEFAULT_PYTHON),
         };
         std::env::var_os(var)
             .map(PathBuf::from)
@@ -45,25 +45,25 @@ impl Browser {
     }
 }
 
-impl std::fmt::Display for Browser {
+impl std::fmt::Display for BrowserKind {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.name())
     }
 }
 
-impl std::str::FromStr for Browser {
+impl std::str::FromStr for BrowserKind {
     type Err = String;
 
     /// ```
-    /// use fetchguard::oracle::Browser;
-    /// assert_eq!("firefox".parse::<Browser>(), Ok(Browser::Firefox));
-    /// assert!("opera".parse::<Browser>().is_err());
+    /// use fetchguard::oracle::BrowserKind;
+    /// assert_eq!("firefox".parse::<BrowserKind>(), Ok(BrowserKind::Firefox));
+    /// assert!("opera".parse::<BrowserKind>().is_err());
     /// ```
     fn from_str(s: &str) -> Result<Self, String> {
         match s {
-            "chromium" => Ok(Browser::Chromium),
-            "firefox" => Ok(Browser::Firefox),
-            "webkit" => Ok(Browser::Webkit),
+            "chromium" => Ok(BrowserKind::Chromium),
+            "firefox" => Ok(BrowserKind::Firefox),
+            "webkit" => Ok(BrowserKind::Webkit),
             _ => Err(format!(
                 "unknown browser {s:?} (expected chromium, firefox or webkit)"
             )),
@@ -75,22 +75,22 @@ impl std::str::FromStr for Browser {
 ///
 /// ```no_run
 /// # async fn demo(loaded: &fetchguard::scenario::LoadedScenario) {
-/// use fetchguard::oracle::{Browser, Oracle};
-/// let oracle = Oracle::new(Browser::Firefox, None);
+/// use fetchguard::oracle::{BrowserKind, Oracle};
+/// let oracle = Oracle::new(BrowserKind::Firefox, None);
 /// let observed = oracle.observe(loaded).await;
 /// # }
 /// ```
 #[derive(Clone, Debug)]
 pub struct Oracle {
     /// The browser.
-    pub browser: Browser,
-    /// Its program ([`Browser::default_binary`] unless given).
+    pub browser: BrowserKind,
+    /// Its program ([`BrowserKind::default_binary`] unless given).
     pub binary: PathBuf,
 }
 
 impl Oracle {
     /// An oracle for `browser`, run by `binary` or the browser's default program.
-    pub fn new(browser: Browser, binary: Option<PathBuf>) -> Self {
+    pub fn new(browser: BrowserKind, binary: Option<PathBuf>) -> Self {
         Oracle {
             browser,
             binary: binary.unwrap_or_else(|| browser.default_binary()),
@@ -109,14 +109,14 @@ impl Oracle {
     ) -> Result<Vec<FetchObservation>, OracleError> {
         let timeout = ChromiumOptions::for_scenario(loaded).timeout;
         match self.browser {
-            Browser::Chromium => {
+            BrowserKind::Chromium => {
                 observe_in_chromium_with(loaded, &self.binary, &ChromiumOptions { timeout }).await
             }
-            Browser::Firefox => {
+            BrowserKind::Firefox => {
                 firefox::observe_in_firefox(loaded, &self.binary, timeout + Duration::from_secs(10))
                     .await
             }
-            Browser::Webkit => {
+            BrowserKind::Webkit => {
                 webkit::observe_in_webkit(loaded, &self.binary, timeout + Duration::from_secs(10))
                     .await
             }

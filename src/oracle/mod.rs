@@ -13,7 +13,7 @@
 //! visits: Chromium starts at the first cookie's URL, which answers (once) with a redirect
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
 //!
-//! Firefox and WebKitGTK ([`Browser`]) have no host-resolver switch: the same origins and
+//! Firefox and WebKitGTK ([`BrowserKind`]) have no host-resolver switch: the same origins and
 //! handlers are served behind one loopback proxy instead (`proxy.rs`), and the console is
 //! read from Firefox's console service or WebKit's console output (`firefox.rs`,
 //! `webkit.rs`).
@@ -43,7 +43,7 @@ use crate::scenario::{
     answer,
 };
 
-pub use browser::{Browser, Oracle};
+pub use browser::{BrowserKind, Oracle};
 pub use chromium::{FLAGS, console_by_fetch, parse_console};
 pub use compare::{
     Difference, UNCOMPARED_WIRE_HEADERS, WIRE_HEADERS, compare, compared_wire_headers,
