@@ -67,7 +67,9 @@ pub fn user_js(proxy_port: u16, cookie_behavior: u8) -> String {
         ("browser.safebrowsing.malware.enabled", json!(false)),
         ("browser.safebrowsing.phishing.enabled", json!(false)),
         ("browser.safebrowsing.provider.google4.updateURL", json!("")),
+        ("browser.safebrowsing.provider.google5.updateURL", json!("")),
         ("browser.safebrowsing.provider.mozilla.updateURL", json!("")),
+        ("browser.safebrowsing.update.enabled", json!(false)),
         ("browser.search.update", json!(false)),
         ("browser.shell.checkDefaultBrowser", json!(false)),
         ("browser.startup.homepage", json!("about:blank")),
@@ -86,7 +88,11 @@ pub fn user_js(proxy_port: u16, cookie_behavior: u8) -> String {
         ("extensions.update.enabled", json!(false)),
         ("geo.provider.network.url", json!("")),
         ("identity.fxaccounts.enabled", json!(false)),
+        ("media.gmp-gmpopenh264.enabled", json!(false)),
+        ("media.gmp-manager.chromium-update-url", json!("")),
+        ("media.gmp-manager.updateEnabled", json!(false)),
         ("media.gmp-manager.url", json!("")),
+        ("media.gmp-widevinecdm.enabled", json!(false)),
         ("network.captive-portal-service.enabled", json!(false)),
         ("network.connectivity-service.enabled", json!(false)),
         ("network.dns.disablePrefetch", json!(true)),
@@ -158,7 +164,9 @@ pub async fn observe_in_firefox(
     m.command("WebDriver:NewSession", json!({})).await?;
     // Returns once the first document (after the seeding redirects) has loaded; the
     // driver's fetches go on after that.
-    m.command("WebDriver:Navigate", json!({"url": prepared.start_url}))
+    // Not awaited: its answer (after the page's load event) is skipped by later commands,
+    // and a slow load must not count as a failure while the driver is still running.
+    m.send("WebDriver:Navigate", json!({"url": prepared.start_url}))
         .await?;
 
     let results = prepared
@@ -442,16 +450,26 @@ impl Marionette {
         }
     }
 
-    async fn command(&mut self, name: &str, params: Value) -> Result<Value, OracleError> {
+    /// Sends a command; returns its id without waiting for the answer.
+    async fn send(&mut self, name: &str, params: Value) -> Result<u64, OracleError> {
         let id = self.next_id;
         self.next_id += 1;
         let frame = marionette_frame(&json!([0, id, name, params]));
         self.stream
             .write_all(frame.as_bytes())
             .await
-            .map_err(|e| OracleError::BadResults(format!("Marionette: {e}")))?;
+            .map_err(|e| OracleError::BadResults(format!("Marionette {name}: {e}")))?;
+        Ok(id)
+    }
+
+    /// Sends a command and waits for its answer (answers to other ids are skipped).
+    async fn command(&mut self, name: &str, params: Value) -> Result<Value, OracleError> {
+        let id = self.send(name, params).await?;
         loop {
-            let v = self.read_message().await?;
+            let v = self.read_message().await.map_err(|e| match e {
+                OracleError::BadResults(m) => OracleError::BadResults(format!("{m} ({name})")),
+                other => other,
+            })?;
             if v.get(0).and_then(Value::as_u64) != Some(1)
                 || v.get(1).and_then(Value::as_u64) != Some(id)
             {
