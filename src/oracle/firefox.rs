@@ -159,7 +159,7 @@ pub async fn observe_in_firefox(
     trust_ca(&profile, &pem("CERTIFICATE", prepared.ca.root_der()))?;
 
     let mut process = FirefoxProcess::launch(firefox, &profile, &run.stderr())?;
-    let port = marionette_port(&profile, &mut process, Duration::from_secs(30)).await?;
+    let port = marionette_port(&profile, &mut process, Duration::from_secs(60)).await?;
     let mut m = Marionette::connect(port).await?;
     m.command("WebDriver:NewSession", json!({})).await?;
     // Returns once the first document (after the seeding redirects) has loaded; the
@@ -404,6 +404,9 @@ pub fn marionette_unframe(buf: &mut Vec<u8>) -> Result<Option<Value>, String> {
     Ok(Some(v))
 }
 
+/// How long a Marionette command may take.
+const ANSWER_TIMEOUT: Duration = Duration::from_secs(120);
+
 /// A Marionette client: commands `[0, id, name, params]`, answers `[1, id, error, result]`.
 struct Marionette {
     stream: TcpStream,
@@ -439,9 +442,11 @@ impl Marionette {
                 return Ok(v);
             }
             let mut chunk = [0u8; 65536];
-            let n = tokio::time::timeout(Duration::from_secs(30), self.stream.read(&mut chunk))
+            // `WebDriver:NewSession` waits for the first window: about 7 s on an idle
+            // 2-core machine, several times that under load.
+            let n = tokio::time::timeout(ANSWER_TIMEOUT, self.stream.read(&mut chunk))
                 .await
-                .map_err(|_| err("no answer within 30 s".into()))?
+                .map_err(|_| err(format!("no answer within {} s", ANSWER_TIMEOUT.as_secs())))?
                 .map_err(|e| err(e.to_string()))?;
             if n == 0 {
                 return Err(err("connection closed".into()));

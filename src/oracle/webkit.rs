@@ -201,6 +201,7 @@ pub async fn observe_in_webkit(
 /// `xvfb-run -a PYTHON DRIVER CONFIG` in its own process group.
 struct WebkitProcess {
     child: Child,
+    pid_file: std::path::PathBuf,
     done: bool,
 }
 
@@ -231,34 +232,58 @@ impl WebkitProcess {
             .process_group(0)
             .spawn()
             .map_err(|e| OracleError::Launch(format!("xvfb-run (xvfb, xauth): {e}")))?;
-        Ok(WebkitProcess { child, done: false })
+        Ok(WebkitProcess {
+            child,
+            pid_file: config.with_file_name("driver.pid"),
+            done: false,
+        })
     }
 
     fn exited(&mut self) -> bool {
         matches!(self.child.try_wait(), Ok(Some(_)))
     }
 
-    fn signal_group(&self, signal: &str) {
+    fn signal(target: &str, signal: &str) {
         let _ = Command::new("kill")
-            .args([signal, "--", &format!("-{}", self.child.id())])
+            .args([signal, "--", target])
             .stdin(Stdio::null())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .status();
     }
 
-    /// Ends the group: TERM first (so that Xvfb removes its lock file), KILL after 2 s.
+    /// True while a process of the group is alive.
+    fn group_alive(group: &str) -> bool {
+        Command::new("kill")
+            .args(["-0", "--", group])
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    }
+
+    /// Ends the driver with TERM (its pid is in `pid_file`), so that xvfb-run stops its
+    /// Xvfb and removes its files; after 3 s the whole group is killed.
     fn stop(&mut self) {
         if self.done {
             return;
         }
         self.done = true;
-        self.signal_group("-TERM");
-        let deadline = Instant::now() + Duration::from_secs(2);
-        while Instant::now() < deadline && !self.exited() {
+        let group = format!("-{}", self.child.id());
+        match fs::read_to_string(&self.pid_file)
+            .ok()
+            .and_then(|t| t.trim().parse::<u32>().ok())
+        {
+            Some(pid) => Self::signal(&pid.to_string(), "-TERM"),
+            None => Self::signal(&group, "-TERM"),
+        }
+        // xvfb-run exits first; its Xvfb removes its lock file a moment later.
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline && (!self.exited() || Self::group_alive(&group)) {
             std::thread::sleep(Duration::from_millis(20));
         }
-        self.signal_group("-KILL");
+        Self::signal(&group, "-KILL");
         let _ = self.child.kill();
         let _ = self.child.wait();
     }

@@ -23,6 +23,9 @@ def main():
     with open(sys.argv[1], encoding="utf-8") as f:
         cfg = json.load(f)
     data = cfg["data_dir"]
+    # The Rust side ends this process (SIGTERM) and lets xvfb-run end its Xvfb and clean up.
+    with open(os.path.join(data, "driver.pid"), "w", encoding="utf-8") as f:
+        f.write(str(os.getpid()))
     manager = WebKit2.WebsiteDataManager(
         base_data_directory=os.path.join(data, "data"),
         base_cache_directory=os.path.join(data, "cache"),
