@@ -88,10 +88,14 @@ async fn check(g: &GenScenario, file: &Path, chromium: &Path) -> ScenarioVerdict
             return v;
         }
     };
-    let mut v = verify_one(&loaded, chromium).await;
+    let oracle = fetchguard::oracle::Oracle::new(
+        fetchguard::oracle::BrowserKind::Chromium,
+        Some(chromium.to_path_buf()),
+    );
+    let mut v = verify_one(&loaded, &oracle).await;
     if v.error.is_some() {
         // One retry: a Chromium that did not start or post in time says nothing of the engine.
-        v = verify_one(&loaded, chromium).await;
+        v = verify_one(&loaded, &oracle).await;
     }
     for f in &mut v.fetches {
         if f.known_difference.is_none() {

@@ -98,6 +98,10 @@ enum Command {
         /// Also write a JUnit XML report to FILE (one test case per fetch).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// The browser to observe: chromium, firefox ($FIREFOX, else /usr/bin/firefox-esr)
+        /// or webkit (WebKitGTK via $WEBKIT_PYTHON, else /usr/bin/python3, under xvfb-run).
+        #[arg(long, default_value = "chromium")]
+        browser: fetchguard::oracle::BrowserKind,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
     /// (real DNS and TLS: this contacts the server).
@@ -220,6 +224,7 @@ fn main() -> ExitCode {
                 shard,
                 out,
                 shrink_budget,
+                browser,
                 ..
             } => {
                 let given = [seed.is_some(), shard.is_some(), out.is_some()];
@@ -233,6 +238,7 @@ fn main() -> ExitCode {
                     update,
                     jobs,
                     junit,
+                    browser,
                 };
                 verify_cmd::verify(args).await
             }

@@ -1,7 +1,7 @@
 //! `fetchguard verify`: run each scenario in the engine and in headless Chromium, and
 //! compare the two observations of every fetch field by field.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -18,6 +18,8 @@ pub(crate) struct VerifyArgs {
     pub update: bool,
     pub jobs: usize,
     pub junit: Option<PathBuf>,
+    /// The browser that observes (`--browser`).
+    pub browser: oracle::BrowserKind,
 }
 
 /// One fetch, observed twice.
@@ -64,16 +66,28 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let chromium = chromium_path(args.chromium);
-    if !chromium.is_file() {
-        eprintln!(
-            "fetchguard verify: Chromium not found at {} (set --chromium or $CHROMIUM)",
-            chromium.display()
-        );
-        return ExitCode::from(2);
-    }
+    let browser = match args.browser {
+        oracle::BrowserKind::Chromium => {
+            let chromium = chromium_path(args.chromium);
+            if !chromium.is_file() {
+                eprintln!(
+                    "fetchguard verify: Chromium not found at {} (set --chromium or $CHROMIUM)",
+                    chromium.display()
+                );
+                return ExitCode::from(2);
+            }
+            oracle::Oracle::new(oracle::BrowserKind::Chromium, Some(chromium))
+        }
+        other if args.update => {
+            eprintln!(
+                "fetchguard verify: --update writes Chromium's observations; not with --browser {other}"
+            );
+            return ExitCode::from(2);
+        }
+        other => oracle::Oracle::new(other, None),
+    };
 
-    let verdicts = verify_all(loaded.clone(), Arc::new(chromium), args.jobs.max(1)).await;
+    let verdicts = verify_all(loaded.clone(), Arc::new(browser), args.jobs.max(1)).await;
 
     let mut update_failed = false;
     if args.update {
@@ -125,7 +139,7 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
 
 async fn verify_all(
     loaded: Vec<LoadedScenario>,
-    chromium: Arc<PathBuf>,
+    chromium: Arc<oracle::Oracle>,
     jobs: usize,
 ) -> Vec<ScenarioVerdict> {
     let sem = Arc::new(tokio::sync::Semaphore::new(jobs));
@@ -151,7 +165,7 @@ async fn verify_all(
     out
 }
 
-pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
+pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &oracle::Oracle) -> ScenarioVerdict {
     let mut v = ScenarioVerdict {
         name: s.name.clone(),
         file: s.file.display().to_string(),
@@ -164,10 +178,10 @@ pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioV
         v.error = Some(format!("engine: {e}"));
         return v;
     }
-    let browser = match oracle::observe_in_chromium(s, chromium).await {
+    let browser = match chromium.observe(s).await {
         Ok(o) => o,
         Err(e) => {
-            v.error = Some(format!("chromium: {e}"));
+            v.error = Some(format!("{}: {e}", chromium.browser));
             return v;
         }
     };

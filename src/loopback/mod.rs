@@ -7,5 +7,6 @@ mod server;
 mod services;
 
 pub use ca::TestCa;
+pub(crate) use server::answer;
 pub use server::{CannedResponse, Handler, OriginServer, RecordedRequest, RequestLog};
 pub(crate) use services::spawn_all;

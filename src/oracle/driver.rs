@@ -76,9 +76,25 @@ pub fn fetch_init(f: &FetchSpec) -> Value {
     Value::Object(init)
 }
 
+/// How the driver writes its console marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConsoleMark {
+    /// `console.log("FG-MARK i")` (Chromium's and WebKit's console output show it).
+    Log,
+    /// `console.log` and also `reportError("FG-MARK i")`, which Firefox records in its
+    /// console service (where `console.log` messages do not go).
+    LogAndReportError,
+}
+
 /// The driver document for a scenario. `mark_url` and `results_url` are absolute URLs on
 /// the page's origin (absolute so that a sandboxed page reaches them too).
 pub fn document(s: &Scenario, mark_url: &str, results_url: &str) -> String {
+    document_with(s, mark_url, results_url, ConsoleMark::Log)
+}
+
+/// [`document`] with a choice of console marks.
+pub fn document_with(s: &Scenario, mark_url: &str, results_url: &str, mark: ConsoleMark) -> String {
     let fetches: Vec<Value> = s
         .fetches
         .iter()
@@ -106,12 +122,14 @@ const FETCHES = {fetches};
 const MARK_URL = {mark};
 const RESULTS_URL = {results};
 const MARK_CONSOLE = {mark_console};
+const REPORT_MARKS = {report_marks};
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 async function mark(i) {{
   try {{
     await fetch(MARK_URL + "?i=" + i, {{mode: "no-cors", credentials: "omit", cache: "no-store"}});
   }} catch (e) {{}}
   console.log(MARK_CONSOLE + i);
+  if (REPORT_MARKS) reportError(MARK_CONSOLE + i);
 }}
 (async () => {{
   const out = [];
@@ -147,6 +165,7 @@ async function mark(i) {{
         mark = lit(&json!(mark_url)),
         results = lit(&json!(results_url)),
         mark_console = lit(&json!(MARK_CONSOLE)),
+        report_marks = mark == ConsoleMark::LogAndReportError,
     )
 }
 
