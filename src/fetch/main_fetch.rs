@@ -90,12 +90,14 @@ pub(crate) fn choose_path(i: &PathInput<'_>) -> Result<FetchPath, BlockedByMode>
 
 /// Does mixed content leave this insecure URL to Local Network Access? Decided on the
 /// URL alone (before any connection): its host names a private space, or the fetch named
-/// a `targetAddressSpace` (observed in Chromium 156).
+/// a `local` or `loopback` `targetAddressSpace` (observed in Chromium 156: `public` or
+/// `unknown` leave the block in place).
 fn left_to_local_network_access(url: &Url, requested: Option<TargetAddressSpace>) -> bool {
     let host_space = url
         .host_str()
         .map_or(AddressSpace::Public, AddressSpace::of_host);
-    host_space != AddressSpace::Public || requested.and_then(|t| t.space()).is_some()
+    let named = requested.and_then(|t| t.space());
+    host_space != AddressSpace::Public || named.is_some_and(|s| s != AddressSpace::Public)
 }
 
 /// The space `url` reaches: the one given for its origin, else the host's own.
@@ -223,10 +225,11 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
                 vec![mixed_content_console_line(state.page_url, &url)],
             ));
         }
-        state.trace.note(Notice::MixedContentLeftToLocalNetwork);
+        let line = mixed_content_warning_line(state.page_url, &url);
         state
-            .warnings
-            .push(mixed_content_warning_line(state.page_url, &url));
+            .trace
+            .note(Notice::MixedContentLeftToLocalNetwork(line.clone()));
+        state.warnings.push(line);
     }
 
     if url.scheme() != "data" {

@@ -216,8 +216,9 @@ pub enum Notice {
     },
     /// An http URL from an https page let through by mixed content (with a warning)
     /// because Local Network Access decides it: a private IP literal, a `.local` name, or
-    /// a fetch that names a `targetAddressSpace`.
-    MixedContentLeftToLocalNetwork,
+    /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
+    /// warning line Chromium prints.
+    MixedContentLeftToLocalNetwork(String),
 }
 
 impl fmt::Display for Notice {
@@ -281,7 +282,7 @@ impl fmt::Display for Notice {
                     }
                 }
             }
-            Notice::MixedContentLeftToLocalNetwork => f.write_str(
+            Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
                 "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
             ),
             Notice::DataUrl(len, mime) => {
@@ -332,6 +333,21 @@ impl Trace {
     /// All events, in order.
     pub fn events(&self) -> &[TraceEvent] {
         &self.events
+    }
+
+    /// Console warnings printed for a fetch that did not fail (Chromium prints them
+    /// whatever the outcome): the mixed-content warnings of requests left to Local
+    /// Network Access.
+    pub fn console_warnings(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                TraceEvent::Note(Notice::MixedContentLeftToLocalNetwork(line)) => {
+                    Some(line.clone())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The requests a server received, in order (preflights included): the same requests
