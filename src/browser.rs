@@ -183,8 +183,6 @@ impl BrowserBuilder {
     /// origin itself, and so every URL, is unchanged. An `origin` that does not parse is
     /// ignored.
     ///
-    /// Not yet enforced: the engine does not gate requests by address space yet.
-    ///
     /// ```
     /// use fetchguard::Browser;
     /// use fetchguard::policy::AddressSpace;
@@ -202,8 +200,6 @@ impl BrowserBuilder {
     /// The Local Network Access permission of pages of `origin` for requests into
     /// `space` ([`AddressSpace::Local`] or [`AddressSpace::Loopback`]; default
     /// [`Permission::Ask`]). An `origin` that does not parse is ignored.
-    ///
-    /// Not yet enforced: the engine does not gate requests by address space yet.
     pub fn network_permission(
         mut self,
         origin: &str,
@@ -409,8 +405,6 @@ impl Browser {
 
     /// Changes the Local Network Access permission of `origin` for requests into `space`
     /// at run time (as a user answering a prompt or editing site settings would).
-    ///
-    /// Not yet enforced: the engine does not gate requests by address space yet.
     ///
     /// ```
     /// use fetchguard::{Browser, Origin};

@@ -10,6 +10,7 @@ use std::fmt;
 use url::Url;
 
 use crate::origin::Origin;
+use crate::policy::{AddressSpace, LnaDenial, Permission};
 
 /// Why the CORS protocol blocked a fetch, one variant per Chromium `CorsError` value that
 /// a `fetch()` from a page can produce. Values carry the raw header text Chromium quotes.
@@ -66,6 +67,19 @@ pub enum CorsError {
     HeaderDisallowedByPreflightResponse(String),
     /// A cross-origin redirect to a URL with a username or password (the URL).
     RedirectContainsCredentials(String),
+    /// Local Network Access: the page's origin lacks the permission for this more-private
+    /// space (the space reached).
+    LocalNetworkAccessPermissionDenied(AddressSpace),
+    /// Local Network Access: a non-secure public page reached a more-private space.
+    InsecurePrivateNetwork(AddressSpace),
+    /// Local Network Access: `targetAddressSpace` named one space, the resource is in
+    /// another.
+    InvalidPrivateNetworkAccess {
+        /// The space the request named.
+        requested: AddressSpace,
+        /// The space reached.
+        actual: AddressSpace,
+    },
 }
 
 impl CorsError {
@@ -127,6 +141,9 @@ impl CorsError {
             MethodDisallowedByPreflightResponse(_) => "MethodDisallowedByPreflightResponse",
             HeaderDisallowedByPreflightResponse(_) => "HeaderDisallowedByPreflightResponse",
             RedirectContainsCredentials(_) => "RedirectContainsCredentials",
+            LocalNetworkAccessPermissionDenied(_) => "LocalNetworkAccessPermissionDenied",
+            InsecurePrivateNetwork(_) => "InsecurePrivateNetwork",
+            InvalidPrivateNetworkAccess { .. } => "InvalidPrivateNetworkAccess",
         }
     }
 
@@ -154,6 +171,9 @@ impl CorsError {
             HeaderDisallowedByPreflightResponse(h) => format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in preflight response."),
             // CHROMIUM: the message quotes an empty location (observed, case 13).
             RedirectContainsCredentials(_) => "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.".to_string(),
+            LocalNetworkAccessPermissionDenied(s) => LnaDenial::PermissionDenied(*s, Permission::Block).to_string(),
+            InsecurePrivateNetwork(s) => LnaDenial::InsecureContext(*s).to_string(),
+            InvalidPrivateNetworkAccess { requested, actual } => LnaDenial::TargetMismatch { requested: *requested, actual: *actual }.to_string(),
         };
         if self.is_preflight() {
             format!("Response to preflight request doesn't pass access control check: {body}")
@@ -189,6 +209,8 @@ pub enum RequestError {
     InvalidHeaderName(String),
     /// A header value with bytes HTTP does not allow (the header's name).
     InvalidHeaderValue(String),
+    /// A `targetAddressSpace` that is not an `IPAddressSpace` value (the value).
+    InvalidTargetAddressSpace(String),
 }
 
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
@@ -266,6 +288,9 @@ pub(crate) fn request_error_message(e: &RequestError) -> String {
         }
         RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
         RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
+        RequestError::InvalidTargetAddressSpace(v) => format!(
+            "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
+        ),
     };
     format!("{FETCH_CONTEXT}{detail}")
 }
@@ -288,6 +313,15 @@ pub(crate) fn cors_console_line(
         "Access to fetch at '{last_url}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
         origin.serialize(),
         error.detail()
+    )
+}
+
+/// The warning Chromium prints when an https page fetches an http URL that mixed content
+/// lets through because Local Network Access gates it (a private IP literal, a `.local`
+/// name, or a fetch naming a `targetAddressSpace`).
+pub(crate) fn mixed_content_warning_line(page_url: &Url, url: &Url) -> String {
+    format!(
+        "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This content should also be served over HTTPS."
     )
 }
 

@@ -12,6 +12,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 mod generate_cmd;
 mod verify_cmd;
 use fetchguard::net::Limits;
+use fetchguard::policy::{AddressSpace, Permission};
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
 use fetchguard::{
     Browser, Credentials, Mode, RedirectMode, Request, ResponseType, ThirdPartyCookies,
@@ -428,6 +429,17 @@ struct CheckArgs {
     /// Seconds before the request is given up.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Grant the page's origin the local-network permission (Local Network Access to
+    /// private LAN addresses). Unset, Chrome asks; headless Chrome denies.
+    #[arg(long)]
+    allow_local_network: bool,
+    /// Grant the page's origin the loopback-network permission (Local Network Access to
+    /// this machine: localhost, 127.0.0.0/8, ::1).
+    #[arg(long)]
+    allow_loopback_network: bool,
+    /// The fetch's targetAddressSpace (public, local, loopback; also private, unknown).
+    #[arg(long)]
+    target_address_space: Option<String>,
     /// Print JSON instead of the trace.
     #[arg(long)]
     json: bool,
@@ -474,6 +486,24 @@ fn body_preview(body: &str) -> String {
     }
 }
 
+/// The address space `url` reaches on this machine's network: the host's own space when it
+/// says (IP literal, `localhost`, `.local`), else the space of the first address the name
+/// resolves to (public when it does not resolve).
+async fn target_address_space(url: &url::Url) -> AddressSpace {
+    let host = url.host_str().unwrap_or_default();
+    let derived = AddressSpace::of_host(host);
+    if derived != AddressSpace::Public || host.parse::<std::net::IpAddr>().is_ok() {
+        return derived;
+    }
+    let port = url.port_or_known_default().unwrap_or(443);
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(mut addrs) => addrs
+            .next()
+            .map_or(AddressSpace::Public, |a| AddressSpace::of_ip(a.ip())),
+        Err(_) => AddressSpace::Public,
+    }
+}
+
 async fn check(a: CheckArgs) -> ExitCode {
     let bad = |msg: String| {
         eprintln!("fetchguard check: {msg}");
@@ -488,7 +518,22 @@ async fn check(a: CheckArgs) -> ExitCode {
         Ok(u) => u,
         Err(why) => return bad(format!("--origin: {why}")),
     };
-    let browser = Browser::builder()
+    // The target's address space: the host's own (IP literal, localhost, .local), else
+    // what the name resolves to. The page's is derived from its host.
+    let target_space = target_address_space(&target).await;
+    let mut builder = Browser::builder()
+        .address_space(target.origin().ascii_serialization().as_str(), target_space);
+    let page_origin = fetchguard::origin::Origin::from_url(&origin_url);
+    for (granted, space) in [
+        (a.allow_local_network, AddressSpace::Local),
+        (a.allow_loopback_network, AddressSpace::Loopback),
+    ] {
+        if granted {
+            builder =
+                builder.network_permission(&page_origin.serialize(), space, Permission::Allow);
+        }
+    }
+    let browser = builder
         .third_party_cookies(match a.third_party_cookies {
             ThirdPartyArg::Allow => ThirdPartyCookies::Allow,
             ThirdPartyArg::Block => ThirdPartyCookies::Block,
@@ -532,6 +577,9 @@ async fn check(a: CheckArgs) -> ExitCode {
     }
     if let Some(d) = &a.data {
         req = req.body(d.clone());
+    }
+    if let Some(t) = &a.target_address_space {
+        req = req.target_address_space(t.clone());
     }
     let result = page.fetch(req).await;
     let trace = match &result {

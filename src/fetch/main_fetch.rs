@@ -7,18 +7,22 @@ use url::Url;
 
 use crate::enforcement::Enforcement;
 use crate::errors::{
-    CorsError, FailureReason, mixed_content_console_line, no_cors_redirect_mode_console_line,
-    same_origin_mode_console_line, same_origin_mode_redirect_console_line,
+    CorsError, FailureReason, mixed_content_console_line, mixed_content_warning_line,
+    no_cors_redirect_mode_console_line, same_origin_mode_console_line,
+    same_origin_mode_redirect_console_line,
 };
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
+use crate::policy::{
+    AddressSpace, LnaDecision, LnaDenial, LnaInput, TargetAddressSpace, local_network_access_check,
+};
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
 use super::scheme::{scheme_fetch, unsupported_scheme};
-use super::{Failure, FetchState, Fetched, Tainting};
+use super::{Failure, FetchState, Fetched, Tainting, cors_failure};
 
 /// How main fetch goes on for one URL: Chromium's `CalculateResponseTainting` together with
 /// the spec's step 12 switch.
@@ -82,6 +86,85 @@ pub(crate) fn choose_path(i: &PathInput<'_>) -> Result<FetchPath, BlockedByMode>
             FetchPath::Cors { preflight }
         }
     })
+}
+
+/// Does mixed content leave this insecure URL to Local Network Access? Decided on the
+/// URL alone (before any connection): its host names a private space, or the fetch named
+/// a `local` or `loopback` `targetAddressSpace` (observed in Chromium 156: `public` or
+/// `unknown` leave the block in place).
+fn left_to_local_network_access(url: &Url, requested: Option<TargetAddressSpace>) -> bool {
+    let host_space = url
+        .host_str()
+        .map_or(AddressSpace::Public, AddressSpace::of_host);
+    let named = requested.and_then(|t| t.space());
+    host_space != AddressSpace::Public || named.is_some_and(|s| s != AddressSpace::Public)
+}
+
+/// The space `url` reaches: the one given for its origin, else the host's own.
+fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
+    let origin = Origin::from_url(url);
+    state
+        .ctx
+        .address_spaces
+        .get(&origin)
+        .copied()
+        .unwrap_or_else(|| {
+            url.host_str()
+                .map_or(AddressSpace::Public, AddressSpace::of_host)
+        })
+}
+
+/// The Local Network Access check for this hop, before anything goes on the wire
+/// (<https://wicg.github.io/local-network-access/#private-network-access-check>). The
+/// decision is [`local_network_access_check`]'s; this records it and turns a denial into
+/// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
+/// to [`Enforcement`]: it is not the CORS check.
+fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    let page_space = address_space_of(state, state.page_url);
+    let target_space = address_space_of(state, url);
+    let permission = state
+        .ctx
+        .network_permissions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&(state.origin.clone(), target_space))
+        .copied()
+        .unwrap_or_default();
+    let input = LnaInput {
+        page_space,
+        page_secure: is_url_potentially_trustworthy(state.page_url),
+        target_space,
+        requested: state.target_address_space,
+        permission,
+    };
+    match local_network_access_check(&input) {
+        LnaDecision::NotGated => Ok(()),
+        LnaDecision::Allowed => {
+            state.trace.note(Notice::LocalNetworkGranted {
+                page_space,
+                target_space,
+            });
+            Ok(())
+        }
+        LnaDecision::Denied(denial) => {
+            state.trace.note(Notice::LocalNetworkBlocked {
+                page_space,
+                target_space,
+                permission,
+                denial,
+            });
+            let e = match denial {
+                LnaDenial::TargetMismatch { requested, actual } => {
+                    CorsError::InvalidPrivateNetworkAccess { requested, actual }
+                }
+                LnaDenial::InsecureContext(s) => CorsError::InsecurePrivateNetwork(s),
+                LnaDenial::PermissionDenied(s, _) => {
+                    CorsError::LocalNetworkAccessPermissionDenied(s)
+                }
+            };
+            Err(cors_failure(state, e))
+        }
+    }
 }
 
 /// Main fetch, for the first hop and every redirect hop after it.
@@ -176,12 +259,26 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
 fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
+    // CHROMIUM: unless Local Network Access will gate the request (a private IP literal,
+    // a `.local` name, or a fetch naming a `targetAddressSpace`): then only a warning is
+    // printed and the LNA check below decides.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(url) {
-        state.trace.note(Notice::MixedContent);
-        return Err(Failure::new(
-            FailureReason::MixedContent,
-            vec![mixed_content_console_line(state.page_url, url)],
-        ));
+        if !left_to_local_network_access(url, state.target_address_space) {
+            state.trace.note(Notice::MixedContent);
+            return Err(Failure::new(
+                FailureReason::MixedContent,
+                vec![mixed_content_console_line(state.page_url, url)],
+            ));
+        }
+        let line = mixed_content_warning_line(state.page_url, url);
+        state
+            .trace
+            .note(Notice::MixedContentLeftToLocalNetwork(line.clone()));
+        state.warnings.push(line);
+    }
+
+    if url.scheme() != "data" {
+        local_network_access(state, url)?;
     }
 
     // Step 8: the request's referrer for this hop, computed from the previous one

@@ -23,6 +23,7 @@ use crate::headers::{
     is_forbidden_request_header, is_no_cors_safelisted_request_header, is_token, normalize_method,
 };
 use crate::origin::Origin;
+use crate::policy::TargetAddressSpace;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::request::{CacheMode, Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
@@ -60,6 +61,10 @@ pub(crate) struct FetchState<'a> {
     pub referrer_policy: ReferrerPolicy,
     /// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>).
     pub cache_mode: CacheMode,
+    /// Console warnings printed on the way (they precede a failure's own lines).
+    pub warnings: Vec<String>,
+    /// The request's `targetAddressSpace` (Local Network Access), if given.
+    pub target_address_space: Option<TargetAddressSpace>,
     /// The request's referrer: the page's URL at first, then what the last hop computed
     /// (a referrer stripped to an origin stays stripped); `None` for no referrer.
     pub referrer: Option<Url>,
@@ -144,6 +149,8 @@ pub(crate) async fn fetch(
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
         cache_mode: prepared.cache_mode,
+        target_address_space: prepared.target_address_space,
+        warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
         referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
         tainted_origin: false,
@@ -174,7 +181,9 @@ pub(crate) async fn fetch(
                 FailureReason::Request(e) => request_error_message(e),
                 _ => FAILED_TO_FETCH.to_string(),
             };
-            Err(FetchError::new(f.reason, msg, f.console).with_trace(state.trace))
+            let mut console = std::mem::take(&mut state.warnings);
+            console.extend(f.console);
+            Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
 }
@@ -189,11 +198,20 @@ struct Prepared {
     redirect: RedirectMode,
     referrer_policy: Option<ReferrerPolicy>,
     cache_mode: CacheMode,
+    target_address_space: Option<TargetAddressSpace>,
 }
 
 /// The checks `new Request()` and `fetch()` make on script's arguments
 /// (<https://fetch.spec.whatwg.org/#dom-request>), in Blink's order.
 fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, RequestError> {
+    // The `RequestInit` dictionary is converted before the constructor's steps: an
+    // unknown `targetAddressSpace` is a TypeError before anything else is looked at.
+    let target_address_space = match req.target_address_space.as_deref() {
+        Some(v) => {
+            Some(TargetAddressSpace::parse(v).map_err(RequestError::InvalidTargetAddressSpace)?)
+        }
+        None => None,
+    };
     // Parse the URL against the page; a URL with credentials is refused.
     let url = page_url
         .join(&req.url)
@@ -291,5 +309,6 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         redirect: req.redirect,
         referrer_policy: req.referrer_policy,
         cache_mode: req.cache,
+        target_address_space,
     })
 }

@@ -63,7 +63,7 @@ impl FetchObservation {
             Ok(r) => FetchObservation {
                 outcome: "response".into(),
                 error: None,
-                console: Vec::new(),
+                console: r.trace().console_warnings(),
                 rtype: Some(r.response_type().as_str().into()),
                 status: Some(r.status()),
                 url: Some(r.url()),

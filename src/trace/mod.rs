@@ -21,6 +21,7 @@ use url::Url;
 use crate::cookies::{CookieBlock, CookieRejection};
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
+use crate::policy::{AddressSpace, LnaDenial, Permission};
 
 /// A request as it went on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -194,6 +195,30 @@ pub enum Notice {
     FromHttpCache(u16),
     /// A `data:` URL decoded locally (bytes, MIME type).
     DataUrl(usize, String),
+    /// Local Network Access granted a public page's request into a more-private space;
+    /// it goes out exactly as it would without LNA.
+    LocalNetworkGranted {
+        /// The page's address space.
+        page_space: AddressSpace,
+        /// The space the URL reaches.
+        target_space: AddressSpace,
+    },
+    /// Local Network Access blocked the request before anything was sent.
+    LocalNetworkBlocked {
+        /// The page's address space.
+        page_space: AddressSpace,
+        /// The space the URL reaches.
+        target_space: AddressSpace,
+        /// The page origin's permission for that space.
+        permission: Permission,
+        /// Why.
+        denial: LnaDenial,
+    },
+    /// An http URL from an https page let through by mixed content (with a warning)
+    /// because Local Network Access decides it: a private IP literal, a `.local` name, or
+    /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
+    /// warning line Chromium prints.
+    MixedContentLeftToLocalNetwork(String),
 }
 
 impl fmt::Display for Notice {
@@ -225,6 +250,40 @@ impl fmt::Display for Notice {
             Notice::FromHttpCache(status) => write!(
                 f,
                 "served from the HTTP cache: a {status} stored earlier (no request sent)"
+            ),
+            Notice::LocalNetworkGranted {
+                page_space,
+                target_space,
+            } => write!(
+                f,
+                "Local Network Access: {page_space} page -> {target_space} server, permission granted: sent as usual"
+            ),
+            Notice::LocalNetworkBlocked {
+                page_space,
+                target_space,
+                permission,
+                denial,
+            } => {
+                write!(
+                    f,
+                    "Local Network Access: {page_space} page -> {target_space} server, permission {}: ",
+                    permission.as_str()
+                )?;
+                match denial {
+                    LnaDenial::TargetMismatch { requested, .. } => write!(
+                        f,
+                        "targetAddressSpace '{requested}' does not match; nothing was sent"
+                    ),
+                    LnaDenial::InsecureContext(_) => f.write_str(
+                        "the page is not a secure context, so it may never reach inward; nothing was sent",
+                    ),
+                    LnaDenial::PermissionDenied(..) => {
+                        f.write_str("denied (headless Chrome cannot prompt); nothing was sent")
+                    }
+                }
+            }
+            Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
+                "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
             ),
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
@@ -274,6 +333,21 @@ impl Trace {
     /// All events, in order.
     pub fn events(&self) -> &[TraceEvent] {
         &self.events
+    }
+
+    /// Console warnings printed for a fetch that did not fail (Chromium prints them
+    /// whatever the outcome): the mixed-content warnings of requests left to Local
+    /// Network Access.
+    pub fn console_warnings(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                TraceEvent::Note(Notice::MixedContentLeftToLocalNetwork(line)) => {
+                    Some(line.clone())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The requests a server received, in order (preflights included): the same requests

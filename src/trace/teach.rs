@@ -88,6 +88,15 @@ pub(crate) fn cors_plain(e: &CorsError) -> String {
         RedirectContainsCredentials(_) => {
             "a cross-origin redirect led to a URL with a user name or password".into()
         }
+        LocalNetworkAccessPermissionDenied(s) => format!(
+            "Local Network Access: a public page may reach the {s} address space only with the user's {s}-network permission, and it was not granted (nothing was sent)"
+        ),
+        InsecurePrivateNetwork(s) => format!(
+            "Local Network Access: a page that is not a secure context (http) may never reach the more-private {s} address space (nothing was sent)"
+        ),
+        InvalidPrivateNetworkAccess { requested, actual } => format!(
+            "the fetch said targetAddressSpace '{requested}' but the server is in the {actual} address space (nothing was sent)"
+        ),
     }
 }
 
@@ -278,6 +287,22 @@ pub(crate) fn cors_fix(e: &CorsError, ctx: &BlockContext<'_>) -> Advice {
         },
         RedirectContainsCredentials(_) => Advice {
             fix: vec!["the server must redirect to a URL without a user name or password".into()],
+            warning: None,
+        },
+        LocalNetworkAccessPermissionDenied(s) => Advice {
+            fix: vec![format!(
+                "the user must grant this site the {s}-network permission (Chrome asks with a prompt; headless Chrome cannot, so it denies); no header from the server can allow it"
+            )],
+            warning: Some("serve the API from a public, https origin instead if the page is meant for everyone: most users will not grant a website access to their own machine or network".into()),
+        },
+        InsecurePrivateNetwork(_) => Advice {
+            fix: vec!["serve the page over https: only a secure context can ask for Local Network Access".into()],
+            warning: None,
+        },
+        InvalidPrivateNetworkAccess { actual, .. } => Advice {
+            fix: vec![format!(
+                "pass `targetAddressSpace: \"{actual}\"` to fetch(), or leave it out"
+            )],
             warning: None,
         },
     }
