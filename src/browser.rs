@@ -351,6 +351,28 @@ impl Browser {
         self.ctx.clock.advance(by)
     }
 
+    /// The HTTP cache's entries, sorted by key (top-level site, URL): what later fetches
+    /// may be answered with.
+    ///
+    /// ```
+    /// let browser = fetchguard::Browser::builder().build();
+    /// assert!(browser.http_cache_entries().is_empty());
+    /// assert_eq!(browser.http_cache_bytes(), 0);
+    /// ```
+    pub fn http_cache_entries(
+        &self,
+    ) -> Vec<(
+        crate::http_cache::CacheKey,
+        crate::http_cache::CachedResponse,
+    )> {
+        self.ctx.http_cache().snapshot()
+    }
+
+    /// The bytes the HTTP cache holds (bodies and headers).
+    pub fn http_cache_bytes(&self) -> usize {
+        self.ctx.http_cache().bytes()
+    }
+
     /// Number of entries in the CORS-preflight cache.
     pub fn preflight_cache_len(&self) -> usize {
         self.ctx.preflight_cache().len()

@@ -211,6 +211,8 @@ pub enum RequestError {
     InvalidHeaderValue(String),
     /// A `targetAddressSpace` that is not an `IPAddressSpace` value (the value).
     InvalidTargetAddressSpace(String),
+    /// Cache mode `only-if-cached` with a mode other than `same-origin`.
+    OnlyIfCachedWithoutSameOrigin,
 }
 
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
@@ -263,6 +265,9 @@ pub enum FailureReason {
     Redirect(RedirectError),
     /// The scheme is not one fetch can load (`about:` other than blank, unknown schemes).
     UnsupportedScheme(String),
+    /// Cache mode `only-if-cached` and nothing usable in the HTTP cache
+    /// (`net::ERR_CACHE_MISS`): nothing is sent.
+    NotInCache,
 }
 
 /// The TypeError message for every network-level failure, CORS included.
@@ -291,6 +296,9 @@ pub(crate) fn request_error_message(e: &RequestError) -> String {
         RequestError::InvalidTargetAddressSpace(v) => format!(
             "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
         ),
+        RequestError::OnlyIfCachedWithoutSameOrigin => {
+            "'only-if-cached' can be set only with 'same-origin' mode".to_string()
+        }
     };
     format!("{FETCH_CONTEXT}{detail}")
 }
@@ -405,6 +413,9 @@ impl fmt::Display for FailureReason {
             FailureReason::Network(e) => write!(f, "network: {e}"),
             FailureReason::Redirect(e) => write!(f, "redirect: {e}"),
             FailureReason::UnsupportedScheme(s) => write!(f, "the scheme '{s}' cannot be fetched"),
+            FailureReason::NotInCache => {
+                f.write_str("only-if-cached: nothing usable in the HTTP cache (nothing sent)")
+            }
         }
     }
 }

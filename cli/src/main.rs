@@ -646,9 +646,37 @@ async fn check(a: CheckArgs) -> ExitCode {
             }
         }
     }
+    if !a.json {
+        warn_vary_origin(&trace, &page.origin().serialize());
+    }
     if readable {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// A warning line when the (last) response reflects the page's origin in
+/// `Access-Control-Allow-Origin` without `Vary: Origin`: the cache-poisoning risk.
+fn warn_vary_origin(trace: &fetchguard::trace::Trace, origin: &str) {
+    let Some(headers) = trace.events().iter().rev().find_map(|e| match e {
+        fetchguard::trace::TraceEvent::Received { headers, .. } => Some(headers),
+        _ => None,
+    }) else {
+        return;
+    };
+    let mut map = http::HeaderMap::new();
+    for (n, v) in headers {
+        if let (Ok(n), Ok(v)) = (
+            http::HeaderName::from_bytes(n.as_bytes()),
+            http::HeaderValue::from_str(v),
+        ) {
+            map.append(n, v);
+        }
+    }
+    if fetchguard::http_cache::policy::acao_varies_without_vary_origin(&map, origin) {
+        println!(
+            "  warning: Access-Control-Allow-Origin echoes the request's Origin ({origin}) but the response has no 'Vary: Origin': a browser or shared cache can store the response of a request without Origin (a no-cors load, another site) and serve it to a CORS fetch it does not fit, which then fails from the cache without reaching the server (cache poisoning); add 'Vary: Origin'"
+        );
     }
 }

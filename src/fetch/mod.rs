@@ -219,6 +219,11 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     if !url.username().is_empty() || url.password().is_some() {
         return Err(RequestError::UrlHasCredentials(url.to_string()));
     }
+    // https://fetch.spec.whatwg.org/#dom-request (only-if-cached needs mode
+    // same-origin; checked before the method)
+    if req.cache == CacheMode::OnlyIfCached && req.mode != Mode::SameOrigin {
+        return Err(RequestError::OnlyIfCachedWithoutSameOrigin);
+    }
     // Method: a token, not forbidden, then normalized.
     if !is_token(req.method.as_bytes()) {
         return Err(RequestError::InvalidMethod(req.method.clone()));

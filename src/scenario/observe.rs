@@ -94,6 +94,7 @@ fn reason_name(e: &FetchError) -> String {
         Network(n) => format!("Network::{n:?}"),
         Redirect(r) => format!("Redirect::{r:?}"),
         UnsupportedScheme(s) => format!("UnsupportedScheme({s})"),
+        NotInCache => "NotInCache".into(),
     }
 }
 

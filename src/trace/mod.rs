@@ -191,8 +191,20 @@ pub enum Notice {
     /// A repeated header whose combined value is not no-cors-safelisted (the name): the
     /// appended value is dropped.
     NoCorsAppendedValueDropped(String),
-    /// Served from the HTTP cache without a request (the stored status).
-    FromHttpCache(u16),
+    /// Served from the HTTP cache without a request: the stored status, and how many
+    /// more seconds it is fresh (`None`: stale, but the cache mode accepts it).
+    FromHttpCache {
+        /// The stored status.
+        status: u16,
+        /// Seconds of freshness left (`None`: stale).
+        fresh_for: Option<u64>,
+    },
+    /// A conditional request was answered `304`: the stored response is used.
+    Revalidated304,
+    /// The stored response was stale (or must be revalidated) and the server sent a new one.
+    StaleRefetched,
+    /// An entry exists for the URL, but its `Vary` request headers differ.
+    VaryMismatch,
     /// A `data:` URL decoded locally (bytes, MIME type).
     DataUrl(usize, String),
     /// Local Network Access granted a public page's request into a more-private space;
@@ -247,9 +259,12 @@ impl fmt::Display for Notice {
                 f,
                 "header {n}: appended value not safelisted in no-cors: dropped"
             ),
-            Notice::FromHttpCache(status) => write!(
+            Notice::FromHttpCache {
+                status,
+                fresh_for: Some(n),
+            } => write!(
                 f,
-                "served from the HTTP cache: a {status} stored earlier (no request sent)"
+                "from HTTP cache (fresh for {n} s): a {status} stored earlier, no request sent"
             ),
             Notice::LocalNetworkGranted {
                 page_space,
@@ -285,6 +300,18 @@ impl fmt::Display for Notice {
             Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
                 "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
             ),
+            Notice::FromHttpCache {
+                status,
+                fresh_for: None,
+            } => write!(
+                f,
+                "from HTTP cache (stale, accepted by the cache mode): a {status} stored earlier, no request sent"
+            ),
+            Notice::Revalidated304 => f.write_str("revalidated: 304, the stored response is used"),
+            Notice::StaleRefetched => f.write_str("stale, refetched"),
+            Notice::VaryMismatch => {
+                f.write_str("Vary mismatch: the stored response was for other request headers")
+            }
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
             }
