@@ -241,6 +241,9 @@ pub enum FailureReason {
     Redirect(RedirectError),
     /// The scheme is not one fetch can load (`about:` other than blank, unknown schemes).
     UnsupportedScheme(String),
+    /// The cross-origin resource policy check blocked a no-cors response (DevTools:
+    /// `net::ERR_BLOCKED_BY_RESPONSE`; no console line).
+    Corp(crate::policy::corp::CorpBlock),
 }
 
 /// The TypeError message for every network-level failure, CORS included.
@@ -371,6 +374,7 @@ impl fmt::Display for FailureReason {
             FailureReason::Network(e) => write!(f, "network: {e}"),
             FailureReason::Redirect(e) => write!(f, "redirect: {e}"),
             FailureReason::UnsupportedScheme(s) => write!(f, "the scheme '{s}' cannot be fetched"),
+            FailureReason::Corp(b) => write!(f, "Cross-Origin-Resource-Policy: {b}"),
         }
     }
 }

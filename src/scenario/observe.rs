@@ -94,6 +94,7 @@ fn reason_name(e: &FetchError) -> String {
         Network(n) => format!("Network::{n:?}"),
         Redirect(r) => format!("Redirect::{r:?}"),
         UnsupportedScheme(s) => format!("UnsupportedScheme({s})"),
+        Corp(b) => format!("Corp::{}", b.devtools_name()),
     }
 }
 
