@@ -469,8 +469,25 @@ impl Page {
             url: &self.url,
             origin: &self.origin,
             referrer_policy: self.referrer_policy,
+            embedder_policies: self.embedder_policies(),
         };
         crate::fetch::fetch(&self.browser.ctx, client, request).await
+    }
+
+    /// The page's Cross-Origin-Embedder-Policy and its report-only twin, from
+    /// [`Page::document_headers`] (none unless the page is a secure context).
+    ///
+    /// ```
+    /// use fetchguard::{Browser, policy::corp::EmbedderPolicy};
+    /// let page = Browser::builder().build().page("https://app.example/").unwrap()
+    ///     .with_document_headers([("Cross-Origin-Embedder-Policy", "credentialless")]);
+    /// assert_eq!(page.embedder_policies().value, EmbedderPolicy::Credentialless);
+    /// ```
+    pub fn embedder_policies(&self) -> crate::policy::corp::EmbedderPolicies {
+        crate::policy::corp::obtain_embedder_policies(
+            &self.document_headers,
+            crate::origin::is_url_potentially_trustworthy(&self.url),
+        )
     }
 
     /// Sets the page's referrer policy (as a `Referrer-Policy` header on the document would).
@@ -483,8 +500,8 @@ impl Page {
     /// `Cross-Origin-Embedder-Policy`), in order; they are added to any given before.
     /// A `Referrer-Policy` among them sets the page's referrer policy, as
     /// [`Page::with_referrer_policy`] does (the last valid token wins). The other headers
-    /// are stored, readable with [`Page::document_headers`]; not yet enforced: the engine
-    /// does not read COEP or other document policies yet.
+    /// are stored, readable with [`Page::document_headers`]; `Cross-Origin-Embedder-Policy`
+    /// (and `-Report-Only`) set [`Page::embedder_policies`].
     ///
     /// ```
     /// use fetchguard::{Browser, ReferrerPolicy};

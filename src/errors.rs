@@ -268,6 +268,9 @@ pub enum FailureReason {
     /// Cache mode `only-if-cached` and nothing usable in the HTTP cache
     /// (`net::ERR_CACHE_MISS`): nothing is sent.
     NotInCache,
+    /// The cross-origin resource policy check blocked a no-cors response (DevTools:
+    /// `net::ERR_BLOCKED_BY_RESPONSE`; no console line).
+    Corp(crate::policy::corp::CorpBlock),
 }
 
 /// The TypeError message for every network-level failure, CORS included.
@@ -416,6 +419,7 @@ impl fmt::Display for FailureReason {
             FailureReason::NotInCache => {
                 f.write_str("only-if-cached: nothing usable in the HTTP cache (nothing sent)")
             }
+            FailureReason::Corp(b) => write!(f, "Cross-Origin-Resource-Policy: {b}"),
         }
     }
 }

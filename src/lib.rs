@@ -88,3 +88,4 @@ pub use request::{
 };
 pub use response::{FetchError, Response, ResponseType};
 pub use trace::Trace;
+pub use trace::ViolationError;

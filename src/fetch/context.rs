@@ -19,6 +19,7 @@ use crate::http_cache::HttpCache;
 use crate::net::Transport;
 use crate::origin::Origin;
 use crate::policy::address_space::{AddressSpace, Permission};
+use crate::policy::corp::EmbedderPolicies;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::profile::Profile;
 use crate::trace::Violation;
@@ -72,4 +73,6 @@ pub(crate) struct Client<'a> {
     pub origin: &'a Origin,
     /// The document's referrer policy.
     pub referrer_policy: ReferrerPolicy,
+    /// The document's embedder policies (COEP and COEP-Report-Only), from its headers.
+    pub embedder_policies: EmbedderPolicies,
 }

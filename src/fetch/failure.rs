@@ -3,7 +3,8 @@
 
 use crate::enforcement::Enforcement;
 use crate::errors::{CorsError, FailureReason, cors_console_line};
-use crate::trace::{TraceEvent, Violation};
+use crate::policy::corp::CorpBlock;
+use crate::trace::{Notice, TraceEvent, Violation, ViolationError};
 
 use super::FetchState;
 
@@ -44,7 +45,28 @@ pub(crate) fn enforce_cors(state: &mut FetchState<'_>, e: CorsError) -> Result<(
     let violation = Violation {
         url: state.current_url().to_string(),
         console: cors_console_line(state.current_url(), state.first_url(), state.origin, &e),
-        error: e,
+        error: ViolationError::Cors(e),
+    };
+    state.trace.push(TraceEvent::Violation(violation.clone()));
+    state.ctx.violations().push(violation);
+    Ok(())
+}
+
+/// A blocked CORP check: a silent network error (CHROMIUM: DevTools shows
+/// `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`, the console nothing); under
+/// [`Enforcement::ReportOnly`] it is recorded as a violation and the fetch goes on.
+pub(crate) fn enforce_corp(state: &mut FetchState<'_>, b: CorpBlock) -> Result<(), Failure> {
+    let url = state.current_url().to_string();
+    state
+        .trace
+        .note(Notice::CorpBlocked(url.clone(), b.clone()));
+    if state.ctx.enforcement == Enforcement::Enforce {
+        return Err(Failure::silent(FailureReason::Corp(b)));
+    }
+    let violation = Violation {
+        url,
+        console: String::new(),
+        error: ViolationError::Corp(b),
     };
     state.trace.push(TraceEvent::Violation(violation.clone()));
     state.ctx.violations().push(violation);

@@ -71,6 +71,8 @@ pub(crate) struct FetchState<'a> {
     pub tainted_origin: bool,
     pub tainting: Tainting,
     pub redirect_count: usize,
+    /// The page's embedder policies.
+    pub embedder_policies: crate::policy::corp::EmbedderPolicies,
     pub trace: Trace,
 }
 
@@ -156,6 +158,7 @@ pub(crate) async fn fetch(
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
+        embedder_policies: client.embedder_policies,
         trace,
     };
     match main_fetch::main_fetch(&mut state).await {

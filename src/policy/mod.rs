@@ -1,8 +1,10 @@
-//! Policies beside CORS: referrer policy, fetch metadata, mixed content, address spaces. Pure functions.
+//! Policies beside CORS: referrer policy, fetch metadata, mixed content, address spaces, CORP/COEP. Pure functions.
 
 pub mod address_space;
+pub mod corp;
 pub mod fetch_metadata;
 pub mod local_network;
+pub mod orb;
 pub mod referrer;
 pub mod wire_headers;
 

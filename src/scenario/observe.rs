@@ -95,6 +95,7 @@ fn reason_name(e: &FetchError) -> String {
         Redirect(r) => format!("Redirect::{r:?}"),
         UnsupportedScheme(s) => format!("UnsupportedScheme({s})"),
         NotInCache => "NotInCache".into(),
+        Corp(b) => format!("Corp::{}", b.devtools_name()),
     }
 }
 

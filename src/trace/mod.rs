@@ -91,6 +91,9 @@ pub enum NotIncluded {
     /// `credentials: 'same-origin'` and the request is cross-origin (or was redirected
     /// across origins).
     CrossOriginUnderSameOrigin,
+    /// The page's `Cross-Origin-Embedder-Policy: credentialless` and a cross-origin
+    /// no-cors request.
+    CoepCredentialless,
 }
 
 impl fmt::Display for NotIncluded {
@@ -99,6 +102,9 @@ impl fmt::Display for NotIncluded {
             NotIncluded::CredentialsOmit => "credentials: 'omit'",
             NotIncluded::CrossOriginUnderSameOrigin => {
                 "credentials: 'same-origin' and the URL is cross-origin"
+            }
+            NotIncluded::CoepCredentialless => {
+                "the page's COEP credentialless: cross-origin no-cors requests carry no cookies"
             }
         })
     }
@@ -231,6 +237,17 @@ pub enum Notice {
     /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
     /// warning line Chromium prints.
     MixedContentLeftToLocalNetwork(String),
+    /// The cross-origin resource policy check blocked this hop's response (URL, why).
+    CorpBlocked(String, crate::policy::corp::CorpBlock),
+    /// The page's `Cross-Origin-Embedder-Policy-Report-Only` would have blocked this
+    /// hop's response (URL, why); it blocks nothing.
+    CorpReportOnly(String, crate::policy::corp::CorpBlock),
+    /// The page's `COEP: credentialless` sent this cross-origin no-cors request without
+    /// credentials.
+    CoepCredentialless,
+    /// Opaque Response Blocking would block this no-cors response (why); CHROMIUM 156
+    /// still resolves `fetch()` with the ordinary opaque response.
+    Orb(crate::policy::orb::OrbBlock),
 }
 
 impl fmt::Display for Notice {
@@ -315,19 +332,54 @@ impl fmt::Display for Notice {
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
             }
+            Notice::CorpBlocked(u, b) => write!(
+                f,
+                "Cross-Origin-Resource-Policy blocked {u} ({b}): TypeError, no console line"
+            ),
+            Notice::CorpReportOnly(u, b) => write!(
+                f,
+                "COEP-Report-Only: require-corp would block {u} ({b}); not enforced"
+            ),
+            Notice::CoepCredentialless => f.write_str(
+                "COEP credentialless: cross-origin no-cors request sent without credentials",
+            ),
+            Notice::Orb(b) => write!(
+                f,
+                "ORB would block this no-cors response ({b}); fetch() still gets an opaque response"
+            ),
         }
     }
 }
 
-/// A CORS failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly) let through.
+/// A CORS or CORP failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly)
+/// let through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     /// The URL whose response (or preflight) failed.
     pub url: String,
     /// Why.
-    pub error: CorsError,
-    /// The console line Chromium would have printed.
+    pub error: ViolationError,
+    /// The console line Chromium would have printed ("" for CORP, which prints none).
     pub console: String,
+}
+
+/// What a [`Violation`] broke.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViolationError {
+    /// The CORS protocol.
+    Cors(CorsError),
+    /// The cross-origin resource policy check.
+    Corp(crate::policy::corp::CorpBlock),
+}
+
+impl ViolationError {
+    /// The reason's name: the [`CorsError::name`], or DevTools' CORP reason name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ViolationError::Cors(e) => e.name(),
+            ViolationError::Corp(b) => b.devtools_name(),
+        }
+    }
 }
 
 impl std::fmt::Display for Violation {

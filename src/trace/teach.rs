@@ -5,6 +5,7 @@
 use crate::cookies::CookieRejection;
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
+use crate::policy::corp::CorpBlock;
 
 use super::{HopKind, WireRecord};
 
@@ -29,6 +30,49 @@ pub(crate) struct Advice {
 }
 
 /// The CORS error in plain words (its Chromium name goes after, for searching).
+pub(crate) fn violation_plain(e: &super::ViolationError) -> String {
+    match e {
+        super::ViolationError::Cors(e) => cors_plain(e),
+        super::ViolationError::Corp(b) => corp_plain(b),
+    }
+}
+
+/// CORP's reason in plain words.
+pub(crate) fn corp_plain(b: &CorpBlock) -> String {
+    match b {
+        CorpBlock::NotSameOrigin => {
+            "the resource sent Cross-Origin-Resource-Policy: same-origin".to_string()
+        }
+        CorpBlock::NotSameSite => "the resource sent Cross-Origin-Resource-Policy: same-site, \
+             and the page is another site (or https asking http)"
+            .to_string(),
+        CorpBlock::NotSameOriginAfterDefaultedByCoep => "the page sends \
+             Cross-Origin-Embedder-Policy: require-corp, so every cross-origin no-cors \
+             resource must opt in with Cross-Origin-Resource-Policy, and this one sent none"
+            .to_string(),
+    }
+}
+
+/// The fix for a CORP block: what header the resource must send, or what the page can
+/// change.
+pub(crate) fn corp_fix(b: &CorpBlock) -> Advice {
+    let fix = match b {
+        CorpBlock::NotSameOriginAfterDefaultedByCoep => vec![
+            "have the resource send `Cross-Origin-Resource-Policy: cross-origin` (or `same-site` for your own sites)".to_string(),
+            "or fetch it in cors mode and have it send `Access-Control-Allow-Origin`".to_string(),
+            "or serve the page with `Cross-Origin-Embedder-Policy: credentialless`, which needs no CORP (requests go without cookies)".to_string(),
+        ],
+        CorpBlock::NotSameOrigin | CorpBlock::NotSameSite => vec![
+            "have the resource send `Cross-Origin-Resource-Policy: cross-origin` if other sites may embed it".to_string(),
+            "or fetch it in cors mode with `Access-Control-Allow-Origin` (cors fetches ignore CORP)".to_string(),
+        ],
+    };
+    Advice {
+        fix,
+        ..Advice::default()
+    }
+}
+
 pub(crate) fn cors_plain(e: &CorsError) -> String {
     use CorsError::*;
     let answer = if e.is_preflight() {
