@@ -245,6 +245,24 @@ pub(crate) fn pem(label: &str, der: &[u8]) -> String {
     out
 }
 
+/// A scenario's origins ([`Prepared`]) all served behind one proxy, for the browsers that
+/// have no host-resolver switch (Firefox, WebKitGTK).
+pub(crate) async fn serve_behind_proxy(
+    loaded: &crate::scenario::LoadedScenario,
+    mark: super::driver::ConsoleMark,
+) -> Result<(super::Prepared, Proxy), super::OracleError> {
+    let prepared = super::Prepared::new(loaded, mark)?;
+    let origins: Vec<_> = prepared
+        .origins
+        .iter()
+        .map(|(_, u, h)| (u.clone(), h.clone()))
+        .collect();
+    let proxy = Proxy::start(&origins, &prepared.ca, prepared.log.clone())
+        .await
+        .map_err(|e| super::OracleError::Setup(format!("proxy: {e}")))?;
+    Ok((prepared, proxy))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -17,8 +17,8 @@ use serde_json::json;
 
 use super::chromium::RunDir;
 use super::driver::{ConsoleMark, MARK_CONSOLE};
-use super::proxy::{Proxy, pem};
-use super::{OracleError, Prepared, console_by_fetch, read_tail};
+use super::proxy::{pem, serve_behind_proxy};
+use super::{OracleError, console_by_fetch, read_tail};
 use crate::scenario::{FetchObservation, LoadedScenario, ThirdPartyToken};
 
 /// The default Python (Debian's, which has `gi` and WebKit2 4.1 once
@@ -137,15 +137,7 @@ pub async fn observe_in_webkit(
             python.display()
         )));
     }
-    let prepared = Prepared::new(loaded, ConsoleMark::Log)?;
-    let origins: Vec<_> = prepared
-        .origins
-        .iter()
-        .map(|(_, u, h)| (u.clone(), h.clone()))
-        .collect();
-    let proxy = Proxy::start(&origins, &prepared.ca, prepared.log.clone())
-        .await
-        .map_err(|e| OracleError::Setup(format!("proxy: {e}")))?;
+    let (prepared, proxy) = serve_behind_proxy(loaded, ConsoleMark::Log).await?;
 
     let run = RunDir::new()?;
     let dir = run.profile();
