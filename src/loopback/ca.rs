@@ -77,16 +77,25 @@ impl TestCa {
         let (chain, key) = self
             .issue(&[host])
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)))
+        tls_acceptor_for(chain, key)
     }
+}
+
+/// A TLS server configuration (ring, safe defaults, ALPN h2 then http/1.1) for one
+/// certificate chain: the test servers' and the oracle proxy's.
+pub(crate) fn tls_acceptor_for(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)))
 }
 
 /// SHA-256, from the TLS stack's own hash provider.

@@ -198,17 +198,21 @@ impl ChromiumProcess {
             return;
         }
         self.done = true;
-        // The group id is the child's pid (process_group(0)); `kill -KILL -- -PGID` ends
-        // the renderer and utility processes too.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        kill_process_group(&mut self.child);
     }
+}
+
+/// Kills a browser started with `process_group(0)` and every process of its group
+/// (`kill -KILL -- -PGID` ends renderers and utility processes too), then reaps it.
+pub(crate) fn kill_process_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl Drop for ChromiumProcess {

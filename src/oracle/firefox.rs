@@ -335,14 +335,7 @@ impl FirefoxProcess {
             return;
         }
         self.done = true;
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        super::chromium::kill_process_group(&mut self.child);
     }
 }
 

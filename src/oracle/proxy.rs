@@ -69,7 +69,7 @@ impl Proxy {
                         .issue(&[&bare])
                         .map_err(|e| std::io::Error::other(e.to_string()))?;
                     certs.insert(bare.clone(), chain[0].to_vec());
-                    acceptors.insert(bare.clone(), acceptor(chain, key)?);
+                    acceptors.insert(bare.clone(), crate::loopback::tls_acceptor_for(chain, key)?);
                 }
                 acceptors.get(&bare).cloned()
             } else {
@@ -128,21 +128,6 @@ impl Drop for Proxy {
     fn drop(&mut self) {
         self.task.abort();
     }
-}
-
-fn acceptor(
-    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
-    key: rustls::pki_types::PrivateKeyDer<'static>,
-) -> std::io::Result<tokio_rustls::TlsAcceptor> {
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-        .with_safe_default_protocol_versions()
-        .map_err(|e| std::io::Error::other(e.to_string()))?
-        .with_no_client_auth()
-        .with_single_cert(chain, key)
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-    Ok(tokio_rustls::TlsAcceptor::from(Arc::new(cfg)))
 }
 
 /// Why the proxy drops a connection without answering (a host it does not serve).
