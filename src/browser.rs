@@ -250,13 +250,7 @@ impl BrowserBuilder {
                 fallback: base,
             })
         };
-        let third_party = self
-            .third_party
-            .unwrap_or(if self.profile.block_third_party_cookies {
-                ThirdPartyCookies::Block
-            } else {
-                ThirdPartyCookies::Allow
-            });
+        let third_party = self.third_party.unwrap_or(self.profile.third_party_cookies);
         Browser {
             _servers: Arc::new(guards),
             ctx: Arc::new(FetchContext {

@@ -173,7 +173,13 @@ pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &oracle::Oracle) ->
         error: None,
         chromium: None,
     };
-    let engine = scenario::run_scenario(s).await;
+    // The engine runs as the observed browser's profile.
+    let engine_kind: fetchguard::Engine = match chromium.browser {
+        oracle::BrowserKind::Firefox => fetchguard::Engine::Firefox,
+        oracle::BrowserKind::Webkit => fetchguard::Engine::Webkit,
+        _ => fetchguard::Engine::Chromium,
+    };
+    let engine = scenario::run_scenario_as(s, fetchguard::Profile::for_engine(engine_kind)).await;
     if let Some(e) = engine.setup_error {
         v.error = Some(format!("engine: {e}"));
         return v;

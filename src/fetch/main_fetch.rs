@@ -6,11 +6,7 @@
 use url::Url;
 
 use crate::enforcement::Enforcement;
-use crate::errors::{
-    CorsError, FailureReason, mixed_content_console_line, mixed_content_warning_line,
-    no_cors_redirect_mode_console_line, same_origin_mode_console_line,
-    same_origin_mode_redirect_console_line,
-};
+use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
@@ -204,12 +200,13 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
     let Ok(path) = chosen else {
         let e = CorsError::DisallowedByMode;
         state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-        let line = if state.redirect_count == 0 {
-            same_origin_mode_console_line(&url, state.origin)
+        let wording = state.ctx.profile.wording();
+        let lines = if state.redirect_count == 0 {
+            wording.same_origin_mode(&url, state.page_url, state.origin)
         } else {
-            same_origin_mode_redirect_console_line(&url, state.page_url)
+            wording.same_origin_mode_redirect(&url, state.page_url)
         };
-        return Err(Failure::new(FailureReason::Cors(e), vec![line]));
+        return Err(Failure::new(FailureReason::Cors(e), lines));
     };
 
     // CHROMIUM: a no-cors request whose redirect mode is not `follow` fails before mixed
@@ -221,7 +218,7 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
             state.trace.note(Notice::NoCorsRedirectMode);
             Err(Failure::new(
                 FailureReason::Redirect(crate::errors::RedirectError::ModeError),
-                vec![no_cors_redirect_mode_console_line(&url)],
+                state.ctx.profile.wording().no_cors_redirect_mode(&url),
             ))
         }
         FetchPath::Data => {
@@ -267,10 +264,18 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
             state.trace.note(Notice::MixedContent);
             return Err(Failure::new(
                 FailureReason::MixedContent,
-                vec![mixed_content_console_line(state.page_url, url)],
+                state
+                    .ctx
+                    .profile
+                    .wording()
+                    .mixed_content_blocked(state.page_url, url),
             ));
         }
-        let line = mixed_content_warning_line(state.page_url, url);
+        let line = state
+            .ctx
+            .profile
+            .wording()
+            .mixed_content_warning(state.page_url, url);
         state
             .trace
             .note(Notice::MixedContentLeftToLocalNetwork(line.clone()));

@@ -17,7 +17,7 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::errors::{FAILED_TO_FETCH, FailureReason, RequestError, request_error_message};
+use crate::errors::{FailureReason, RequestError};
 use crate::headers::{
     cors_unsafe_request_header_names, is_cors_safelisted_method, is_forbidden_method,
     is_forbidden_request_header, is_no_cors_safelisted_request_header, is_token, normalize_method,
@@ -131,7 +131,7 @@ pub(crate) async fn fetch(
     let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {
-            let msg = request_error_message(&e);
+            let msg = ctx.profile.wording().request_error(&e);
             return Err(
                 FetchError::new(FailureReason::Request(e), msg, Vec::new()).with_trace(trace)
             );
@@ -181,8 +181,8 @@ pub(crate) async fn fetch(
         }
         Err(f) => {
             let msg = match &f.reason {
-                FailureReason::Request(e) => request_error_message(e),
-                _ => FAILED_TO_FETCH.to_string(),
+                FailureReason::Request(e) => ctx.profile.wording().request_error(e),
+                _ => ctx.profile.wording().network_error(),
             };
             let mut console = std::mem::take(&mut state.warnings);
             console.extend(f.console);

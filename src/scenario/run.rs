@@ -113,8 +113,15 @@ impl ScenarioReport {
     }
 }
 
-/// Runs one scenario in a fresh Browser against fresh loopback servers.
+/// Runs one scenario in a fresh Browser (the default, Chromium profile) against fresh
+/// loopback servers.
 pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
+    run_scenario_as(loaded, crate::Profile::default()).await
+}
+
+/// Runs one scenario as `profile`'s browser, in a fresh Browser against fresh loopback
+/// servers.
+pub async fn run_scenario_as(loaded: &LoadedScenario, profile: crate::Profile) -> ScenarioReport {
     let mut report = ScenarioReport {
         name: loaded.name.clone(),
         file: loaded.file.display().to_string(),
@@ -123,14 +130,18 @@ pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
         fetches: Vec::new(),
         setup_error: None,
     };
-    match setup_and_run(loaded, &mut report).await {
+    match setup_and_run(loaded, profile, &mut report).await {
         Ok(()) => {}
         Err(e) => report.setup_error = Some(e),
     }
     report
 }
 
-async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> Result<(), String> {
+async fn setup_and_run(
+    loaded: &LoadedScenario,
+    profile: crate::Profile,
+    report: &mut ScenarioReport,
+) -> Result<(), String> {
     let s = &loaded.scenario;
     let ca = TestCa::new().map_err(|e| format!("test CA: {e}"))?;
     let log = RequestLog::default();
@@ -149,6 +160,7 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
 
     // The injected clock: `wait` moves it instead of sleeping.
     let mut builder = Browser::builder()
+        .profile(profile)
         .add_root_certificate_der(ca.root_der().to_vec())
         .only_resolved_hosts()
         .clock(Clock::manual());
