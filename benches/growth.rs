@@ -24,13 +24,21 @@ fn jar_with(n: usize) -> CookieJar {
     let mut jar = CookieJar::new();
     for i in 0..n {
         let u = Url::parse(&format!("https://d{i}.example/")).expect("url");
-        jar.set(&u, "c=1; SameSite=None; Secure; Path=/")
-            .expect("cookie");
+        jar.set(
+            &u,
+            "c=1; SameSite=None; Secure; Path=/",
+            std::time::SystemTime::now(),
+        )
+        .expect("cookie");
     }
     let api = Url::parse("https://api.example/").expect("url");
     for name in ["a", "b", "sid"] {
-        jar.set(&api, &format!("{name}=1; SameSite=None; Secure; Path=/"))
-            .expect("cookie");
+        jar.set(
+            &api,
+            &format!("{name}=1; SameSite=None; Secure; Path=/"),
+            std::time::SystemTime::now(),
+        )
+        .expect("cookie");
     }
     jar
 }

@@ -10,7 +10,7 @@ use rustls::pki_types::CertificateDer;
 use url::Url;
 
 use crate::clock::Clock;
-use crate::cookies::{CookieJar, ThirdPartyCookies};
+use crate::cookies::{CookieJar, CookieRejection, ThirdPartyCookies};
 use crate::cors::PreflightCache;
 use crate::response::FetchError;
 
@@ -21,7 +21,8 @@ use crate::net::service::{
 };
 use crate::net::{HyperTransport, Limits, Resolution, Transport};
 use crate::origin::Origin;
-use crate::policy::referrer::ReferrerPolicy;
+use crate::policy::address_space::{AddressSpace, Permission};
+use crate::policy::referrer::{ReferrerPolicy, parse_referrer_policy_header};
 use crate::profile::Profile;
 use crate::request::Request;
 use crate::response::Response;
@@ -63,6 +64,8 @@ pub struct BrowserBuilder {
     resolution: Resolution,
     services: Vec<(Origin, url::Url, Arc<dyn DynService>, Serving)>,
     enforcement: Enforcement,
+    address_spaces: HashMap<Origin, AddressSpace>,
+    network_permissions: HashMap<(Origin, AddressSpace), Permission>,
 }
 
 impl BrowserBuilder {
@@ -175,6 +178,40 @@ impl BrowserBuilder {
         self
     }
 
+    /// The address space of the address `origin`'s host reaches (Local Network Access),
+    /// overriding the default derived from the host ([`AddressSpace::of_host`]). The
+    /// origin itself, and so every URL, is unchanged. An `origin` that does not parse is
+    /// ignored.
+    ///
+    /// ```
+    /// use fetchguard::Browser;
+    /// use fetchguard::policy::AddressSpace;
+    /// let b = Browser::builder().address_space("https://api.example", AddressSpace::Local).build();
+    /// let url = url::Url::parse("https://api.example/x").unwrap();
+    /// assert_eq!(b.address_space_of(&url), AddressSpace::Local);
+    /// ```
+    pub fn address_space(mut self, origin: &str, space: AddressSpace) -> Self {
+        if let Ok(o) = Origin::parse(origin) {
+            self.address_spaces.insert(o, space);
+        }
+        self
+    }
+
+    /// The Local Network Access permission of pages of `origin` for requests into
+    /// `space` ([`AddressSpace::Local`] or [`AddressSpace::Loopback`]; default
+    /// [`Permission::Ask`]). An `origin` that does not parse is ignored.
+    pub fn network_permission(
+        mut self,
+        origin: &str,
+        space: AddressSpace,
+        permission: Permission,
+    ) -> Self {
+        if let Ok(o) = Origin::parse(origin) {
+            self.network_permissions.insert((o, space), permission);
+        }
+        self
+    }
+
     /// The browser.
     pub fn build(mut self) -> Browser {
         // In-process services get a route; loopback-served ones a server (and, for https,
@@ -193,8 +230,7 @@ impl BrowserBuilder {
             }
         }
         #[cfg(feature = "loopback")]
-        let guards =
-            crate::net::service::spawn_all_loopback(loopback, &mut self.overrides, &mut self.roots);
+        let guards = crate::loopback::spawn_all(loopback, &mut self.overrides, &mut self.roots);
         #[cfg(not(feature = "loopback"))]
         let guards = Vec::new();
         let base: Arc<dyn Transport> = match self.transport {
@@ -214,13 +250,7 @@ impl BrowserBuilder {
                 fallback: base,
             })
         };
-        let third_party = self
-            .third_party
-            .unwrap_or(if self.profile.block_third_party_cookies {
-                ThirdPartyCookies::Block
-            } else {
-                ThirdPartyCookies::Allow
-            });
+        let third_party = self.third_party.unwrap_or(self.profile.third_party_cookies);
         Browser {
             _servers: Arc::new(guards),
             ctx: Arc::new(FetchContext {
@@ -235,6 +265,8 @@ impl BrowserBuilder {
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
                 http_cache: Mutex::new(Default::default()),
+                address_spaces: self.address_spaces,
+                network_permissions: Mutex::new(self.network_permissions),
             }),
         }
     }
@@ -255,6 +287,8 @@ impl Browser {
             resolution: Resolution::OverridesThenDns,
             services: Vec::new(),
             enforcement: Enforcement::default(),
+            address_spaces: HashMap::new(),
+            network_permissions: HashMap::new(),
         }
     }
 
@@ -266,6 +300,7 @@ impl Browser {
             origin: Origin::from_url(&url),
             url,
             referrer_policy: ReferrerPolicy::default(),
+            document_headers: Vec::new(),
         })
     }
 
@@ -275,6 +310,24 @@ impl Browser {
         let mut p = self.page(url)?;
         p.origin = Origin::new_opaque();
         Ok(p)
+    }
+
+    /// Stores a cookie as a top-level visit to `url` receiving `Set-Cookie: set_cookie`
+    /// would, at the browser's clock's time.
+    ///
+    /// ```
+    /// use fetchguard::{Browser, CookieRejection};
+    /// let browser = Browser::builder().build();
+    /// let api = url::Url::parse("https://api.example/").unwrap();
+    /// browser.set_cookie(&api, "sid=1; SameSite=None; Secure").unwrap();
+    /// assert_eq!(
+    ///     browser.set_cookie(&api, "p=1; Partitioned"),
+    ///     Err(CookieRejection::PartitionedWithoutSecure)
+    /// );
+    /// ```
+    pub fn set_cookie(&self, url: &Url, set_cookie: &str) -> Result<(), CookieRejection> {
+        let now = self.ctx.clock.now();
+        self.ctx.jar().set(url, set_cookie, now)
     }
 
     /// Runs `f` with the cookie jar.
@@ -290,6 +343,28 @@ impl Browser {
     /// Moves a manual clock forward (returns false on the system clock).
     pub fn advance(&self, by: Duration) -> bool {
         self.ctx.clock.advance(by)
+    }
+
+    /// The HTTP cache's entries, sorted by key (top-level site, URL): what later fetches
+    /// may be answered with.
+    ///
+    /// ```
+    /// let browser = fetchguard::Browser::builder().build();
+    /// assert!(browser.http_cache_entries().is_empty());
+    /// assert_eq!(browser.http_cache_bytes(), 0);
+    /// ```
+    pub fn http_cache_entries(
+        &self,
+    ) -> Vec<(
+        crate::http_cache::CacheKey,
+        crate::http_cache::CachedResponse,
+    )> {
+        self.ctx.http_cache().snapshot()
+    }
+
+    /// The bytes the HTTP cache holds (bodies and headers).
+    pub fn http_cache_bytes(&self) -> usize {
+        self.ctx.http_cache().bytes()
     }
 
     /// Number of entries in the CORS-preflight cache.
@@ -321,6 +396,54 @@ impl Browser {
     pub fn third_party_cookies(&self) -> ThirdPartyCookies {
         self.ctx.third_party
     }
+
+    /// The address space `url`'s host reaches: the one given to
+    /// [`BrowserBuilder::address_space`] for its origin, else [`AddressSpace::of_host`].
+    pub fn address_space_of(&self, url: &Url) -> AddressSpace {
+        self.ctx
+            .address_spaces
+            .get(&Origin::from_url(url))
+            .copied()
+            .unwrap_or_else(|| AddressSpace::of_host(url.host_str().unwrap_or_default()))
+    }
+
+    /// The Local Network Access permission of `origin` for requests into `space`
+    /// ([`Permission::Ask`] when none was set).
+    pub fn network_permission(&self, origin: &Origin, space: AddressSpace) -> Permission {
+        self.ctx
+            .network_permissions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&(origin.clone(), space))
+            .copied()
+            .unwrap_or_default()
+    }
+
+    /// Changes the Local Network Access permission of `origin` for requests into `space`
+    /// at run time (as a user answering a prompt or editing site settings would).
+    ///
+    /// ```
+    /// use fetchguard::{Browser, Origin};
+    /// use fetchguard::policy::{AddressSpace, Permission};
+    /// let b = Browser::builder().build();
+    /// let o = Origin::parse("https://app.example").unwrap();
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Loopback), Permission::Ask);
+    /// b.set_network_permission(&o, AddressSpace::Loopback, Permission::Allow);
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Loopback), Permission::Allow);
+    /// assert_eq!(b.network_permission(&o, AddressSpace::Local), Permission::Ask);
+    /// ```
+    pub fn set_network_permission(
+        &self,
+        origin: &Origin,
+        space: AddressSpace,
+        permission: Permission,
+    ) {
+        self.ctx
+            .network_permissions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert((origin.clone(), space), permission);
+    }
 }
 
 /// A page: the requester whose script calls `fetch()`.
@@ -330,6 +453,7 @@ pub struct Page {
     pub(crate) url: Url,
     pub(crate) origin: Origin,
     pub(crate) referrer_policy: ReferrerPolicy,
+    pub(crate) document_headers: Vec<(String, String)>,
 }
 
 impl Page {
@@ -339,14 +463,80 @@ impl Page {
             url: &self.url,
             origin: &self.origin,
             referrer_policy: self.referrer_policy,
+            embedder_policies: self.embedder_policies(),
         };
         crate::fetch::fetch(&self.browser.ctx, client, request).await
+    }
+
+    /// The page's Cross-Origin-Embedder-Policy and its report-only twin, from
+    /// [`Page::document_headers`] (none unless the page is a secure context).
+    ///
+    /// ```
+    /// use fetchguard::{Browser, policy::corp::EmbedderPolicy};
+    /// let page = Browser::builder().build().page("https://app.example/").unwrap()
+    ///     .with_document_headers([("Cross-Origin-Embedder-Policy", "credentialless")]);
+    /// assert_eq!(page.embedder_policies().value, EmbedderPolicy::Credentialless);
+    /// ```
+    pub fn embedder_policies(&self) -> crate::policy::corp::EmbedderPolicies {
+        crate::policy::corp::obtain_embedder_policies(
+            &self.document_headers,
+            crate::origin::is_url_potentially_trustworthy(&self.url),
+        )
     }
 
     /// Sets the page's referrer policy (as a `Referrer-Policy` header on the document would).
     pub fn with_referrer_policy(mut self, policy: ReferrerPolicy) -> Self {
         self.referrer_policy = policy;
         self
+    }
+
+    /// The response headers the page's document was served with (e.g.
+    /// `Cross-Origin-Embedder-Policy`), in order; they are added to any given before.
+    /// A `Referrer-Policy` among them sets the page's referrer policy, as
+    /// [`Page::with_referrer_policy`] does (the last valid token wins). The other headers
+    /// are stored, readable with [`Page::document_headers`]; `Cross-Origin-Embedder-Policy`
+    /// (and `-Report-Only`) set [`Page::embedder_policies`].
+    ///
+    /// ```
+    /// use fetchguard::{Browser, ReferrerPolicy};
+    /// let page = Browser::builder().build().page("https://app.example/").unwrap()
+    ///     .with_document_headers([("Referrer-Policy", "no-referrer"),
+    ///                             ("Cross-Origin-Embedder-Policy", "require-corp")]);
+    /// assert_eq!(page.referrer_policy(), ReferrerPolicy::NoReferrer);
+    /// assert_eq!(page.document_headers().len(), 2);
+    /// ```
+    pub fn with_document_headers<N, V>(mut self, headers: impl IntoIterator<Item = (N, V)>) -> Self
+    where
+        N: Into<String>,
+        V: Into<String>,
+    {
+        for (n, v) in headers {
+            let (n, v) = (n.into(), v.into());
+            if n.eq_ignore_ascii_case("referrer-policy")
+                && let Some(p) = parse_referrer_policy_header(v.as_bytes())
+            {
+                self.referrer_policy = p;
+            }
+            self.document_headers.push((n, v));
+        }
+        self
+    }
+
+    /// The response headers of the page's document given with
+    /// [`Page::with_document_headers`], in order.
+    pub fn document_headers(&self) -> &[(String, String)] {
+        &self.document_headers
+    }
+
+    /// The page's referrer policy.
+    pub fn referrer_policy(&self) -> ReferrerPolicy {
+        self.referrer_policy
+    }
+
+    /// The address space of the page (that of its URL's origin, see
+    /// [`Browser::address_space_of`]).
+    pub fn address_space(&self) -> AddressSpace {
+        self.browser.address_space_of(&self.url)
     }
 
     /// The page's origin.

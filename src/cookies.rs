@@ -48,15 +48,91 @@ pub(crate) struct CookieSelection {
     /// Names sent.
     pub sent: Vec<String>,
     /// (name, why) of matching cookies held back.
-    pub blocked: Vec<(String, String)>,
+    pub blocked: Vec<(String, CookieBlock)>,
 }
 
 /// What storing a response's `Set-Cookie` lines did.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub(crate) struct StoreOutcome {
     pub stored: Vec<String>,
-    pub rejected: Vec<(String, String)>,
+    pub rejected: Vec<(String, CookieRejection)>,
 }
+
+/// Why a cookie in the jar is kept off a request, or a `Set-Cookie` from a cross-site
+/// response is refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CookieBlock {
+    /// The browser blocks third-party cookies (Chromium's default).
+    ThirdPartyBlocked,
+    /// `SameSite=Strict` on a cross-site request.
+    SameSiteStrict,
+    /// `SameSite=Lax` on a cross-site request.
+    SameSiteLax,
+    /// No `SameSite` attribute: treated as Lax, on a cross-site request.
+    NoSameSiteTreatedAsLax,
+}
+
+impl std::fmt::Display for CookieBlock {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(match self {
+            CookieBlock::ThirdPartyBlocked => "third-party cookies are blocked",
+            CookieBlock::SameSiteStrict => "SameSite=Strict on a cross-site request",
+            CookieBlock::SameSiteLax => "SameSite=Lax on a cross-site request",
+            CookieBlock::NoSameSiteTreatedAsLax => {
+                "no SameSite attribute, treated as Lax, on a cross-site request"
+            }
+        })
+    }
+}
+
+/// Why a `Set-Cookie` line was not stored.
+///
+/// ```
+/// use fetchguard::{CookieJar, CookieRejection};
+/// let mut jar = CookieJar::new();
+/// let url = url::Url::parse("https://api.example/").unwrap();
+/// let now = std::time::SystemTime::UNIX_EPOCH;
+/// assert_eq!(
+///     jar.set(&url, "a=1; SameSite=None", now),
+///     Err(CookieRejection::SameSiteNoneWithoutSecure)
+/// );
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum CookieRejection {
+    /// The line is not a cookie (the parser's reason).
+    Unparsable(String),
+    /// `SameSite=None` without `Secure`.
+    SameSiteNoneWithoutSecure,
+    /// `Partitioned` without `Secure`.
+    PartitionedWithoutSecure,
+    /// A `Secure` cookie from a URL that is not potentially trustworthy.
+    SecureFromInsecureUrl,
+    /// A cross-site response may not set it.
+    CrossSite(CookieBlock),
+    /// The cookie store refused it (domain or path rules; the store's reason).
+    Store(String),
+}
+
+impl std::fmt::Display for CookieRejection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            CookieRejection::Unparsable(e) => write!(f, "unparsable: {e}"),
+            CookieRejection::SameSiteNoneWithoutSecure => {
+                f.write_str("SameSite=None without Secure")
+            }
+            CookieRejection::PartitionedWithoutSecure => f.write_str("Partitioned without Secure"),
+            CookieRejection::SecureFromInsecureUrl => {
+                f.write_str("Secure cookie from an insecure URL")
+            }
+            CookieRejection::CrossSite(b) => b.fmt(f),
+            CookieRejection::Store(e) => f.write_str(e),
+        }
+    }
+}
+
+impl std::error::Error for CookieRejection {}
 
 /// A cookie jar.
 ///
@@ -64,7 +140,7 @@ pub(crate) struct StoreOutcome {
 /// use fetchguard::CookieJar;
 /// let mut jar = CookieJar::new();
 /// let url = url::Url::parse("https://api.example/").unwrap();
-/// jar.set(&url, "sid=abc; SameSite=None; Secure; Path=/").unwrap();
+/// jar.set(&url, "sid=abc; SameSite=None; Secure; Path=/", std::time::SystemTime::now()).unwrap();
 /// assert_eq!(jar.len(), 1);
 /// let mut json = Vec::new();
 /// jar.save_json(&mut json).unwrap();
@@ -135,18 +211,20 @@ impl CookieJar {
     }
 
     /// Stores a cookie as a top-level visit to `url` receiving `Set-Cookie: set_cookie`
-    /// would (a first-party, same-site context).
-    pub fn set(&mut self, url: &Url, set_cookie: &str) -> Result<(), String> {
+    /// at time `now` would (a first-party, same-site context). In a browser, prefer
+    /// [`Browser::set_cookie`](crate::Browser::set_cookie), which takes the time from the
+    /// browser's clock.
+    pub fn set(
+        &mut self,
+        url: &Url,
+        set_cookie: &str,
+        now: Instant,
+    ) -> Result<(), CookieRejection> {
         let ctx = CookieContext {
             same_site: true,
             block_third_party: false,
         };
-        let out = self.store_response(
-            url,
-            &[set_cookie.as_bytes()],
-            ctx,
-            std::time::SystemTime::now(),
-        );
+        let out = self.store_response(url, &[set_cookie.as_bytes()], ctx, now);
         match out.rejected.into_iter().next() {
             Some((_, why)) => Err(why),
             None => Ok(()),
@@ -210,7 +288,7 @@ impl CookieJar {
         for c in candidates {
             match exclusion(c.same_site(), ctx) {
                 None => sent.push((c.name().to_string(), c.value().to_string())),
-                Some(why) => blocked.push((c.name().to_string(), why.to_string())),
+                Some(why) => blocked.push((c.name().to_string(), why)),
             }
         }
         let header = if sent.is_empty() {
@@ -244,30 +322,31 @@ impl CookieJar {
             let mut raw = match RawCookie::parse(text.clone()) {
                 Ok(c) => c.into_owned(),
                 Err(e) => {
-                    out.rejected.push((text, format!("unparsable: {e}")));
+                    out.rejected
+                        .push((text, CookieRejection::Unparsable(e.to_string())));
                     continue;
                 }
             };
             let secure = raw.secure().unwrap_or(false);
             if raw.same_site() == Some(cookie::SameSite::None) && !secure {
                 out.rejected
-                    .push((text, "SameSite=None without Secure".to_string()));
+                    .push((text, CookieRejection::SameSiteNoneWithoutSecure));
                 continue;
             }
             // CHROMIUM: a `Partitioned` cookie must be `Secure` (observed,
             // examples/cookie-order-and-partitioned.toml: refused from http and https).
             if raw.partitioned() == Some(true) && !secure {
                 out.rejected
-                    .push((text, "Partitioned without Secure".to_string()));
+                    .push((text, CookieRejection::PartitionedWithoutSecure));
                 continue;
             }
             if secure && !is_secure_url(url) {
                 out.rejected
-                    .push((text, "Secure cookie from an insecure URL".to_string()));
+                    .push((text, CookieRejection::SecureFromInsecureUrl));
                 continue;
             }
             if let Some(why) = exclusion(raw.same_site(), ctx) {
-                out.rejected.push((text, why.to_string()));
+                out.rejected.push((text, CookieRejection::CrossSite(why)));
                 continue;
             }
             // Max-Age counts from the Browser's clock, not the system's; every lifetime is
@@ -314,7 +393,9 @@ impl CookieJar {
                         self.created.insert(key, self.next_created);
                     }
                 }
-                Err(e) => out.rejected.push((text, e.to_string())),
+                Err(e) => out
+                    .rejected
+                    .push((text, CookieRejection::Store(e.to_string()))),
             }
         }
         out
@@ -323,19 +404,19 @@ impl CookieJar {
 
 /// Why a cookie with this SameSite value is kept off (or out of) a request in this
 /// context; `None` when it may go.
-fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<&'static str> {
+fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<CookieBlock> {
     use cookie::SameSite as S;
     if ctx.same_site {
         return None;
     }
     if ctx.block_third_party {
-        return Some("third-party cookies are blocked");
+        return Some(CookieBlock::ThirdPartyBlocked);
     }
     match same_site {
         Some(S::None) => None,
-        Some(S::Strict) => Some("SameSite=Strict on a cross-site request"),
-        Some(S::Lax) => Some("SameSite=Lax on a cross-site request"),
-        None => Some("no SameSite attribute, treated as Lax, on a cross-site request"),
+        Some(S::Strict) => Some(CookieBlock::SameSiteStrict),
+        Some(S::Lax) => Some(CookieBlock::SameSiteLax),
+        None => Some(CookieBlock::NoSameSiteTreatedAsLax),
     }
 }
 
@@ -385,7 +466,8 @@ mod tests {
     fn jar_with(lines: &[&str]) -> CookieJar {
         let mut j = CookieJar::new();
         for l in lines {
-            j.set(&u("https://api.example/"), l).unwrap();
+            j.set(&u("https://api.example/"), l, std::time::SystemTime::now())
+                .unwrap();
         }
         j
     }
@@ -412,9 +494,19 @@ mod tests {
         let now = std::time::SystemTime::now();
         let header = |j: &CookieJar| j.select(&url, SAME, now).header.unwrap();
         assert_eq!(header(&j), "c=1; a=1; b=1");
-        j.set(&u("https://api.example/"), "a=2").unwrap();
+        j.set(
+            &u("https://api.example/"),
+            "a=2",
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
         assert_eq!(header(&j), "c=1; b=1; a=2");
-        j.set(&u("https://api.example/"), "b=1").unwrap();
+        j.set(
+            &u("https://api.example/"),
+            "b=1",
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
         assert_eq!(header(&j), "c=1; b=1; a=2");
     }
 
@@ -423,12 +515,17 @@ mod tests {
         let mut j = CookieJar::new();
         for url in ["https://api.example/", "http://api.example/"] {
             assert_eq!(
-                j.set(&u(url), "p=1; Partitioned").unwrap_err(),
-                "Partitioned without Secure"
+                j.set(&u(url), "p=1; Partitioned", std::time::SystemTime::now())
+                    .unwrap_err(),
+                CookieRejection::PartitionedWithoutSecure
             );
         }
-        j.set(&u("https://api.example/"), "q=1; Partitioned; Secure")
-            .unwrap();
+        j.set(
+            &u("https://api.example/"),
+            "q=1; Partitioned; Secure",
+            std::time::SystemTime::now(),
+        )
+        .unwrap();
         assert_eq!(j.len(), 1);
     }
 
@@ -446,7 +543,7 @@ mod tests {
         assert!(
             b.blocked
                 .iter()
-                .all(|(_, w)| w == "third-party cookies are blocked")
+                .all(|(_, w)| *w == CookieBlock::ThirdPartyBlocked)
         );
     }
 
@@ -463,7 +560,7 @@ mod tests {
         assert_eq!(out.stored, ["c"]);
         assert_eq!(out.rejected.len(), 2);
         let out = j.store_response(&u("http://plain.example/"), &[b"d=4; Secure"], SAME, now);
-        assert_eq!(out.rejected[0].1, "Secure cookie from an insecure URL");
+        assert_eq!(out.rejected[0].1, CookieRejection::SecureFromInsecureUrl);
     }
 
     #[test]

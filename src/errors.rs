@@ -7,9 +7,7 @@
 
 use std::fmt;
 
-use url::Url;
-
-use crate::origin::Origin;
+use crate::policy::{AddressSpace, LnaDenial, Permission};
 
 /// Why the CORS protocol blocked a fetch, one variant per Chromium `CorsError` value that
 /// a `fetch()` from a page can produce. Values carry the raw header text Chromium quotes.
@@ -66,6 +64,19 @@ pub enum CorsError {
     HeaderDisallowedByPreflightResponse(String),
     /// A cross-origin redirect to a URL with a username or password (the URL).
     RedirectContainsCredentials(String),
+    /// Local Network Access: the page's origin lacks the permission for this more-private
+    /// space (the space reached).
+    LocalNetworkAccessPermissionDenied(AddressSpace),
+    /// Local Network Access: a non-secure public page reached a more-private space.
+    InsecurePrivateNetwork(AddressSpace),
+    /// Local Network Access: `targetAddressSpace` named one space, the resource is in
+    /// another.
+    InvalidPrivateNetworkAccess {
+        /// The space the request named.
+        requested: AddressSpace,
+        /// The space reached.
+        actual: AddressSpace,
+    },
 }
 
 impl CorsError {
@@ -127,6 +138,9 @@ impl CorsError {
             MethodDisallowedByPreflightResponse(_) => "MethodDisallowedByPreflightResponse",
             HeaderDisallowedByPreflightResponse(_) => "HeaderDisallowedByPreflightResponse",
             RedirectContainsCredentials(_) => "RedirectContainsCredentials",
+            LocalNetworkAccessPermissionDenied(_) => "LocalNetworkAccessPermissionDenied",
+            InsecurePrivateNetwork(_) => "InsecurePrivateNetwork",
+            InvalidPrivateNetworkAccess { .. } => "InvalidPrivateNetworkAccess",
         }
     }
 
@@ -154,6 +168,9 @@ impl CorsError {
             HeaderDisallowedByPreflightResponse(h) => format!("Request header field {h} is not allowed by Access-Control-Allow-Headers in preflight response."),
             // CHROMIUM: the message quotes an empty location (observed, case 13).
             RedirectContainsCredentials(_) => "Redirect location '' contains a username and password, which is disallowed for cross-origin requests.".to_string(),
+            LocalNetworkAccessPermissionDenied(s) => LnaDenial::PermissionDenied(*s, Permission::Block).to_string(),
+            InsecurePrivateNetwork(s) => LnaDenial::InsecureContext(*s).to_string(),
+            InvalidPrivateNetworkAccess { requested, actual } => LnaDenial::TargetMismatch { requested: *requested, actual: *actual }.to_string(),
         };
         if self.is_preflight() {
             format!("Response to preflight request doesn't pass access control check: {body}")
@@ -189,6 +206,10 @@ pub enum RequestError {
     InvalidHeaderName(String),
     /// A header value with bytes HTTP does not allow (the header's name).
     InvalidHeaderValue(String),
+    /// A `targetAddressSpace` that is not an `IPAddressSpace` value (the value).
+    InvalidTargetAddressSpace(String),
+    /// Cache mode `only-if-cached` with a mode other than `same-origin`.
+    OnlyIfCachedWithoutSameOrigin,
 }
 
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
@@ -241,90 +262,41 @@ pub enum FailureReason {
     Redirect(RedirectError),
     /// The scheme is not one fetch can load (`about:` other than blank, unknown schemes).
     UnsupportedScheme(String),
-}
-
-/// The TypeError message for every network-level failure, CORS included.
-pub(crate) const FAILED_TO_FETCH: &str = "Failed to fetch";
-
-/// Chromium's prefix for TypeErrors thrown by `fetch()` on a window.
-const FETCH_CONTEXT: &str = "Failed to execute 'fetch' on 'Window': ";
-
-/// The TypeError message for a request rejected before it was sent.
-pub(crate) fn request_error_message(e: &RequestError) -> String {
-    let detail = match e {
-        RequestError::ForbiddenMethod(m) => format!("'{m}' HTTP method is unsupported."),
-        RequestError::InvalidMethod(m) => format!("'{m}' is not a valid HTTP method."),
-        RequestError::MethodUnsupportedInNoCors(m) => {
-            format!("'{m}' is unsupported in no-cors mode.")
-        }
-        RequestError::BodyWithGetOrHead => {
-            "Request with GET/HEAD method cannot have body.".to_string()
-        }
-        RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
-        RequestError::UrlHasCredentials(u) => {
-            format!("Request cannot be constructed from a URL that includes credentials: {u}")
-        }
-        RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
-        RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
-    };
-    format!("{FETCH_CONTEXT}{detail}")
-}
-
-/// The console line Chromium prints when CORS blocks a fetch
-/// (`cors_error_string.cc`'s shape): the last URL, the first one when they differ, the
-/// serialized origin, then the detail.
-pub(crate) fn cors_console_line(
-    last_url: &Url,
-    initial_url: &Url,
-    origin: &Origin,
-    error: &CorsError,
-) -> String {
-    let redirected = if last_url != initial_url {
-        format!("(redirected from '{initial_url}') ")
-    } else {
-        String::new()
-    };
-    format!(
-        "Access to fetch at '{last_url}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
-        origin.serialize(),
-        error.detail()
-    )
-}
-
-/// The console line for a cross-origin URL fetched with mode `same-origin`.
-pub(crate) fn same_origin_mode_console_line(url: &Url, origin: &Origin) -> String {
-    format!(
-        "Fetch API cannot load {url}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {}.",
-        origin.serialize()
-    )
-}
-
-/// The console line for a mode `same-origin` request redirected to another origin. The
-/// message ends with a line break, as Chromium logs it.
-pub(crate) fn same_origin_mode_redirect_console_line(url: &Url, page_url: &Url) -> String {
-    format!(
-        "Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must match.\n"
-    )
-}
-
-/// The console line for a cross-origin no-cors request whose redirect mode is not follow.
-pub(crate) fn no_cors_redirect_mode_console_line(url: &Url) -> String {
-    format!(
-        "Fetch API cannot load {url}. Request mode is \"no-cors\" but the redirect mode is not \"follow\"."
-    )
-}
-
-/// The console line for a blocked mixed-content fetch.
-pub(crate) fn mixed_content_console_line(page_url: &Url, url: &Url) -> String {
-    format!(
-        "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
-    )
+    /// Cache mode `only-if-cached` and nothing usable in the HTTP cache
+    /// (`net::ERR_CACHE_MISS`): nothing is sent.
+    NotInCache,
+    /// The cross-origin resource policy check blocked a no-cors response (DevTools:
+    /// `net::ERR_BLOCKED_BY_RESPONSE`; no console line).
+    Corp(crate::policy::corp::CorpBlock),
 }
 
 impl fmt::Display for RequestError {
-    /// The TypeError message `fetch()` throws.
+    /// What was wrong with the arguments, in plain words (the TypeError message script
+    /// reads is the engine's: [`FetchError::message`](crate::FetchError::message)).
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&request_error_message(self))
+        match self {
+            RequestError::ForbiddenMethod(m) => write!(f, "forbidden method '{m}'"),
+            RequestError::InvalidMethod(m) => write!(f, "'{m}' is not a method token"),
+            RequestError::MethodUnsupportedInNoCors(m) => {
+                write!(f, "method '{m}' is not allowed in mode no-cors")
+            }
+            RequestError::BodyWithGetOrHead => f.write_str("a GET or HEAD request with a body"),
+            RequestError::InvalidUrl(u) => write!(f, "'{u}' is not a valid URL"),
+            RequestError::UrlHasCredentials(u) => {
+                write!(f, "the URL '{u}' includes a username or password")
+            }
+            RequestError::InvalidHeaderName(n) => write!(f, "invalid header name '{n}'"),
+            RequestError::InvalidHeaderValue(v) => write!(f, "invalid header value '{v}'"),
+            RequestError::InvalidTargetAddressSpace(v) => {
+                write!(
+                    f,
+                    "'{v}' is not a targetAddressSpace (local, loopback or public)"
+                )
+            }
+            RequestError::OnlyIfCachedWithoutSameOrigin => {
+                f.write_str("cache mode only-if-cached outside mode same-origin")
+            }
+        }
     }
 }
 
@@ -371,6 +343,10 @@ impl fmt::Display for FailureReason {
             FailureReason::Network(e) => write!(f, "network: {e}"),
             FailureReason::Redirect(e) => write!(f, "redirect: {e}"),
             FailureReason::UnsupportedScheme(s) => write!(f, "the scheme '{s}' cannot be fetched"),
+            FailureReason::NotInCache => {
+                f.write_str("only-if-cached: nothing usable in the HTTP cache (nothing sent)")
+            }
+            FailureReason::Corp(b) => write!(f, "Cross-Origin-Resource-Policy: {b}"),
         }
     }
 }
@@ -399,31 +375,6 @@ mod tests {
         assert_eq!(
             m,
             "Method PUT is not allowed by Access-Control-Allow-Methods in preflight response."
-        );
-    }
-
-    #[test]
-    fn console_line_names_the_first_url_when_redirected() {
-        let a = Url::parse("https://api.example/r").unwrap();
-        let b = Url::parse("https://other.example/data").unwrap();
-        let o = Origin::parse("https://app.example").unwrap();
-        let line = cors_console_line(&b, &a, &o, &CorsError::MissingAllowOriginHeader);
-        assert_eq!(
-            line,
-            "Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
-        );
-        let same = cors_console_line(&a, &a, &o, &CorsError::DisallowedByMode);
-        assert_eq!(
-            same,
-            "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode."
-        );
-    }
-
-    #[test]
-    fn request_errors_carry_the_fetch_context() {
-        assert_eq!(
-            request_error_message(&RequestError::ForbiddenMethod("TRACE".into())),
-            "Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
         );
     }
 }

@@ -68,21 +68,27 @@ mod assertions;
 mod browser;
 mod cookies;
 mod enforcement;
+mod engine;
 mod errors;
 mod fetch;
 mod profile;
 mod request;
 mod response;
+mod wording;
 
 pub use assertions::FetchAssertions;
 pub use browser::{Browser, BrowserBuilder, Page};
 pub use clock::Clock;
-pub use cookies::{CookieJar, JarError, ThirdPartyCookies};
+pub use cookies::{CookieBlock, CookieJar, CookieRejection, JarError, ThirdPartyCookies};
 pub use enforcement::{Enforcement, Violation};
+pub use engine::{Engine, UnknownEngine};
 pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
 pub use net::Serving;
 pub use origin::Origin;
 pub use profile::Profile;
-pub use request::{Body, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken};
+pub use request::{
+    Body, CacheMode, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken,
+};
 pub use response::{FetchError, Response, ResponseType};
 pub use trace::Trace;
+pub use trace::ViolationError;

@@ -1,5 +1,6 @@
 //! The request script hands to `fetch()`: URL, method, headers, body and the init options
-//! (mode, credentials, redirect, referrer policy), built like a `RequestInit`.
+//! (mode, credentials, redirect, referrer policy, cache, target address space), built like
+//! a `RequestInit`.
 
 use std::fmt;
 use std::str::FromStr;
@@ -42,6 +43,27 @@ pub enum RedirectMode {
     Error,
     /// A redirect gives an `opaqueredirect` response.
     Manual,
+}
+
+/// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>):
+/// how the request uses the HTTP cache.
+#[non_exhaustive]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum CacheMode {
+    /// Use a fresh stored response; revalidate a stale one (the default).
+    #[default]
+    Default,
+    /// Bypass the cache entirely: neither read nor write it.
+    NoStore,
+    /// Go to the network, and store the response.
+    Reload,
+    /// Always revalidate a stored response with the server.
+    NoCache,
+    /// Use any stored response, stale or not; go to the network only without one.
+    ForceCache,
+    /// Use only a stored response; without one, a network error. Allowed only in
+    /// `same-origin` mode.
+    OnlyIfCached,
 }
 
 /// An unknown enum token in a request option.
@@ -89,6 +111,8 @@ macro_rules! token_enum {
 token_enum!(Mode, "mode", SameOrigin => "same-origin", NoCors => "no-cors", Cors => "cors");
 token_enum!(Credentials, "credentials mode", Omit => "omit", SameOrigin => "same-origin", Include => "include");
 token_enum!(RedirectMode, "redirect mode", Follow => "follow", Error => "error", Manual => "manual");
+token_enum!(CacheMode, "cache mode", Default => "default", NoStore => "no-store", Reload => "reload",
+    NoCache => "no-cache", ForceCache => "force-cache", OnlyIfCached => "only-if-cached");
 
 /// A request body, as script would pass it.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -143,6 +167,8 @@ pub struct Request {
     pub(crate) credentials: Credentials,
     pub(crate) redirect: RedirectMode,
     pub(crate) referrer_policy: Option<ReferrerPolicy>,
+    pub(crate) cache: CacheMode,
+    pub(crate) target_address_space: Option<String>,
 }
 
 impl Request {
@@ -158,6 +184,8 @@ impl Request {
             credentials: Credentials::default(),
             redirect: RedirectMode::default(),
             referrer_policy: None,
+            cache: CacheMode::default(),
+            target_address_space: None,
         }
     }
 
@@ -224,6 +252,30 @@ impl Request {
         self
     }
 
+    /// The cache mode (`RequestInit.cache`).
+    ///
+    /// Not yet enforced: the engine's HTTP cache does not read it yet.
+    pub fn cache(mut self, cache: CacheMode) -> Self {
+        self.cache = cache;
+        self
+    }
+
+    /// `RequestInit.targetAddressSpace` (Local Network Access): the address space script
+    /// expects the URL to be in, kept exactly as given (`"local"`, `"loopback"`,
+    /// `"public"`, or any other string, which Chromium rejects with a TypeError).
+    ///
+    /// Not yet enforced: the engine does not read it yet.
+    ///
+    /// ```
+    /// use fetchguard::Request;
+    /// let r = Request::get("http://192.168.1.10/").target_address_space("local");
+    /// assert_eq!(r.target_address_space_value(), Some("local"));
+    /// ```
+    pub fn target_address_space(mut self, space: impl Into<String>) -> Self {
+        self.target_address_space = Some(space.into());
+        self
+    }
+
     /// The URL as given.
     pub fn url(&self) -> &str {
         &self.url
@@ -258,6 +310,16 @@ impl Request {
     pub fn redirect_value(&self) -> RedirectMode {
         self.redirect
     }
+
+    /// The cache mode.
+    pub fn cache_value(&self) -> CacheMode {
+        self.cache
+    }
+
+    /// The `targetAddressSpace` as given, if any.
+    pub fn target_address_space_value(&self) -> Option<&str> {
+        self.target_address_space.as_deref()
+    }
 }
 
 #[cfg(test)]
@@ -277,6 +339,17 @@ mod tests {
             "manual".parse::<RedirectMode>().unwrap(),
             RedirectMode::Manual
         );
+        for c in [
+            CacheMode::Default,
+            CacheMode::NoStore,
+            CacheMode::Reload,
+            CacheMode::NoCache,
+            CacheMode::ForceCache,
+            CacheMode::OnlyIfCached,
+        ] {
+            assert_eq!(c.as_str().parse::<CacheMode>().unwrap(), c);
+        }
+        assert_eq!(CacheMode::OnlyIfCached.as_str(), "only-if-cached");
         let e = "navigate".parse::<Mode>().unwrap_err();
         assert_eq!(e.to_string(), "unknown mode 'navigate'");
     }
@@ -287,6 +360,8 @@ mod tests {
         assert_eq!(r.mode_value(), Mode::Cors);
         assert_eq!(r.credentials_value(), Credentials::SameOrigin);
         assert_eq!(r.redirect_value(), RedirectMode::Follow);
+        assert_eq!(r.cache_value(), CacheMode::Default);
+        assert_eq!(r.target_address_space_value(), None);
         assert_eq!(
             Body::Text("x".into()).implied_content_type(),
             Some("text/plain;charset=UTF-8")

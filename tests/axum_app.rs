@@ -18,7 +18,7 @@ fn browser(cors: CorsLayer, serving: Serving) -> Browser {
         .third_party_cookies(ThirdPartyCookies::Allow)
         .build();
     let api = Url::parse("https://api.shop.test/").unwrap();
-    b.with_jar(|j| j.set(&api, "session=alice; SameSite=None; Secure; Path=/"))
+    b.set_cookie(&api, "session=alice; SameSite=None; Secure; Path=/")
         .unwrap();
     b
 }

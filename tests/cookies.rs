@@ -73,11 +73,9 @@ fn route(req: &RecordedRequest) -> CannedResponse {
 
 fn seed(browser: &Browser, origin: &str) {
     let url = Url::parse(&format!("{origin}/")).unwrap();
-    browser.with_jar(|j| {
-        for c in SEEDED {
-            j.set(&url, c).unwrap();
-        }
-    });
+    for c in SEEDED {
+        browser.set_cookie(&url, c).unwrap();
+    }
 }
 
 fn blocked_line(url: &str, origin: &str) -> String {

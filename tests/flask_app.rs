@@ -61,8 +61,7 @@ fn page(flask: &Flask, origin: &str) -> Page {
         .only_resolved_hosts()
         .build();
     let api = Url::parse("http://api.shop.test/").unwrap();
-    b.with_jar(|j| j.set(&api, "session=alice; Path=/"))
-        .unwrap();
+    b.set_cookie(&api, "session=alice; Path=/").unwrap();
     b.page(origin).unwrap()
 }
 

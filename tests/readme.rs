@@ -22,7 +22,7 @@ async fn only_the_front_end_can_read_the_profile() {
         .build();
     let api = url::Url::parse("https://api.shop.test/").unwrap();
     browser
-        .with_jar(|jar| jar.set(&api, "session=alice; SameSite=Lax; Secure; Path=/"))
+        .set_cookie(&api, "session=alice; SameSite=Lax; Secure; Path=/")
         .unwrap();
 
     // The front end reads the profile with its cookie.

@@ -86,3 +86,171 @@ async fn a_missing_chromium_is_an_error_not_a_hang() {
         .unwrap_err();
     assert!(err.to_string().contains("not found"), "{err}");
 }
+
+/// Writes a scenario to a temporary file and loads it.
+fn scenario(name: &str, text: &str) -> fetchguard::scenario::LoadedScenario {
+    let dir = std::env::temp_dir().join(format!("fetchguard-verify-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(format!("{name}.toml"));
+    std::fs::write(&path, text).unwrap();
+    load_file(&path).unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_http_cache_works_because_the_certificate_is_valid() {
+    let Some(chromium) = chromium() else { return };
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("examples/http-cache-max-age.toml");
+    let loaded = load_file(&path).unwrap();
+    let obs = observe_in_chromium(&loaded, &chromium).await.unwrap();
+    assert_eq!(obs[0].wire.len(), 1);
+    assert_eq!(obs[1].outcome, "response");
+    assert_eq!(obs[1].body.as_deref(), Some(r#"{"name": "Ada"}"#));
+    assert!(
+        obs[1].wire.is_empty(),
+        "max-age=60: the second fetch is a cache hit, so https is not a certificate error: {:?}",
+        obs[1].wire
+    );
+}
+
+const PUBLIC_TO_LOOPBACK: &str = r#"
+[page]
+url = "https://app.example/"
+[[server]]
+origin = "http://localhost:8080"
+SPACE
+[[server.route]]
+path = "/data"
+headers = [["Access-Control-Allow-Origin", "*"]]
+body = "hi"
+[[fetch]]
+url = "http://localhost:8080/data"
+"#;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn listeners_get_the_scenario_address_space_in_chromium() {
+    let Some(chromium) = chromium() else { return };
+    // Both listeners are on 127.0.0.1; only the overrides make the page public and
+    // localhost loopback (derived default), so Local Network Access denies the fetch.
+    let derived = scenario("lna-derived", &PUBLIC_TO_LOOPBACK.replace("SPACE", ""));
+    let obs = observe_in_chromium(&derived, &chromium).await.unwrap();
+    assert_eq!(obs[0].outcome, "error");
+    assert_eq!(
+        obs[0].console,
+        vec![
+            "Access to fetch at 'http://localhost:8080/data' from origin 'https://app.example' \
+             has been blocked by CORS policy: Permission was denied for this request to access \
+             the `loopback` address space."
+                .to_string()
+        ]
+    );
+    assert!(obs[0].wire.is_empty());
+    // The same server declared public: no gate.
+    let public = scenario(
+        "lna-public",
+        &PUBLIC_TO_LOOPBACK.replace("SPACE", "address_space = \"public\""),
+    );
+    let obs = observe_in_chromium(&public, &chromium).await.unwrap();
+    assert_eq!(obs[0].outcome, "response", "{:?}", obs[0]);
+    assert_eq!(obs[0].body.as_deref(), Some("hi"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn page_headers_reach_both_the_engine_and_chromium() {
+    let Some(chromium) = chromium() else { return };
+    let loaded = scenario(
+        "page-headers",
+        r#"
+[page]
+url = "https://app.example/"
+headers = [["Referrer-Policy", "no-referrer"]]
+[[server]]
+origin = "https://api.example"
+[[server.route]]
+path = "/etag"
+match_headers = { "X-Token" = "b" }
+headers = [["Access-Control-Allow-Origin", "*"]]
+body = "second route"
+[[server.route]]
+path = "/etag"
+method = "OPTIONS"
+headers = [["Access-Control-Allow-Origin", "*"], ["Access-Control-Allow-Headers", "x-token"]]
+[[server.route]]
+path = "/etag"
+headers = [["Access-Control-Allow-Origin", "*"]]
+body = "first route"
+[[fetch]]
+url = "https://api.example/etag"
+[[fetch]]
+url = "https://api.example/etag"
+mode = "no-cors"
+[[fetch]]
+url = "https://api.example/etag"
+headers = [["X-Token", "b"]]
+cache = "no-store"
+"#,
+    );
+    let browser = observe_in_chromium(&loaded, &chromium).await.unwrap();
+    assert!(
+        !browser[0].wire[0].headers.contains_key("referer"),
+        "{:?}",
+        browser[0].wire
+    );
+    assert_eq!(browser[0].body.as_deref(), Some("first route"));
+    assert_eq!(browser[2].body.as_deref(), Some("second route"));
+    let engine = run_scenario(&loaded).await;
+    for (i, (e, c)) in engine.fetches.iter().zip(&browser).enumerate() {
+        let d = compare(&e.observed, c);
+        assert!(d.is_empty(), "fetch #{i}: {d:#?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn target_address_space_and_cache_reach_chromium_as_given() {
+    let Some(chromium) = chromium() else { return };
+    let loaded = scenario(
+        "init-keys",
+        r#"
+[page]
+url = "https://app.example/"
+[[server]]
+origin = "https://api.example"
+[[server.route]]
+path = "/p"
+headers = [["Access-Control-Allow-Origin", "*"]]
+[[fetch]]
+url = "https://api.example/p"
+target_address_space = "nowhere"
+[[fetch]]
+url = "https://api.example/p"
+target_address_space = "local"
+[[fetch]]
+url = "https://api.example/p"
+cache = "only-if-cached"
+"#,
+    );
+    let obs = observe_in_chromium(&loaded, &chromium).await.unwrap();
+    assert_eq!(
+        obs[0].error.as_deref(),
+        Some(
+            "Failed to execute 'fetch' on 'Window': Failed to read the 'targetAddressSpace' \
+             property from 'RequestInit': The provided value 'nowhere' is not a valid enum \
+             value of type IPAddressSpace."
+        )
+    );
+    assert_eq!(
+        obs[1].console,
+        vec![
+            "Access to fetch at 'https://api.example/p' from origin 'https://app.example' has \
+             been blocked by CORS policy: Request had a target IP address space of `local` yet \
+             the resource is in address space `public`."
+                .to_string()
+        ]
+    );
+    assert_eq!(
+        obs[2].error.as_deref(),
+        Some(
+            "Failed to execute 'fetch' on 'Window': 'only-if-cached' can be set only with 'same-origin' mode"
+        )
+    );
+    assert!(obs.iter().all(|o| o.wire.is_empty()));
+}

@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod generate_cmd;
 mod verify_cmd;
 use fetchguard::net::Limits;
+use fetchguard::policy::{AddressSpace, Permission};
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
 use fetchguard::{
     Browser, Credentials, Mode, RedirectMode, Request, ResponseType, ThirdPartyCookies,
@@ -62,8 +64,26 @@ enum Command {
     #[command(after_help = VERIFY_EXIT)]
     Verify {
         /// Scenario files or directories.
-        #[arg(required = true)]
+        #[arg(required_unless_present = "generate", conflicts_with = "generate")]
         paths: Vec<PathBuf>,
+        /// Instead of files: generate N random valid scenarios, verify each, shrink each
+        /// disagreement and write it to --out as a scenario file with Chromium's
+        /// observations as expectations.
+        #[arg(long, value_name = "N", conflicts_with_all = ["update", "json", "junit"])]
+        generate: Option<u64>,
+        /// With --generate: the generator's seed (default 1; same seed, same scenarios and
+        /// files).
+        #[arg(long)]
+        seed: Option<u64>,
+        /// With --generate: run only the scenarios whose index % K == I - 1.
+        #[arg(long, value_name = "I/K", value_parser = generate_cmd::parse_shard)]
+        shard: Option<(u64, u64)>,
+        /// With --generate: where shrunk disagreements are written (default generated/).
+        #[arg(long, value_name = "DIR")]
+        out: Option<PathBuf>,
+        /// With --generate: Chromium runs allowed per shrink (default 150).
+        #[arg(long, value_name = "N")]
+        shrink_budget: Option<usize>,
         /// The Chromium binary (default: $CHROMIUM, else /usr/bin/chromium).
         #[arg(long)]
         chromium: Option<PathBuf>,
@@ -79,6 +99,10 @@ enum Command {
         /// Also write a JUnit XML report to FILE (one test case per fetch).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
+        /// The browser to observe: chromium, firefox ($FIREFOX, else /usr/bin/firefox-esr)
+        /// or webkit (WebKitGTK via $WEBKIT_PYTHON, else /usr/bin/python3, under xvfb-run).
+        #[arg(long, default_value = "chromium")]
+        browser: fetchguard::oracle::BrowserKind,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
     /// (real DNS and TLS: this contacts the server).
@@ -94,7 +118,9 @@ const RUN_EXIT: &str = "Exit status:
 
 const VERIFY_EXIT: &str = "Exit status:
   0  the engine and Chromium agree on every fetch (known differences allowed)
-  1  they differ on a fetch (each difference is printed)
+  1  they differ on a fetch (each difference is printed); with --generate, also a
+     generated scenario that could not be verified (each shrunk disagreement is
+     written to --out)
   2  bad arguments, a file that is not a valid scenario, paths holding no scenario
      file, Chromium not found, or a scenario that could not be verified";
 
@@ -168,13 +194,44 @@ fn main() -> ExitCode {
                 run(paths, opts).await
             }
             Command::Verify {
+                generate: Some(count),
+                seed,
+                shard,
+                out,
+                shrink_budget,
+                chromium,
+                jobs,
+                ..
+            } => {
+                let args = generate_cmd::GenerateArgs {
+                    count,
+                    seed: seed.unwrap_or(1),
+                    shard: shard.unwrap_or((1, 1)),
+                    out: out.unwrap_or_else(|| PathBuf::from("generated")),
+                    chromium,
+                    jobs,
+                    budget: shrink_budget.unwrap_or(150),
+                };
+                generate_cmd::run(args).await
+            }
+            Command::Verify {
                 paths,
                 chromium,
                 json,
                 update,
                 jobs,
                 junit,
+                seed,
+                shard,
+                out,
+                shrink_budget,
+                browser,
+                ..
             } => {
+                let given = [seed.is_some(), shard.is_some(), out.is_some()];
+                if let Err(code) = generate_cmd::refuse_without_generate(given, shrink_budget) {
+                    return code;
+                }
                 let args = verify_cmd::VerifyArgs {
                     paths,
                     chromium,
@@ -182,6 +239,7 @@ fn main() -> ExitCode {
                     update,
                     jobs,
                     junit,
+                    browser,
                 };
                 verify_cmd::verify(args).await
             }
@@ -371,6 +429,17 @@ struct CheckArgs {
     /// Seconds before the request is given up.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
+    /// Grant the page's origin the local-network permission (Local Network Access to
+    /// private LAN addresses). Unset, Chrome asks; headless Chrome denies.
+    #[arg(long)]
+    allow_local_network: bool,
+    /// Grant the page's origin the loopback-network permission (Local Network Access to
+    /// this machine: localhost, 127.0.0.0/8, ::1).
+    #[arg(long)]
+    allow_loopback_network: bool,
+    /// The fetch's targetAddressSpace (public, local, loopback; also private, unknown).
+    #[arg(long)]
+    target_address_space: Option<String>,
     /// Print JSON instead of the trace.
     #[arg(long)]
     json: bool,
@@ -417,6 +486,24 @@ fn body_preview(body: &str) -> String {
     }
 }
 
+/// The address space `url` reaches on this machine's network: the host's own space when it
+/// says (IP literal, `localhost`, `.local`), else the space of the first address the name
+/// resolves to (public when it does not resolve).
+async fn target_address_space(url: &url::Url) -> AddressSpace {
+    let host = url.host_str().unwrap_or_default();
+    let derived = AddressSpace::of_host(host);
+    if derived != AddressSpace::Public || host.parse::<std::net::IpAddr>().is_ok() {
+        return derived;
+    }
+    let port = url.port_or_known_default().unwrap_or(443);
+    match tokio::net::lookup_host((host, port)).await {
+        Ok(mut addrs) => addrs
+            .next()
+            .map_or(AddressSpace::Public, |a| AddressSpace::of_ip(a.ip())),
+        Err(_) => AddressSpace::Public,
+    }
+}
+
 async fn check(a: CheckArgs) -> ExitCode {
     let bad = |msg: String| {
         eprintln!("fetchguard check: {msg}");
@@ -431,7 +518,22 @@ async fn check(a: CheckArgs) -> ExitCode {
         Ok(u) => u,
         Err(why) => return bad(format!("--origin: {why}")),
     };
-    let browser = Browser::builder()
+    // The target's address space: the host's own (IP literal, localhost, .local), else
+    // what the name resolves to. The page's is derived from its host.
+    let target_space = target_address_space(&target).await;
+    let mut builder = Browser::builder()
+        .address_space(target.origin().ascii_serialization().as_str(), target_space);
+    let page_origin = fetchguard::origin::Origin::from_url(&origin_url);
+    for (granted, space) in [
+        (a.allow_local_network, AddressSpace::Local),
+        (a.allow_loopback_network, AddressSpace::Loopback),
+    ] {
+        if granted {
+            builder =
+                builder.network_permission(&page_origin.serialize(), space, Permission::Allow);
+        }
+    }
+    let browser = builder
         .third_party_cookies(match a.third_party_cookies {
             ThirdPartyArg::Allow => ThirdPartyCookies::Allow,
             ThirdPartyArg::Block => ThirdPartyCookies::Block,
@@ -443,7 +545,7 @@ async fn check(a: CheckArgs) -> ExitCode {
         })
         .build();
     for c in &a.cookie {
-        if let Err(why) = browser.with_jar(|j| j.set(&target, c)) {
+        if let Err(why) = browser.set_cookie(&target, c) {
             return bad(format!("--cookie '{c}': {why}"));
         }
     }
@@ -475,6 +577,9 @@ async fn check(a: CheckArgs) -> ExitCode {
     }
     if let Some(d) = &a.data {
         req = req.body(d.clone());
+    }
+    if let Some(t) = &a.target_address_space {
+        req = req.target_address_space(t.clone());
     }
     let result = page.fetch(req).await;
     let trace = match &result {
@@ -544,9 +649,28 @@ async fn check(a: CheckArgs) -> ExitCode {
             }
         }
     }
+    if !a.json {
+        warn_vary_origin(&trace, &page.origin().serialize());
+    }
     if readable {
         ExitCode::SUCCESS
     } else {
         ExitCode::from(1)
+    }
+}
+
+/// A warning line when the (last) response reflects the page's origin in
+/// `Access-Control-Allow-Origin` without `Vary: Origin`: the cache-poisoning risk.
+fn warn_vary_origin(trace: &fetchguard::trace::Trace, origin: &str) {
+    let Some(headers) = trace.events().iter().rev().find_map(|e| match e {
+        fetchguard::trace::TraceEvent::Received { headers, .. } => Some(headers),
+        _ => None,
+    }) else {
+        return;
+    };
+    if fetchguard::http_cache::policy::acao_varies_without_vary_origin(headers, origin) {
+        println!(
+            "  warning: Access-Control-Allow-Origin echoes the request's Origin ({origin}) but the response has no 'Vary: Origin': a browser or shared cache can store the response of a request without Origin (a no-cors load, another site) and serve it to a CORS fetch it does not fit, which then fails from the cache without reaching the server (cache poisoning); add 'Vary: Origin'"
+        );
     }
 }

@@ -1,7 +1,7 @@
 //! `fetchguard verify`: run each scenario in the engine and in headless Chromium, and
 //! compare the two observations of every fetch field by field.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
 
@@ -18,43 +18,45 @@ pub(crate) struct VerifyArgs {
     pub update: bool,
     pub jobs: usize,
     pub junit: Option<PathBuf>,
+    /// The browser that observes (`--browser`).
+    pub browser: oracle::BrowserKind,
 }
 
 /// One fetch, observed twice.
 #[derive(Serialize)]
-struct FetchVerdict {
-    index: usize,
+pub(crate) struct FetchVerdict {
+    pub index: usize,
     method: String,
     url: String,
     engine: FetchObservation,
     chromium: FetchObservation,
-    differences: Vec<Difference>,
+    pub differences: Vec<Difference>,
     /// The file's `known_difference`: its differences are reported, not failed.
     #[serde(skip_serializing_if = "Option::is_none")]
-    known_difference: Option<String>,
+    pub known_difference: Option<String>,
 }
 
 impl FetchVerdict {
     /// Differences that count against the engine (none for a known difference).
-    fn failing(&self) -> bool {
+    pub(crate) fn failing(&self) -> bool {
         !self.differences.is_empty() && self.known_difference.is_none()
     }
 }
 
 /// One scenario, observed twice.
 #[derive(Serialize)]
-struct ScenarioVerdict {
-    name: String,
-    file: String,
-    fetches: Vec<FetchVerdict>,
+pub(crate) struct ScenarioVerdict {
+    pub name: String,
+    pub file: String,
+    pub fetches: Vec<FetchVerdict>,
     #[serde(skip_serializing_if = "Option::is_none")]
-    error: Option<String>,
+    pub error: Option<String>,
     #[serde(skip)]
-    chromium: Option<Vec<FetchObservation>>,
+    pub chromium: Option<Vec<FetchObservation>>,
 }
 
 /// The Chromium binary: `--chromium`, else `$CHROMIUM`, else `/usr/bin/chromium`.
-fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
+pub(crate) fn chromium_path(arg: Option<PathBuf>) -> PathBuf {
     arg.or_else(|| std::env::var_os("CHROMIUM").map(PathBuf::from))
         .unwrap_or_else(|| PathBuf::from("/usr/bin/chromium"))
 }
@@ -64,16 +66,28 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let chromium = chromium_path(args.chromium);
-    if !chromium.is_file() {
-        eprintln!(
-            "fetchguard verify: Chromium not found at {} (set --chromium or $CHROMIUM)",
-            chromium.display()
-        );
-        return ExitCode::from(2);
-    }
+    let browser = match args.browser {
+        oracle::BrowserKind::Chromium => {
+            let chromium = chromium_path(args.chromium);
+            if !chromium.is_file() {
+                eprintln!(
+                    "fetchguard verify: Chromium not found at {} (set --chromium or $CHROMIUM)",
+                    chromium.display()
+                );
+                return ExitCode::from(2);
+            }
+            oracle::Oracle::new(oracle::BrowserKind::Chromium, Some(chromium))
+        }
+        other if args.update => {
+            eprintln!(
+                "fetchguard verify: --update writes Chromium's observations; not with --browser {other}"
+            );
+            return ExitCode::from(2);
+        }
+        other => oracle::Oracle::new(other, None),
+    };
 
-    let verdicts = verify_all(loaded.clone(), Arc::new(chromium), args.jobs.max(1)).await;
+    let verdicts = verify_all(loaded.clone(), Arc::new(browser), args.jobs.max(1)).await;
 
     let mut update_failed = false;
     if args.update {
@@ -125,7 +139,7 @@ pub(crate) async fn verify(args: VerifyArgs) -> ExitCode {
 
 async fn verify_all(
     loaded: Vec<LoadedScenario>,
-    chromium: Arc<PathBuf>,
+    chromium: Arc<oracle::Oracle>,
     jobs: usize,
 ) -> Vec<ScenarioVerdict> {
     let sem = Arc::new(tokio::sync::Semaphore::new(jobs));
@@ -151,7 +165,7 @@ async fn verify_all(
     out
 }
 
-async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
+pub(crate) async fn verify_one(s: &LoadedScenario, chromium: &oracle::Oracle) -> ScenarioVerdict {
     let mut v = ScenarioVerdict {
         name: s.name.clone(),
         file: s.file.display().to_string(),
@@ -159,15 +173,21 @@ async fn verify_one(s: &LoadedScenario, chromium: &Path) -> ScenarioVerdict {
         error: None,
         chromium: None,
     };
-    let engine = scenario::run_scenario(s).await;
+    // The engine runs as the observed browser's profile.
+    let engine_kind: fetchguard::Engine = match chromium.browser {
+        oracle::BrowserKind::Firefox => fetchguard::Engine::Firefox,
+        oracle::BrowserKind::Webkit => fetchguard::Engine::Webkit,
+        _ => fetchguard::Engine::Chromium,
+    };
+    let engine = scenario::run_scenario_as(s, fetchguard::Profile::for_engine(engine_kind)).await;
     if let Some(e) = engine.setup_error {
         v.error = Some(format!("engine: {e}"));
         return v;
     }
-    let browser = match oracle::observe_in_chromium(s, chromium).await {
+    let browser = match chromium.observe(s).await {
         Ok(o) => o,
         Err(e) => {
-            v.error = Some(format!("chromium: {e}"));
+            v.error = Some(format!("{}: {e}", chromium.browser));
             return v;
         }
     };
@@ -204,7 +224,7 @@ fn update_file(s: &LoadedScenario, observed: &[FetchObservation]) -> Result<bool
     Ok(true)
 }
 
-fn render(v: &ScenarioVerdict) -> String {
+pub(crate) fn render(v: &ScenarioVerdict) -> String {
     let mut out = String::new();
     if let Some(e) = &v.error {
         out.push_str(&format!(
@@ -251,7 +271,7 @@ fn render(v: &ScenarioVerdict) -> String {
     out
 }
 
-fn summary(verdicts: &[ScenarioVerdict]) -> String {
+pub(crate) fn summary(verdicts: &[ScenarioVerdict]) -> String {
     let fetches: usize = verdicts.iter().map(|v| v.fetches.len()).sum();
     let agree: usize = verdicts
         .iter()

@@ -124,7 +124,57 @@ fn cases() -> Vec<(String, &'static str)> {
         ),
         (
             format!("{PAGE}colour = 1\n"),
-            "3:1: unknown field `colour`, expected one of `url`, `sandbox`, `referrer_policy`",
+            "3:1: unknown field `colour`, expected one of `url`, `sandbox`, `referrer_policy`, `headers`",
+        ),
+        (
+            format!("{PAGE}headers = [[\"COEP\"]]\n"),
+            "3:12: invalid length 1, expected a tuple of size 2",
+        ),
+        (
+            format!("{PAGE}[browser]\nlocal_network = \"yes\"\n"),
+            "4:17: unknown variant `yes`, expected one of `allow`, `block`, `ask`",
+        ),
+        (
+            format!("{PAGE}[browser]\nloopback_network = true\n"),
+            "4:20: invalid type: expected a string",
+        ),
+        (
+            format!(
+                "{PAGE}[[server]]\norigin = \"http://localhost\"\naddress_space = \"private\"\n"
+            ),
+            "5:17: unknown variant `private`, expected one of `public`, `local`, `loopback`",
+        ),
+        (
+            format!("{ROUTE}match_headers = [[\"a\", \"b\"]]\n"),
+            "7:17: invalid type: sequence, expected a map",
+        ),
+        (
+            format!("{ROUTE}match_headers = {{ etag = 1 }}\n"),
+            "7:26: invalid type: integer `1`, expected a string",
+        ),
+        (
+            format!("{FETCH}cache = \"no-cache-please\"\n"),
+            "5:9: unknown variant `no-cache-please`, expected one of `default`, `no-store`, `reload`, `no-cache`, `force-cache`, `only-if-cached`",
+        ),
+        (
+            format!("{FETCH}target_address_space = 1\n"),
+            "5:24: invalid type: integer `1`, expected a string",
+        ),
+        (
+            format!("{FETCH}wait = 31\n"),
+            "5:8: fetch.wait must be from 0 to 30 seconds: 31",
+        ),
+        (
+            format!("{FETCH}wait = -0.5\n"),
+            "5:8: fetch.wait must be from 0 to 30 seconds: -0.5",
+        ),
+        (
+            format!("{FETCH}wait = nan\n"),
+            "5:8: fetch.wait must be from 0 to 30 seconds: NaN",
+        ),
+        (
+            format!("{FETCH}wait = \"2s\"\n"),
+            "5:8: invalid type: string \"2s\", expected a number",
         ),
         ("[page\n".into(), "1:6: unclosed table, expected `]`"),
         ("".into(), "1:1: missing field `page`"),
@@ -216,6 +266,26 @@ fn bad_command_lines_exit_2_with_a_message() {
                 "a=b; SameSite=None",
             ],
             "fetchguard check: --cookie 'a=b; SameSite=None': SameSite=None without Secure",
+        ),
+        (
+            &["verify", "--generate", "3", "--shard", "5/4"],
+            "--shard: need 1 <= I <= K: '5/4'",
+        ),
+        (
+            &["verify", "--generate", "3", "--shard", "2"],
+            "--shard must be I/K (e.g. 2/4): '2'",
+        ),
+        (
+            &["verify", "--generate", "many"],
+            "invalid value 'many' for '--generate <N>'",
+        ),
+        (
+            &["verify", "--generate", "3", "examples/"],
+            "cannot be used with",
+        ),
+        (
+            &["verify", "--seed", "3", "x.toml"],
+            "fetchguard verify: --seed needs --generate N",
         ),
     ];
     for (args, message) in table {

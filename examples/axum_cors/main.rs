@@ -23,7 +23,7 @@ async fn main() {
             .third_party_cookies(ThirdPartyCookies::Allow)
             .build();
         let api = Url::parse("https://api.shop.test/").expect("valid URL");
-        let _ = browser.with_jar(|j| j.set(&api, "session=alice; SameSite=None; Secure; Path=/"));
+        let _ = browser.set_cookie(&api, "session=alice; SameSite=None; Secure; Path=/");
         for origin in ["https://app.shop.test", "https://evil.test"] {
             let Ok(page) = browser.page(origin) else {
                 continue;

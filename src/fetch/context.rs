@@ -6,6 +6,7 @@
 //! never reach back into the browser, so `browser` depends on `fetch` and not the other
 //! way round.
 
+use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 use url::Url;
@@ -17,6 +18,8 @@ use crate::enforcement::Enforcement;
 use crate::http_cache::HttpCache;
 use crate::net::Transport;
 use crate::origin::Origin;
+use crate::policy::address_space::{AddressSpace, Permission};
+use crate::policy::corp::EmbedderPolicies;
 use crate::policy::referrer::ReferrerPolicy;
 use crate::profile::Profile;
 use crate::trace::Violation;
@@ -33,6 +36,10 @@ pub(crate) struct FetchContext {
     pub transport: Arc<dyn Transport>,
     pub enforcement: Enforcement,
     pub violations: Mutex<Vec<Violation>>,
+    /// Address spaces given with `BrowserBuilder::address_space`, by origin.
+    pub address_spaces: HashMap<Origin, AddressSpace>,
+    /// Local Network Access permissions, by (requesting origin, target space).
+    pub network_permissions: Mutex<HashMap<(Origin, AddressSpace), Permission>>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
@@ -66,4 +73,6 @@ pub(crate) struct Client<'a> {
     pub origin: &'a Origin,
     /// The document's referrer policy.
     pub referrer_policy: ReferrerPolicy,
+    /// The document's embedder policies (COEP and COEP-Report-Only), from its headers.
+    pub embedder_policies: EmbedderPolicies,
 }

@@ -2,8 +2,10 @@
 //! place a CORS failure is enforced or only recorded ([`Enforcement`]).
 
 use crate::enforcement::Enforcement;
-use crate::errors::{CorsError, FailureReason, cors_console_line};
-use crate::trace::{TraceEvent, Violation};
+use crate::errors::{CorsError, FailureReason};
+use crate::policy::corp::CorpBlock;
+use crate::trace::{Notice, TraceEvent, Violation, ViolationError};
+use crate::wording::CorsConsole;
 
 use super::FetchState;
 
@@ -30,8 +32,19 @@ impl Failure {
 /// A CORS failure at the current URL, with Chromium's console line.
 pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
     state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-    let line = cors_console_line(state.current_url(), state.first_url(), state.origin, &e);
-    Failure::new(FailureReason::Cors(e), vec![line])
+    let lines = cors_console_lines(state, &e);
+    Failure::new(FailureReason::Cors(e), lines)
+}
+
+/// The console lines the profile's engine prints for a CORS failure at the current URL.
+fn cors_console_lines(state: &FetchState<'_>, e: &CorsError) -> Vec<String> {
+    state.ctx.profile.wording().cors(&CorsConsole {
+        last_url: state.current_url(),
+        initial_url: state.first_url(),
+        origin: state.origin,
+        error: e,
+        status: state.trace.last_answer().map(|(status, _)| status),
+    })
 }
 
 /// A failed CORS check or preflight: blocks under [`Enforcement::Enforce`]; under
@@ -43,8 +56,29 @@ pub(crate) fn enforce_cors(state: &mut FetchState<'_>, e: CorsError) -> Result<(
     }
     let violation = Violation {
         url: state.current_url().to_string(),
-        console: cors_console_line(state.current_url(), state.first_url(), state.origin, &e),
-        error: e,
+        console: cors_console_lines(state, &e).join("\n"),
+        error: ViolationError::Cors(e),
+    };
+    state.trace.push(TraceEvent::Violation(violation.clone()));
+    state.ctx.violations().push(violation);
+    Ok(())
+}
+
+/// A blocked CORP check: a silent network error (CHROMIUM: DevTools shows
+/// `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`, the console nothing); under
+/// [`Enforcement::ReportOnly`] it is recorded as a violation and the fetch goes on.
+pub(crate) fn enforce_corp(state: &mut FetchState<'_>, b: CorpBlock) -> Result<(), Failure> {
+    let url = state.current_url().to_string();
+    state
+        .trace
+        .note(Notice::CorpBlocked(url.clone(), b.clone()));
+    if state.ctx.enforcement == Enforcement::Enforce {
+        return Err(Failure::silent(FailureReason::Corp(b)));
+    }
+    let violation = Violation {
+        url,
+        console: String::new(),
+        error: ViolationError::Corp(b),
     };
     state.trace.push(TraceEvent::Violation(violation.clone()));
     state.ctx.violations().push(violation);

@@ -8,11 +8,15 @@ use crate::cors::{
 };
 use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::headers::parse::get_combined;
-use crate::request::RedirectMode;
+use crate::net::WireResponse;
+use crate::origin::Origin;
+use crate::policy::corp;
+use crate::policy::orb::opaque_response_blocking;
+use crate::request::{Mode, RedirectMode};
 use crate::response::InternalResponse;
-use crate::trace::{PreflightReason, TraceEvent};
+use crate::trace::{Notice, PreflightReason, TraceEvent};
 
-use super::failure::enforce_cors;
+use super::failure::{enforce_corp, enforce_cors};
 use super::network::{Hop, http_network_or_cache_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
@@ -70,6 +74,9 @@ pub(crate) async fn http_fetch(
         }
     }
 
+    // Step 4.5: the cross-origin resource policy check, on every hop (redirects included).
+    cross_origin_resource_policy_check(state, &response)?;
+
     // Step 8: redirects. CHROMIUM: under `manual` every redirect status is an
     // opaqueredirect, Location or not; otherwise a missing or empty Location means the
     // response is handed over as it is (observed: wpt-subset redirect-location,
@@ -93,9 +100,7 @@ pub(crate) async fn http_fetch(
                 }));
             }
             (RedirectMode::Error, Some(_)) => {
-                state
-                    .trace
-                    .note("redirect mode 'error': the redirect is a network error");
+                state.trace.note(Notice::RedirectModeError);
                 return Err(Failure::silent(FailureReason::Redirect(
                     RedirectError::ModeError,
                 )));
@@ -117,6 +122,43 @@ pub(crate) async fn http_fetch(
         },
         opaque_redirect: false,
     }))
+}
+
+/// The CORP check (<https://fetch.spec.whatwg.org/#cross-origin-resource-policy-check>)
+/// for a no-cors hop, always against the request's origin (the page); the report-only
+/// embedder policy is checked too and only noted. ORB's decision is noted as well.
+fn cross_origin_resource_policy_check(
+    state: &mut FetchState<'_>,
+    response: &WireResponse,
+) -> Result<(), Failure> {
+    if state.mode != Mode::NoCors {
+        return Ok(());
+    }
+    let corp = get_combined(&response.headers, "cross-origin-resource-policy")
+        .and_then(|v| String::from_utf8(v).ok());
+    let url = state.current_url().clone();
+    let coep = state.embedder_policies;
+    let check = |policy| {
+        corp::cross_origin_resource_policy_check(state.origin, &url, corp.as_deref(), policy)
+    };
+    let enforced = check(coep.value);
+    if enforced.is_ok()
+        && let Err(b) = check(coep.report_only)
+    {
+        state.trace.note(Notice::CorpReportOnly(url.to_string(), b));
+    }
+    if let Err(b) = enforced {
+        return enforce_corp(state, b);
+    }
+    // CHROMIUM 156: ORB's verdict does not change what fetch() resolves with.
+    if !state.origin.is_same_origin(&Origin::from_url(&url))
+        && !is_redirect_status(response.status)
+        && let Some(why) =
+            opaque_response_blocking(response.status, &response.headers, &response.body)
+    {
+        state.trace.note(Notice::Orb(why));
+    }
+    Ok(())
 }
 
 /// Looks the request up in the preflight cache (a tainted origin is never cached).

@@ -6,19 +6,19 @@
 use url::Url;
 
 use crate::enforcement::Enforcement;
-use crate::errors::{
-    CorsError, FailureReason, mixed_content_console_line, no_cors_redirect_mode_console_line,
-    same_origin_mode_console_line, same_origin_mode_redirect_console_line,
-};
+use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
+use crate::policy::{
+    AddressSpace, LnaDecision, LnaDenial, LnaInput, TargetAddressSpace, local_network_access_check,
+};
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
 use super::scheme::{scheme_fetch, unsupported_scheme};
-use super::{Failure, FetchState, Fetched, Tainting};
+use super::{Failure, FetchState, Fetched, Tainting, cors_failure};
 
 /// How main fetch goes on for one URL: Chromium's `CalculateResponseTainting` together with
 /// the spec's step 12 switch.
@@ -84,6 +84,85 @@ pub(crate) fn choose_path(i: &PathInput<'_>) -> Result<FetchPath, BlockedByMode>
     })
 }
 
+/// Does mixed content leave this insecure URL to Local Network Access? Decided on the
+/// URL alone (before any connection): its host names a private space, or the fetch named
+/// a `local` or `loopback` `targetAddressSpace` (observed in Chromium 156: `public` or
+/// `unknown` leave the block in place).
+fn left_to_local_network_access(url: &Url, requested: Option<TargetAddressSpace>) -> bool {
+    let host_space = url
+        .host_str()
+        .map_or(AddressSpace::Public, AddressSpace::of_host);
+    let named = requested.and_then(|t| t.space());
+    host_space != AddressSpace::Public || named.is_some_and(|s| s != AddressSpace::Public)
+}
+
+/// The space `url` reaches: the one given for its origin, else the host's own.
+fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
+    let origin = Origin::from_url(url);
+    state
+        .ctx
+        .address_spaces
+        .get(&origin)
+        .copied()
+        .unwrap_or_else(|| {
+            url.host_str()
+                .map_or(AddressSpace::Public, AddressSpace::of_host)
+        })
+}
+
+/// The Local Network Access check for this hop, before anything goes on the wire
+/// (<https://wicg.github.io/local-network-access/#private-network-access-check>). The
+/// decision is [`local_network_access_check`]'s; this records it and turns a denial into
+/// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
+/// to [`Enforcement`]: it is not the CORS check.
+fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    let page_space = address_space_of(state, state.page_url);
+    let target_space = address_space_of(state, url);
+    let permission = state
+        .ctx
+        .network_permissions
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&(state.origin.clone(), target_space))
+        .copied()
+        .unwrap_or_default();
+    let input = LnaInput {
+        page_space,
+        page_secure: is_url_potentially_trustworthy(state.page_url),
+        target_space,
+        requested: state.target_address_space,
+        permission,
+    };
+    match local_network_access_check(&input) {
+        LnaDecision::NotGated => Ok(()),
+        LnaDecision::Allowed => {
+            state.trace.note(Notice::LocalNetworkGranted {
+                page_space,
+                target_space,
+            });
+            Ok(())
+        }
+        LnaDecision::Denied(denial) => {
+            state.trace.note(Notice::LocalNetworkBlocked {
+                page_space,
+                target_space,
+                permission,
+                denial,
+            });
+            let e = match denial {
+                LnaDenial::TargetMismatch { requested, actual } => {
+                    CorsError::InvalidPrivateNetworkAccess { requested, actual }
+                }
+                LnaDenial::InsecureContext(s) => CorsError::InsecurePrivateNetwork(s),
+                LnaDenial::PermissionDenied(s, _) => {
+                    CorsError::LocalNetworkAccessPermissionDenied(s)
+                }
+            };
+            Err(cors_failure(state, e))
+        }
+    }
+}
+
 /// Main fetch, for the first hop and every redirect hop after it.
 pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Failure> {
     loop {
@@ -121,53 +200,48 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
     let Ok(path) = chosen else {
         let e = CorsError::DisallowedByMode;
         state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-        let line = if state.redirect_count == 0 {
-            same_origin_mode_console_line(&url, state.origin)
+        let wording = state.ctx.profile.wording();
+        let lines = if state.redirect_count == 0 {
+            wording.same_origin_mode(&url, state.page_url, state.origin)
         } else {
-            same_origin_mode_redirect_console_line(&url, state.page_url)
+            wording.same_origin_mode_redirect(&url, state.page_url)
         };
-        return Err(Failure::new(FailureReason::Cors(e), vec![line]));
+        return Err(Failure::new(FailureReason::Cors(e), lines));
     };
 
-    // Step 5 (mixed content): a page served over https may not fetch a URL that is not
-    // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
-    if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(&url) {
-        state.trace.note(Notice::MixedContent);
-        return Err(Failure::new(
-            FailureReason::MixedContent,
-            vec![mixed_content_console_line(state.page_url, &url)],
-        ));
-    }
-
-    // Step 8: the request's referrer for this hop, computed from the previous one
-    // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
-    if let Some(r) = state.referrer.take() {
-        state.referrer = determine_referrer(&r, state.referrer_policy, &url)
-            .and_then(|s| url::Url::parse(&s).ok());
-    }
-
+    // CHROMIUM: a no-cors request whose redirect mode is not `follow` fails before mixed
+    // content is checked, as mode `same-origin` does (observed,
+    // examples/generated/seed2-00248.toml: an https page's no-cors, redirect "error" fetch of
+    // an http URL prints the redirect-mode line, not the mixed-content one).
     match path {
-        FetchPath::Data => {
-            state.tainting = Tainting::Basic;
-            scheme_fetch(state).await.map(HttpFetched::Done)
-        }
-        FetchPath::SameOrigin => http_fetch(state, CorsFlag::No).await,
         FetchPath::NoCorsRedirectMode => {
             state.trace.note(Notice::NoCorsRedirectMode);
             Err(Failure::new(
                 FailureReason::Redirect(crate::errors::RedirectError::ModeError),
-                vec![no_cors_redirect_mode_console_line(&url)],
+                state.ctx.profile.wording().no_cors_redirect_mode(&url),
             ))
         }
+        FetchPath::Data => {
+            prepare_hop(state, &url)?;
+            state.tainting = Tainting::Basic;
+            scheme_fetch(state).await.map(HttpFetched::Done)
+        }
+        FetchPath::SameOrigin => {
+            prepare_hop(state, &url)?;
+            http_fetch(state, CorsFlag::No).await
+        }
         FetchPath::Opaque => {
+            prepare_hop(state, &url)?;
             state.tainting = Tainting::Opaque;
             http_fetch(state, CorsFlag::No).await
         }
         FetchPath::CorsOff => {
+            prepare_hop(state, &url)?;
             state.tainting = Tainting::Cors;
             http_fetch(state, CorsFlag::No).await
         }
         FetchPath::Cors { preflight } => {
+            prepare_hop(state, &url)?;
             state.tainting = Tainting::Cors;
             let flag = CorsFlag::Yes {
                 preflight: (!preflight.is_empty()).then_some(preflight),
@@ -175,6 +249,50 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
             http_fetch(state, flag).await
         }
     }
+}
+
+/// The checks of main fetch between choosing the path and fetching: mixed content (step 5)
+/// and the request's referrer for this hop (step 8).
+fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    // Step 5 (mixed content): a page served over https may not fetch a URL that is not
+    // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
+    // CHROMIUM: unless Local Network Access will gate the request (a private IP literal,
+    // a `.local` name, or a fetch naming a `targetAddressSpace`): then only a warning is
+    // printed and the LNA check below decides.
+    if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(url) {
+        if !left_to_local_network_access(url, state.target_address_space) {
+            state.trace.note(Notice::MixedContent);
+            return Err(Failure::new(
+                FailureReason::MixedContent,
+                state
+                    .ctx
+                    .profile
+                    .wording()
+                    .mixed_content_blocked(state.page_url, url),
+            ));
+        }
+        let line = state
+            .ctx
+            .profile
+            .wording()
+            .mixed_content_warning(state.page_url, url);
+        state
+            .trace
+            .note(Notice::MixedContentLeftToLocalNetwork(line.clone()));
+        state.warnings.push(line);
+    }
+
+    if url.scheme() != "data" {
+        local_network_access(state, url)?;
+    }
+
+    // Step 8: the request's referrer for this hop, computed from the previous one
+    // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
+    if let Some(r) = state.referrer.take() {
+        state.referrer = determine_referrer(&r, state.referrer_policy, url)
+            .and_then(|s| url::Url::parse(&s).ok());
+    }
+    Ok(())
 }
 
 #[cfg(test)]
@@ -232,7 +350,14 @@ mod tests {
                 &[],
                 Ok(Cors { preflight: vec![] }),
             ),
-            (cross, Mode::SameOrigin, Basic, "GET", &[], Err(super::BlockedByMode)),
+            (
+                cross,
+                Mode::SameOrigin,
+                Basic,
+                "GET",
+                &[],
+                Err(super::BlockedByMode),
+            ),
             (cross, Mode::NoCors, Basic, "POST", &[], Ok(Opaque)),
             (
                 cross,

@@ -17,16 +17,17 @@ use bytes::Bytes;
 use http::{HeaderMap, HeaderName, HeaderValue};
 use url::Url;
 
-use crate::errors::{FAILED_TO_FETCH, FailureReason, RequestError, request_error_message};
+use crate::errors::{FailureReason, RequestError};
 use crate::headers::{
     cors_unsafe_request_header_names, is_cors_safelisted_method, is_forbidden_method,
     is_forbidden_request_header, is_no_cors_safelisted_request_header, is_token, normalize_method,
 };
 use crate::origin::Origin;
+use crate::policy::TargetAddressSpace;
 use crate::policy::referrer::ReferrerPolicy;
-use crate::request::{Credentials, Mode, RedirectMode, Request};
+use crate::request::{CacheMode, Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
-use crate::trace::Trace;
+use crate::trace::{Notice, Trace};
 
 pub(crate) use context::{Client, FetchContext};
 use failure::{Failure, cors_failure};
@@ -58,12 +59,20 @@ pub(crate) struct FetchState<'a> {
     pub credentials: Credentials,
     pub redirect: RedirectMode,
     pub referrer_policy: ReferrerPolicy,
+    /// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>).
+    pub cache_mode: CacheMode,
+    /// Console warnings printed on the way (they precede a failure's own lines).
+    pub warnings: Vec<String>,
+    /// The request's `targetAddressSpace` (Local Network Access), if given.
+    pub target_address_space: Option<TargetAddressSpace>,
     /// The request's referrer: the page's URL at first, then what the last hop computed
     /// (a referrer stripped to an origin stays stripped); `None` for no referrer.
     pub referrer: Option<Url>,
     pub tainted_origin: bool,
     pub tainting: Tainting,
     pub redirect_count: usize,
+    /// The page's embedder policies.
+    pub embedder_policies: crate::policy::corp::EmbedderPolicies,
     pub trace: Trace,
 }
 
@@ -122,7 +131,7 @@ pub(crate) async fn fetch(
     let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {
-            let msg = request_error_message(&e);
+            let msg = ctx.profile.wording().request_error(&e);
             return Err(
                 FetchError::new(FailureReason::Request(e), msg, Vec::new()).with_trace(trace)
             );
@@ -141,11 +150,15 @@ pub(crate) async fn fetch(
         credentials: prepared.credentials,
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
+        cache_mode: prepared.cache_mode,
+        target_address_space: prepared.target_address_space,
+        warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
         referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
+        embedder_policies: client.embedder_policies,
         trace,
     };
     match main_fetch::main_fetch(&mut state).await {
@@ -168,10 +181,12 @@ pub(crate) async fn fetch(
         }
         Err(f) => {
             let msg = match &f.reason {
-                FailureReason::Request(e) => request_error_message(e),
-                _ => FAILED_TO_FETCH.to_string(),
+                FailureReason::Request(e) => ctx.profile.wording().request_error(e),
+                _ => ctx.profile.wording().network_error(),
             };
-            Err(FetchError::new(f.reason, msg, f.console).with_trace(state.trace))
+            let mut console = std::mem::take(&mut state.warnings);
+            console.extend(f.console);
+            Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
 }
@@ -185,17 +200,32 @@ struct Prepared {
     credentials: Credentials,
     redirect: RedirectMode,
     referrer_policy: Option<ReferrerPolicy>,
+    cache_mode: CacheMode,
+    target_address_space: Option<TargetAddressSpace>,
 }
 
 /// The checks `new Request()` and `fetch()` make on script's arguments
 /// (<https://fetch.spec.whatwg.org/#dom-request>), in Blink's order.
 fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, RequestError> {
+    // The `RequestInit` dictionary is converted before the constructor's steps: an
+    // unknown `targetAddressSpace` is a TypeError before anything else is looked at.
+    let target_address_space = match req.target_address_space.as_deref() {
+        Some(v) => {
+            Some(TargetAddressSpace::parse(v).map_err(RequestError::InvalidTargetAddressSpace)?)
+        }
+        None => None,
+    };
     // Parse the URL against the page; a URL with credentials is refused.
     let url = page_url
         .join(&req.url)
         .map_err(|_| RequestError::InvalidUrl(req.url.clone()))?;
     if !url.username().is_empty() || url.password().is_some() {
         return Err(RequestError::UrlHasCredentials(url.to_string()));
+    }
+    // https://fetch.spec.whatwg.org/#dom-request (only-if-cached needs mode
+    // same-origin; checked before the method)
+    if req.cache == CacheMode::OnlyIfCached && req.mode != Mode::SameOrigin {
+        return Err(RequestError::OnlyIfCachedWithoutSameOrigin);
     }
     // Method: a token, not forbidden, then normalized.
     if !is_token(req.method.as_bytes()) {
@@ -223,7 +253,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
             return Err(RequestError::InvalidHeaderValue(name.clone()));
         }
         if is_forbidden_request_header(name, value.as_bytes()) {
-            trace.note(format!("header {name} is forbidden: dropped"));
+            trace.note(Notice::ForbiddenHeaderDropped(name.clone()));
             continue;
         }
         match combined
@@ -235,9 +265,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
                 if req.mode == Mode::NoCors
                     && !is_no_cors_safelisted_request_header(name, joined.as_bytes())
                 {
-                    trace.note(format!(
-                        "header {name}: appended value not safelisted in no-cors: dropped"
-                    ));
+                    trace.note(Notice::NoCorsAppendedValueDropped(name.clone()));
                 } else {
                     *v = joined;
                 }
@@ -246,7 +274,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
                 if req.mode == Mode::NoCors
                     && !is_no_cors_safelisted_request_header(name, value.as_bytes())
                 {
-                    trace.note(format!("header {name} is not no-cors-safelisted: dropped"));
+                    trace.note(Notice::NoCorsHeaderDropped(name.clone()));
                 } else {
                     combined.push((name.clone(), value.to_string()));
                 }
@@ -288,5 +316,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         credentials: req.credentials,
         redirect: req.redirect,
         referrer_policy: req.referrer_policy,
+        cache_mode: req.cache,
+        target_address_space,
     })
 }

@@ -10,7 +10,7 @@ use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::origin::Origin;
 use crate::policy::referrer::{ReferrerPolicy, parse_referrer_policy_header};
 use crate::request::Mode;
-use crate::trace::TraceEvent;
+use crate::trace::{Notice, TraceEvent};
 
 use super::{Failure, FetchState, Tainting, cors_failure};
 
@@ -211,9 +211,7 @@ pub(crate) fn http_redirect_fetch(
 fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
     match refusal {
         RedirectRefusal::InvalidLocation(raw) => {
-            state
-                .trace
-                .note(format!("Location '{raw}' is not a valid URL"));
+            state.trace.note(Notice::InvalidLocation(raw.clone()));
             Failure::silent(FailureReason::Redirect(RedirectError::InvalidLocation(raw)))
         }
         RedirectRefusal::NonHttpScheme {
@@ -222,7 +220,7 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
         } => {
             state
                 .trace
-                .note(format!("redirect to a non-HTTP(S) URL: {location}"));
+                .note(Notice::NonHttpRedirect(location.to_string()));
             if cors_line {
                 state.url_list.push(location);
                 return cors_failure(state, CorsError::CorsDisabledScheme);
@@ -232,7 +230,7 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
             )))
         }
         RedirectRefusal::TooMany => {
-            state.trace.note("more than 20 redirects");
+            state.trace.note(Notice::TooManyRedirects);
             Failure::silent(FailureReason::Redirect(RedirectError::TooManyRedirects))
         }
         RedirectRefusal::Credentials {
@@ -247,7 +245,7 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
             }
             state
                 .trace
-                .note(format!("redirect to a URL with credentials: {location}"));
+                .note(Notice::RedirectWithCredentials(location.to_string()));
             Failure::silent(FailureReason::Redirect(
                 RedirectError::LocationHasCredentials(location.to_string()),
             ))

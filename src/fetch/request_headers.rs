@@ -9,7 +9,7 @@ use crate::net::decode;
 use crate::origin::is_url_potentially_trustworthy;
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
 use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
-use crate::request::{Credentials, Mode};
+use crate::request::{CacheMode, Credentials, Mode};
 use crate::trace::HopKind;
 
 use super::{FetchState, Tainting};
@@ -65,6 +65,28 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
             "accept-language",
             &state.ctx.profile.accept_language,
         );
+    }
+}
+
+/// The cache-mode headers of HTTP-network-or-cache fetch
+/// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, the cache-mode steps):
+/// `no-cache` asks for revalidation (`Cache-Control: max-age=0`); `no-store` and `reload`
+/// ask every cache on the way for a fresh response (`Pragma` and `Cache-Control:
+/// no-cache`). Script's own `Cache-Control` and `Pragma` are kept.
+pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut HeaderMap) {
+    match state.cache_mode {
+        CacheMode::NoCache if !headers.contains_key(http::header::CACHE_CONTROL) => {
+            set(headers, "cache-control", "max-age=0");
+        }
+        CacheMode::NoStore | CacheMode::Reload => {
+            if !headers.contains_key(http::header::PRAGMA) {
+                set(headers, "pragma", "no-cache");
+            }
+            if !headers.contains_key(http::header::CACHE_CONTROL) {
+                set(headers, "cache-control", "no-cache");
+            }
+        }
+        _ => {}
     }
 }
 
@@ -154,15 +176,22 @@ pub(crate) fn append_storage_access_header(
     }
 }
 
-/// `Content-Length: 0` for a request without a body, by Chromium's rule
-/// ([`empty_body_content_length`]).
+/// `Content-Length: 0` for a request with an empty body: one given as empty (any method),
+/// or none at all by Chromium's rule ([`empty_body_content_length`]).
+///
+/// CHROMIUM: an empty body given by script (`body: ""`) is still a body: `Content-Length:
+/// 0` on PATCH, DELETE and custom methods too (observed, examples/generated/).
 pub(crate) fn append_content_length(
     kind: HopKind,
     method: &http::Method,
-    body_len: usize,
+    body: Option<usize>,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main && empty_body_content_length(method.as_str(), body_len == 0) {
+    let empty = match body {
+        Some(len) => len == 0,
+        None => empty_body_content_length(method.as_str(), true),
+    };
+    if kind == HopKind::Main && empty {
         set(headers, "content-length", "0");
     }
 }

@@ -33,10 +33,9 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     } else {
         Bytes::from(body)
     };
-    state.trace.note(format!(
-        "data: URL decoded locally ({} bytes, {mime})",
-        body.len()
-    ));
+    state
+        .trace
+        .note(crate::trace::Notice::DataUrl(body.len(), mime));
     Ok(Fetched {
         internal: InternalResponse {
             status: 200,

@@ -1,10 +1,12 @@
 //! A certificate authority made for one run, and server certificates it issues.
 
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair};
+use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, PublicKeyData};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 
 /// A throw-away certificate authority: a Browser that trusts [`TestCa::root_der`] accepts
-/// the certificates it issues.
+/// the certificates it issues. Every certificate it issues carries the same leaf key, so
+/// one SubjectPublicKeyInfo hash ([`TestCa::leaf_spki_sha256_base64`]) names them all, as
+/// Chromium's `--ignore-certificate-errors-spki-list` wants.
 ///
 /// ```
 /// use fetchguard::loopback::TestCa;
@@ -16,6 +18,7 @@ use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
 pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     root_der: Vec<u8>,
+    leaf_key: KeyPair,
 }
 
 impl TestCa {
@@ -31,6 +34,7 @@ impl TestCa {
         Ok(TestCa {
             root_der: cert.der().to_vec(),
             issuer: Issuer::new(params, key),
+            leaf_key: KeyPair::generate()?,
         })
     }
 
@@ -46,10 +50,24 @@ impl TestCa {
     ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), rcgen::Error> {
         let names: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
         let params = CertificateParams::new(names)?;
-        let key = KeyPair::generate()?;
-        let cert = params.signed_by(&key, &self.issuer)?;
-        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(key.serialize_der()));
+        let cert = params.signed_by(&self.leaf_key, &self.issuer)?;
+        let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.leaf_key.serialize_der()));
         Ok((vec![cert.der().clone()], key_der))
+    }
+
+    /// The base64 of the SHA-256 of the leaf key's SubjectPublicKeyInfo (DER): the form
+    /// Chromium's `--ignore-certificate-errors-spki-list` takes. Every certificate from
+    /// [`TestCa::issue`] has this key.
+    ///
+    /// ```
+    /// use fetchguard::loopback::TestCa;
+    /// let ca = TestCa::new().unwrap();
+    /// let pin = ca.leaf_spki_sha256_base64();
+    /// assert_eq!(pin.len(), 44); // 32 bytes
+    /// assert!(pin.ends_with('='));
+    /// ```
+    pub fn leaf_spki_sha256_base64(&self) -> String {
+        base64(&sha256(&self.leaf_key.subject_public_key_info()))
     }
 
     /// A TLS acceptor for a server at `host` (HTTP/2 and HTTP/1.1 by ALPN), with a
@@ -59,14 +77,91 @@ impl TestCa {
         let (chain, key) = self
             .issue(&[host])
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
-        let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
-            .with_safe_default_protocol_versions()
-            .map_err(|e| std::io::Error::other(e.to_string()))?
-            .with_no_client_auth()
-            .with_single_cert(chain, key)
-            .map_err(|e| std::io::Error::other(e.to_string()))?;
-        cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)))
+        tls_acceptor_for(chain, key)
+    }
+}
+
+/// A TLS server configuration (ring, safe defaults, ALPN h2 then http/1.1) for one
+/// certificate chain: the test servers' and the oracle proxy's.
+pub(crate) fn tls_acceptor_for(
+    chain: Vec<rustls::pki_types::CertificateDer<'static>>,
+    key: rustls::pki_types::PrivateKeyDer<'static>,
+) -> std::io::Result<tokio_rustls::TlsAcceptor> {
+    let provider = std::sync::Arc::new(rustls::crypto::ring::default_provider());
+    let mut cfg = rustls::ServerConfig::builder_with_provider(provider)
+        .with_safe_default_protocol_versions()
+        .map_err(|e| std::io::Error::other(e.to_string()))?
+        .with_no_client_auth()
+        .with_single_cert(chain, key)
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    cfg.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+    Ok(tokio_rustls::TlsAcceptor::from(std::sync::Arc::new(cfg)))
+}
+
+/// SHA-256, from the TLS stack's own hash provider.
+fn sha256(data: &[u8]) -> Vec<u8> {
+    rustls::crypto::ring::cipher_suite::TLS13_AES_128_GCM_SHA256
+        .tls13()
+        .map(|s| s.common.hash_provider.hash(data).as_ref().to_vec())
+        .unwrap_or_default()
+}
+
+/// Standard base64 (RFC 4648 section 4) with padding.
+fn base64(data: &[u8]) -> String {
+    const ALPHABET: &[u8; 64] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut out = String::with_capacity(data.len().div_ceil(3) * 4);
+    for chunk in data.chunks(3) {
+        let b = [
+            chunk[0],
+            *chunk.get(1).unwrap_or(&0),
+            *chunk.get(2).unwrap_or(&0),
+        ];
+        let n = (u32::from(b[0]) << 16) | (u32::from(b[1]) << 8) | u32::from(b[2]);
+        for (i, shift) in [18, 12, 6, 0].into_iter().enumerate() {
+            if i <= chunk.len() {
+                out.push(ALPHABET[((n >> shift) & 63) as usize] as char);
+            } else {
+                out.push('=');
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn base64_and_sha256_match_known_vectors() {
+        // RFC 4648 section 10.
+        for (raw, enc) in [
+            ("", ""),
+            ("f", "Zg=="),
+            ("fo", "Zm8="),
+            ("foo", "Zm9v"),
+            ("foob", "Zm9vYg=="),
+            ("fooba", "Zm9vYmE="),
+            ("foobar", "Zm9vYmFy"),
+        ] {
+            assert_eq!(base64(raw.as_bytes()), enc);
+        }
+        // FIPS 180-2 "abc".
+        assert_eq!(
+            base64(&sha256(b"abc")),
+            "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
+        );
+    }
+
+    #[test]
+    fn every_issued_certificate_has_the_pinned_key() {
+        let ca = TestCa::new().unwrap();
+        let (a, _) = ca.issue(&["a.example"]).unwrap();
+        let (b, _) = ca.issue(&["b.example"]).unwrap();
+        let spki = ca.leaf_key.subject_public_key_info();
+        for cert in [&a[0], &b[0]] {
+            let der: &[u8] = cert.as_ref();
+            assert!(der.windows(spki.len()).any(|w| w == spki.as_slice()));
+        }
     }
 }

@@ -4,6 +4,10 @@
 
 mod ca;
 mod server;
+mod services;
 
 pub use ca::TestCa;
+pub(crate) use ca::tls_acceptor_for;
+pub(crate) use server::answer;
 pub use server::{CannedResponse, Handler, OriginServer, RecordedRequest, RequestLog};
+pub(crate) use services::spawn_all;

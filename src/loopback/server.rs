@@ -182,7 +182,7 @@ impl Drop for OriginServer {
     }
 }
 
-async fn answer(
+pub(crate) async fn answer(
     req: hyper::Request<hyper::body::Incoming>,
     base: &Url,
     handler: &(dyn Fn(&RecordedRequest) -> CannedResponse + Send + Sync),

@@ -10,9 +10,15 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::OracleError;
 use super::driver::MARK_CONSOLE;
+use crate::policy::Permission;
 
-/// The flags every run uses (besides `--user-data-dir`, `--host-resolver-rules` and the
-/// start URL).
+/// The flags every run uses (besides `--user-data-dir`, the per-run flags
+/// `--host-resolver-rules`, `--ip-address-space-overrides` and
+/// `--ignore-certificate-errors-spki-list`, and the start URL).
+///
+/// No `--ignore-certificate-errors`: Chromium does not store responses that carry a
+/// certificate error in its HTTP cache, so the run's certificates must be valid. The
+/// per-run leaf key is pinned with `--ignore-certificate-errors-spki-list` instead.
 pub const FLAGS: &[&str] = &[
     "--headless",
     "--no-sandbox",
@@ -22,7 +28,6 @@ pub const FLAGS: &[&str] = &[
     "--disable-background-networking",
     "--disable-component-update",
     "--disable-sync",
-    "--ignore-certificate-errors",
     "--enable-logging=stderr",
     "--v=0",
 ];
@@ -72,17 +77,86 @@ impl Drop for RunDir {
     }
 }
 
+/// What a run's profile starts with.
+pub(crate) struct Prefs<'a> {
+    /// Allow third-party cookies (a fresh profile blocks them).
+    pub allow_third_party: bool,
+    /// The page's serialized origin, whose permissions these are.
+    pub page_origin: &'a str,
+    /// The `local-network` content setting for the page's origin.
+    pub local_network: Option<Permission>,
+    /// The `loopback-network` content setting for the page's origin.
+    pub loopback_network: Option<Permission>,
+}
+
 /// Writes the profile's `Default/Preferences`: `cookie_controls_mode: 0` allows
-/// third-party cookies (a fresh profile blocks them).
-pub(crate) fn write_prefs(profile: &Path, allow_third_party: bool) -> Result<(), OracleError> {
+/// third-party cookies; the Local Network Access permissions are content-setting
+/// exceptions for the page's origin (`allow` = 1, `block` = 2; `ask` stores nothing, as
+/// a fresh profile has no decision), as the scenario contract says.
+///
+/// CHROMIUM: observed in 156.0.8078.114 headless: these two exceptions (and the same
+/// values as `default_content_setting_values`) are read from the file but not honoured:
+/// `navigator.permissions.query({name: "loopback-network"})` stays `prompt` and the
+/// fetch is denied, while the same shape for `geolocation` or `notifications` gives
+/// `granted`. So `allow` cannot be observed through the profile yet; `block` and `ask`
+/// (both a denial) can.
+pub(crate) fn write_prefs(profile: &Path, prefs: &Prefs<'_>) -> Result<(), OracleError> {
     let default = profile.join("Default");
     fs::create_dir_all(&default).map_err(|e| OracleError::Io(e.to_string()))?;
-    if allow_third_party {
-        let prefs = serde_json::json!({"profile": {"cookie_controls_mode": 0}});
-        fs::write(default.join("Preferences"), prefs.to_string())
+    let json = prefs_json(prefs);
+    if json != serde_json::json!({}) {
+        fs::write(default.join("Preferences"), json.to_string())
             .map_err(|e| OracleError::Io(e.to_string()))?;
     }
     Ok(())
+}
+
+fn prefs_json(prefs: &Prefs<'_>) -> serde_json::Value {
+    use serde_json::{Map, Value, json};
+    let mut profile = Map::new();
+    if prefs.allow_third_party {
+        profile.insert("cookie_controls_mode".into(), json!(0));
+    }
+    let mut exceptions = Map::new();
+    for (kind, permission) in [
+        ("local-network", prefs.local_network),
+        ("loopback-network", prefs.loopback_network),
+    ] {
+        let setting = match permission {
+            Some(Permission::Allow) => 1,
+            Some(Permission::Block) => 2,
+            Some(Permission::Ask) | None => continue,
+        };
+        exceptions.insert(
+            kind.into(),
+            json!({ content_setting_pattern(prefs.page_origin): {"setting": setting} }),
+        );
+    }
+    if !exceptions.is_empty() {
+        profile.insert(
+            "content_settings".into(),
+            json!({ "exceptions": Value::Object(exceptions) }),
+        );
+    }
+    if profile.is_empty() {
+        json!({})
+    } else {
+        json!({ "profile": Value::Object(profile) })
+    }
+}
+
+/// A content-settings pattern pair for exactly `origin` (explicit port) and any
+/// embedder: `https://app.example:443,*`.
+fn content_setting_pattern(origin: &str) -> String {
+    match url::Url::parse(origin) {
+        Ok(u) => format!(
+            "{}://{}:{},*",
+            u.scheme(),
+            u.host_str().unwrap_or_default(),
+            u.port_or_known_default().unwrap_or(0)
+        ),
+        Err(_) => format!("{origin},*"),
+    }
 }
 
 /// A running Chromium in its own process group; the whole group is killed when dropped.
@@ -95,14 +169,14 @@ impl ChromiumProcess {
     pub(crate) fn launch(
         chromium: &Path,
         run: &RunDir,
-        resolver_rules: &str,
+        args: &[String],
         start_url: &str,
     ) -> Result<Self, OracleError> {
         let stderr = fs::File::create(run.stderr()).map_err(|e| OracleError::Io(e.to_string()))?;
         let child = Command::new(chromium)
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", run.profile().display()))
-            .arg(format!("--host-resolver-rules={resolver_rules}"))
+            .args(args)
             .arg(start_url)
             .stdin(Stdio::null())
             .stdout(Stdio::null())
@@ -124,17 +198,21 @@ impl ChromiumProcess {
             return;
         }
         self.done = true;
-        // The group id is the child's pid (process_group(0)); `kill -KILL -- -PGID` ends
-        // the renderer and utility processes too.
-        let _ = Command::new("kill")
-            .args(["-KILL", "--", &format!("-{}", self.child.id())])
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status();
-        let _ = self.child.kill();
-        let _ = self.child.wait();
+        kill_process_group(&mut self.child);
     }
+}
+
+/// Kills a browser started with `process_group(0)` and every process of its group
+/// (`kill -KILL -- -PGID` ends renderers and utility processes too), then reaps it.
+pub(crate) fn kill_process_group(child: &mut Child) {
+    let _ = Command::new("kill")
+        .args(["-KILL", "--", &format!("-{}", child.id())])
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status();
+    let _ = child.kill();
+    let _ = child.wait();
 }
 
 impl Drop for ChromiumProcess {
@@ -265,6 +343,30 @@ lines\", source: https://app.example/ (4)
 
         let by = console_by_fetch(&m, 1);
         assert_eq!(by[0].len(), 4);
+    }
+
+    #[test]
+    fn prefs_hold_third_party_and_network_permissions() {
+        let mut p = Prefs {
+            allow_third_party: false,
+            page_origin: "https://app.example",
+            local_network: None,
+            loopback_network: Some(Permission::Ask),
+        };
+        assert_eq!(prefs_json(&p), serde_json::json!({}), "ask stores nothing");
+        p.allow_third_party = true;
+        p.local_network = Some(Permission::Block);
+        p.loopback_network = Some(Permission::Allow);
+        assert_eq!(
+            prefs_json(&p),
+            serde_json::json!({"profile": {
+                "cookie_controls_mode": 0,
+                "content_settings": {"exceptions": {
+                    "local-network": {"https://app.example:443,*": {"setting": 2}},
+                    "loopback-network": {"https://app.example:443,*": {"setting": 1}},
+                }},
+            }})
+        );
     }
 
     #[test]

@@ -67,16 +67,44 @@ pub fn fetch_init(f: &FetchSpec) -> Value {
     if let Some(p) = &f.referrer_policy {
         init.insert("referrerPolicy".into(), token(p));
     }
+    if let Some(c) = &f.cache {
+        init.insert("cache".into(), token(c));
+    }
+    if let Some(t) = &f.target_address_space {
+        init.insert("targetAddressSpace".into(), json!(t));
+    }
     Value::Object(init)
+}
+
+/// How the driver writes its console marks.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ConsoleMark {
+    /// `console.log("FG-MARK i")` (Chromium's and WebKit's console output show it).
+    Log,
+    /// `console.log` and also `reportError("FG-MARK i")`, which Firefox records in its
+    /// console service (where `console.log` messages do not go).
+    LogAndReportError,
 }
 
 /// The driver document for a scenario. `mark_url` and `results_url` are absolute URLs on
 /// the page's origin (absolute so that a sandboxed page reaches them too).
 pub fn document(s: &Scenario, mark_url: &str, results_url: &str) -> String {
+    document_with(s, mark_url, results_url, ConsoleMark::Log)
+}
+
+/// [`document`] with a choice of console marks.
+pub fn document_with(s: &Scenario, mark_url: &str, results_url: &str, mark: ConsoleMark) -> String {
     let fetches: Vec<Value> = s
         .fetches
         .iter()
-        .map(|f| json!({"url": f.url, "init": fetch_init(f)}))
+        .map(|f| {
+            let wait_ms = f
+                .wait
+                .as_ref()
+                .map_or(0.0, |w| (w.get_ref() * 1000.0).round());
+            json!({"url": f.url, "init": fetch_init(f), "waitMs": wait_ms})
+        })
         .collect();
     // serde_json escapes quotes and control characters; `<` is escaped too so that no
     // value can close the script element.
@@ -94,18 +122,21 @@ const FETCHES = {fetches};
 const MARK_URL = {mark};
 const RESULTS_URL = {results};
 const MARK_CONSOLE = {mark_console};
+const REPORT_MARKS = {report_marks};
 const pause = (ms) => new Promise((r) => setTimeout(r, ms));
 async function mark(i) {{
   try {{
     await fetch(MARK_URL + "?i=" + i, {{mode: "no-cors", credentials: "omit", cache: "no-store"}});
   }} catch (e) {{}}
   console.log(MARK_CONSOLE + i);
+  if (REPORT_MARKS) reportError(MARK_CONSOLE + i);
 }}
 (async () => {{
   const out = [];
   for (let i = 0; i < FETCHES.length; i++) {{
-    await mark(i);
     const f = FETCHES[i];
+    if (f.waitMs > 0) await pause(f.waitMs);
+    await mark(i);
     const r = {{}};
     try {{
       const res = await fetch(f.url, f.init);
@@ -134,6 +165,7 @@ async function mark(i) {{
         mark = lit(&json!(mark_url)),
         results = lit(&json!(results_url)),
         mark_console = lit(&json!(MARK_CONSOLE)),
+        report_marks = mark == ConsoleMark::LogAndReportError,
     )
 }
 
@@ -159,6 +191,9 @@ mode = "no-cors"
 credentials = "include"
 redirect = "manual"
 referrer_policy = ""
+cache = "only-if-cached"
+target_address_space = "nowhere"
+wait = 1.5
 "#,
         )
         .unwrap();
@@ -167,7 +202,8 @@ referrer_policy = ""
         assert_eq!(
             fetch_init(&f[1]),
             json!({"method": "PUT", "headers": [["X-A", "1\"2"], ["X-A", "3"]], "body": "b",
-                   "mode": "no-cors", "credentials": "include", "redirect": "manual", "referrerPolicy": ""})
+                   "mode": "no-cors", "credentials": "include", "redirect": "manual", "referrerPolicy": "",
+                   "cache": "only-if-cached", "targetAddressSpace": "nowhere"})
         );
         let doc = document(
             &s.scenario,
@@ -177,5 +213,6 @@ referrer_policy = ""
         assert!(!doc.contains("</script>\""));
         assert!(doc.contains(r#""https://api.example/\u003c/script>""#));
         assert!(doc.contains(r#"[["X-A","1\"2"],["X-A","3"]]"#));
+        assert!(doc.contains(r#""waitMs":1500.0"#), "{doc}");
     }
 }

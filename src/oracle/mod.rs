@@ -12,11 +12,29 @@
 //! stderr between two marks are its console. Pre-seeded cookies are set by top-level
 //! visits: Chromium starts at the first cookie's URL, which answers (once) with a redirect
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
+//!
+//! Every listener is given its scenario address space with
+//! `--ip-address-space-overrides=127.0.0.1:PORT=SPACE` (Local Network Access), and the
+//! https certificates are valid for Chromium: their one leaf key is pinned with
+//! `--ignore-certificate-errors-spki-list`, so the HTTP cache stores responses as it
+//! would on a real site (a certificate error disables it). A fetch's `wait` is a real
+//! pause in the page before that fetch's mark.
+//!
+//! Firefox and WebKitGTK ([`BrowserKind`]) have no host-resolver switch: the same origins and
+//! handlers are served behind one loopback proxy instead (`proxy.rs`), and the console is
+//! read from Firefox's console service or WebKit's console output (`firefox.rs`,
+//! `webkit.rs`).
 
+mod browser;
 mod chromium;
 mod compare;
 pub mod driver;
+mod firefox;
+pub mod generate;
+mod proxy;
+pub mod shrink;
 mod update;
+mod webkit;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -34,13 +52,22 @@ use crate::scenario::{
     answer,
 };
 
+pub use browser::{BrowserKind, Oracle};
 pub use chromium::{FLAGS, console_by_fetch, parse_console};
 pub use compare::{
     Difference, UNCOMPARED_WIRE_HEADERS, WIRE_HEADERS, compare, compared_wire_headers,
 };
+pub use firefox::{
+    DEFAULT_FIREFOX, cookie_behavior as firefox_cookie_behavior, marionette_frame,
+    marionette_unframe, observe_in_firefox, user_js as firefox_user_js,
+};
 pub use update::{UpdateError, update_expectations};
+pub use webkit::{
+    DEFAULT_PYTHON, DRIVER_PY, WebkitConsole, cookie_policy as webkit_cookie_policy,
+    observe_in_webkit, parse_webkit_console,
+};
 
-use driver::{DriverResult, MARK_CONSOLE, MARK_PATH, RESULTS_PATH};
+use driver::{ConsoleMark, DriverResult, MARK_CONSOLE, MARK_PATH, RESULTS_PATH};
 
 /// Why a scenario could not be observed in Chromium.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -73,10 +100,17 @@ pub struct ChromiumOptions {
 }
 
 impl ChromiumOptions {
-    /// The default for a scenario: 15 s plus 2 s per fetch.
+    /// The default for a scenario: 15 s plus 2 s per fetch, plus every fetch's `wait`.
     pub fn for_scenario(loaded: &LoadedScenario) -> Self {
+        let waits: f64 = loaded
+            .scenario
+            .fetches
+            .iter()
+            .filter_map(|f| f.wait.as_ref().map(|w| *w.get_ref()))
+            .sum();
         ChromiumOptions {
-            timeout: Duration::from_secs(15 + 2 * loaded.scenario.fetches.len() as u64),
+            timeout: Duration::from_secs(15 + 2 * loaded.scenario.fetches.len() as u64)
+                + Duration::try_from_secs_f64(waits).unwrap_or_default(),
         }
     }
 }
@@ -94,6 +128,7 @@ struct Shared {
     driver: String,
     sandbox: bool,
     referrer_policy: Option<String>,
+    page_headers: Vec<(String, String)>,
     driver_served: AtomicBool,
     seeds: Vec<Seed>,
     next_seed: AtomicUsize,
@@ -139,6 +174,9 @@ impl Shared {
                 if let Some(p) = &self.referrer_policy {
                     res = res.header("Referrer-Policy", p);
                 }
+                for (n, v) in &self.page_headers {
+                    res = res.header(n, v);
+                }
                 return res.body(self.driver.clone());
             }
             if path == MARK_PATH {
@@ -183,77 +221,33 @@ pub async fn observe_in_chromium_with(
     if !chromium.exists() {
         return Err(OracleError::ChromiumMissing(chromium.display().to_string()));
     }
-    let s = &loaded.scenario;
     let setup = |e: String| OracleError::Setup(e);
-    let page_url = Url::parse(s.page.url.get_ref()).map_err(|e| setup(e.to_string()))?;
-    let page_origin = Origin::from_url(&page_url).serialize();
-
-    // Every origin to serve: servers, the page's, each cookie URL's.
-    let mut origins: BTreeMap<String, (Url, Vec<RouteSpec>)> = BTreeMap::new();
-    for server in &s.servers {
-        let u = Url::parse(server.origin.get_ref()).map_err(|e| setup(e.to_string()))?;
-        origins.insert(Origin::from_url(&u).serialize(), (u, server.routes.clone()));
-    }
-    origins
-        .entry(page_origin.clone())
-        .or_insert_with(|| (page_url.clone(), Vec::new()));
-    let mut seeds: Vec<Seed> = Vec::new();
-    for c in &s.cookies {
-        let u = Url::parse(c.url.get_ref()).map_err(|e| setup(e.to_string()))?;
-        origins
-            .entry(Origin::from_url(&u).serialize())
-            .or_insert_with(|| (u.clone(), Vec::new()));
-        match seeds.last_mut() {
-            Some(last) if last.url == u => last.set_cookies.push(c.set.get_ref().clone()),
-            _ => seeds.push(Seed {
-                url: u,
-                set_cookies: vec![c.set.get_ref().clone()],
-            }),
-        }
-    }
-
-    let mark_url = page_url.join(MARK_PATH).map_err(|e| setup(e.to_string()))?;
-    let results_url = page_url
-        .join(RESULTS_PATH)
-        .map_err(|e| setup(e.to_string()))?;
-    let start_url = seeds
-        .first()
-        .map(|s| s.url.to_string())
-        .unwrap_or_else(|| page_url.to_string());
-    let shared = Arc::new(Shared {
-        driver: driver::document(s, mark_url.as_str(), results_url.as_str()),
-        page_url: page_url.clone(),
-        page_origin: page_origin.clone(),
-        sandbox: s.page.sandbox,
-        referrer_policy: s
-            .page
-            .referrer_policy
-            .filter(|p| *p != PolicyToken::Unset)
-            .and_then(|p| serde_json::to_value(p).ok())
-            .and_then(|v| v.as_str().map(str::to_string)),
-        driver_served: AtomicBool::new(false),
-        seeds,
-        next_seed: AtomicUsize::new(0),
-        results: Mutex::new(None),
-    });
-
-    let ca = TestCa::new().map_err(|e| setup(format!("test CA: {e}")))?;
-    let log = RequestLog::default();
+    let s = &loaded.scenario;
+    let prepared = Prepared::new(loaded, ConsoleMark::Log)?;
     let mut servers = Vec::new();
     let mut rules = Vec::new();
-    for (serialized, (url, routes)) in origins {
-        let routes = Arc::new(routes);
-        let sh = shared.clone();
-        let origin = serialized.clone();
-        let handler: Handler = Arc::new(move |req| sh.handle(&origin, &routes, req));
-        let server = OriginServer::start(&serialized, handler, Some(&ca), log.clone())
-            .await
-            .map_err(|e| setup(format!("serving {serialized}: {e}")))?;
+    let mut spaces = Vec::new();
+    for (serialized, url, handler) in &prepared.origins {
+        let server = OriginServer::start(
+            serialized,
+            handler.clone(),
+            Some(&prepared.ca),
+            prepared.log.clone(),
+        )
+        .await
+        .map_err(|e| setup(format!("serving {serialized}: {e}")))?;
         let host = url.host_str().unwrap_or_default();
         let port = url.port_or_known_default().unwrap_or(0);
         rules.push(format!(
             "MAP {host}:{port} 127.0.0.1:{}",
             server.addr().port()
+        ));
+        // Each listener is in the address space its host has in the scenario, not in
+        // loopback where it really is.
+        spaces.push(format!(
+            "127.0.0.1:{}={}",
+            server.addr().port(),
+            s.address_space_of(url)
         ));
         servers.push(server);
     }
@@ -262,36 +256,38 @@ pub async fn observe_in_chromium_with(
     let run = chromium::RunDir::new()?;
     chromium::write_prefs(
         &run.profile(),
-        s.browser.third_party_cookies == Some(ThirdPartyToken::Allow),
+        &chromium::Prefs {
+            allow_third_party: s.browser.third_party_cookies == Some(ThirdPartyToken::Allow),
+            page_origin: &prepared.page_origin,
+            local_network: s.browser.local_network.map(Into::into),
+            loopback_network: s.browser.loopback_network.map(Into::into),
+        },
     )?;
+    let args = [
+        format!("--host-resolver-rules={}", rules.join(", ")),
+        format!("--ip-address-space-overrides={}", spaces.join(",")),
+        format!(
+            "--ignore-certificate-errors-spki-list={}",
+            prepared.ca.leaf_spki_sha256_base64()
+        ),
+    ];
     let mut process =
-        chromium::ChromiumProcess::launch(chromium, &run, &rules.join(", "), &start_url)?;
+        chromium::ChromiumProcess::launch(chromium, &run, &args, &prepared.start_url)?;
 
-    let deadline = Instant::now() + options.timeout;
-    let results = loop {
-        if let Some(r) = shared
-            .results
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .take()
-        {
-            break r;
-        }
-        if process.exited() {
-            let tail = read_tail(&run.stderr());
-            return Err(OracleError::NoResults(format!(
-                "Chromium exited before the page posted its results{tail}"
-            )));
-        }
-        if Instant::now() >= deadline {
+    let results = prepared
+        .wait_for_results(
+            "Chromium",
+            options.timeout,
+            || process.exited(),
+            || read_tail(&run.stderr()),
+        )
+        .await;
+    let results = match results {
+        Ok(r) => r,
+        Err(e) => {
             process.kill();
-            let tail = read_tail(&run.stderr());
-            return Err(OracleError::NoResults(format!(
-                "no results from Chromium within {} s{tail}",
-                options.timeout.as_secs()
-            )));
+            return Err(e);
         }
-        tokio::time::sleep(Duration::from_millis(50)).await;
     };
 
     // The `FG-MARK end` console line precedes the results POST in the page, but reaches
@@ -308,30 +304,175 @@ pub async fn observe_in_chromium_with(
     drop(servers);
     let stderr = std::fs::read(run.stderr()).map_err(|e| OracleError::Io(e.to_string()))?;
     let stderr = String::from_utf8_lossy(&stderr);
-    let n = s.fetches.len();
+    let n = loaded.scenario.fetches.len();
     let console = console_by_fetch(&parse_console(&stderr), n);
-    let recorded = std::mem::take(&mut *log.lock().unwrap_or_else(|p| p.into_inner()));
-    let wire = wire_by_fetch(
-        &recorded,
-        &page_origin,
-        n,
-        fetched_favicon(loaded, &page_url),
-    );
+    prepared.finish(loaded, &results, console)
+}
 
-    let driver_results: Vec<DriverResult> =
-        serde_json::from_slice(&results).map_err(|e| OracleError::BadResults(e.to_string()))?;
-    if driver_results.len() != n {
-        return Err(OracleError::BadResults(format!(
-            "{} results for {n} fetches",
-            driver_results.len()
-        )));
+/// One run's origins, handlers and shared state, before any browser starts: what every
+/// browser driver ([`chromium`], [`firefox`], [`webkit`]) serves.
+pub(crate) struct Prepared {
+    shared: Arc<Shared>,
+    /// Each origin to serve: serialized, its URL, its handler.
+    pub(crate) origins: Vec<(String, Url, Handler)>,
+    /// The run's certificate authority.
+    pub(crate) ca: TestCa,
+    /// Every request any origin received, in order.
+    pub(crate) log: RequestLog,
+    /// The URL the browser opens first (the first cookie seed, else the page).
+    pub(crate) start_url: String,
+    page_url: Url,
+    page_origin: String,
+}
+
+impl Prepared {
+    /// The origins of a scenario (each `[[server]]`, the page's, each cookie URL's) with
+    /// their handlers, and the driver document with `mark` style console marks.
+    pub(crate) fn new(loaded: &LoadedScenario, mark: ConsoleMark) -> Result<Self, OracleError> {
+        let s = &loaded.scenario;
+        let setup = |e: String| OracleError::Setup(e);
+        let page_url = Url::parse(s.page.url.get_ref()).map_err(|e| setup(e.to_string()))?;
+        let page_origin = Origin::from_url(&page_url).serialize();
+
+        // Every origin to serve: servers, the page's, each cookie URL's.
+        let mut origins: BTreeMap<String, (Url, Vec<RouteSpec>)> = BTreeMap::new();
+        for server in &s.servers {
+            let u = Url::parse(server.origin.get_ref()).map_err(|e| setup(e.to_string()))?;
+            origins.insert(Origin::from_url(&u).serialize(), (u, server.routes.clone()));
+        }
+        origins
+            .entry(page_origin.clone())
+            .or_insert_with(|| (page_url.clone(), Vec::new()));
+        let mut seeds: Vec<Seed> = Vec::new();
+        for c in &s.cookies {
+            let u = Url::parse(c.url.get_ref()).map_err(|e| setup(e.to_string()))?;
+            origins
+                .entry(Origin::from_url(&u).serialize())
+                .or_insert_with(|| (u.clone(), Vec::new()));
+            match seeds.last_mut() {
+                Some(last) if last.url == u => last.set_cookies.push(c.set.get_ref().clone()),
+                _ => seeds.push(Seed {
+                    url: u,
+                    set_cookies: vec![c.set.get_ref().clone()],
+                }),
+            }
+        }
+
+        let mark_url = page_url.join(MARK_PATH).map_err(|e| setup(e.to_string()))?;
+        let results_url = page_url
+            .join(RESULTS_PATH)
+            .map_err(|e| setup(e.to_string()))?;
+        let start_url = seeds
+            .first()
+            .map(|s| s.url.to_string())
+            .unwrap_or_else(|| page_url.to_string());
+        let shared = Arc::new(Shared {
+            driver: driver::document_with(s, mark_url.as_str(), results_url.as_str(), mark),
+            page_url: page_url.clone(),
+            page_origin: page_origin.clone(),
+            sandbox: s.page.sandbox,
+            referrer_policy: s
+                .page
+                .referrer_policy
+                .filter(|p| *p != PolicyToken::Unset)
+                .and_then(|p| serde_json::to_value(p).ok())
+                .and_then(|v| v.as_str().map(str::to_string)),
+            page_headers: s.page.headers.clone(),
+            driver_served: AtomicBool::new(false),
+            seeds,
+            next_seed: AtomicUsize::new(0),
+            results: Mutex::new(None),
+        });
+        let handlers = origins
+            .into_iter()
+            .map(|(serialized, (url, routes))| {
+                let routes = Arc::new(routes);
+                let sh = shared.clone();
+                let origin = serialized.clone();
+                let handler: Handler = Arc::new(move |req| sh.handle(&origin, &routes, req));
+                (serialized, url, handler)
+            })
+            .collect();
+        let ca = TestCa::new().map_err(|e| setup(format!("test CA: {e}")))?;
+        Ok(Prepared {
+            shared,
+            origins: handlers,
+            ca,
+            log: RequestLog::default(),
+            start_url,
+            page_url,
+            page_origin,
+        })
     }
-    Ok(driver_results
-        .into_iter()
-        .zip(console)
-        .zip(wire)
-        .map(|((r, console), wire)| observation(r, console, wire))
-        .collect())
+
+    /// Waits until the driver posted its results: an error when `exited` says the browser
+    /// ended first or the timeout passes (`tail` describes the browser's last output).
+    pub(crate) async fn wait_for_results(
+        &self,
+        browser: &str,
+        timeout: Duration,
+        mut exited: impl FnMut() -> bool,
+        tail: impl Fn() -> String,
+    ) -> Result<Bytes, OracleError> {
+        let deadline = Instant::now() + timeout;
+        loop {
+            if let Some(r) = self
+                .shared
+                .results
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .take()
+            {
+                return Ok(r);
+            }
+            if exited() {
+                return Err(OracleError::NoResults(format!(
+                    "{browser} exited before the page posted its results{}",
+                    tail()
+                )));
+            }
+            if Instant::now() >= deadline {
+                return Err(OracleError::NoResults(format!(
+                    "no results from {browser} within {} s{}",
+                    timeout.as_secs(),
+                    tail()
+                )));
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+    }
+
+    /// The observations: the driver's `results`, the console split per fetch, and the
+    /// wire split per fetch from the log.
+    pub(crate) fn finish(
+        &self,
+        loaded: &LoadedScenario,
+        results: &[u8],
+        console: Vec<Vec<String>>,
+    ) -> Result<Vec<FetchObservation>, OracleError> {
+        let n = loaded.scenario.fetches.len();
+        let recorded = std::mem::take(&mut *self.log.lock().unwrap_or_else(|p| p.into_inner()));
+        let wire = wire_by_fetch(
+            &recorded,
+            &self.page_origin,
+            n,
+            fetched_favicon(loaded, &self.page_url),
+        );
+        let driver_results: Vec<DriverResult> =
+            serde_json::from_slice(results).map_err(|e| OracleError::BadResults(e.to_string()))?;
+        if driver_results.len() != n {
+            return Err(OracleError::BadResults(format!(
+                "{} results for {n} fetches",
+                driver_results.len()
+            )));
+        }
+        Ok(driver_results
+            .into_iter()
+            .zip(console)
+            .zip(wire)
+            .map(|((r, console), wire)| observation(r, console, wire))
+            .collect())
+    }
 }
 
 fn read_tail(path: &Path) -> String {

@@ -158,10 +158,10 @@ fn check_wire(expect: &[WireExpect], wire: &[WireObservation], out: &mut Vec<Mis
     if expect.len() != wire.len() {
         out.push(Mismatch {
             key: "wire".into(),
-            expected: super::report::count(expect.len(), "request", "requests"),
+            expected: count(expect.len(), "request", "requests"),
             observed: format!(
                 "{} [{}]",
-                super::report::count(wire.len(), "request", "requests"),
+                count(wire.len(), "request", "requests"),
                 summary(wire)
             ),
         });
@@ -210,6 +210,17 @@ fn check_wire(expect: &[WireExpect], wire: &[WireObservation], out: &mut Vec<Mis
             }
         }
     }
+}
+
+/// `n` and the noun, singular or plural: `count(1, "fetch", "fetches")` is `"1 fetch"`.
+///
+/// ```
+/// use fetchguard::scenario::report::count;
+/// assert_eq!(count(1, "scenario", "scenarios"), "1 scenario");
+/// assert_eq!(count(0, "fetch", "fetches"), "0 fetches");
+/// ```
+pub fn count(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
 }
 
 #[cfg(test)]

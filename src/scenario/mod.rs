@@ -16,7 +16,7 @@ pub use expect::{Mismatch, check_expectations};
 pub use model::*;
 pub use observe::{FetchObservation, WireObservation};
 pub use parse::{LoadedScenario, ScenarioError, load_file, parse_str};
-pub use run::{FetchReport, FetchStatus, ScenarioReport, run_scenario};
+pub use run::{FetchReport, FetchStatus, ScenarioReport, run_scenario, run_scenario_as};
 pub use servers::{answer, expand};
 
 /// Every scenario file named by `paths`: files as given, and every `*.toml` below each

@@ -5,6 +5,11 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 use toml::Spanned;
+use url::Url;
+
+use crate::origin::Origin;
+use crate::policy::{AddressSpace, Permission};
+use crate::request::CacheMode;
 
 /// One scenario file.
 #[derive(Clone, Debug, Deserialize)]
@@ -43,6 +48,10 @@ pub struct PageSpec {
     pub sandbox: bool,
     /// The page's referrer policy.
     pub referrer_policy: Option<PolicyToken>,
+    /// Extra response headers of the page's own document, as `[name, value]` pairs, sent
+    /// after Content-Type, the sandbox CSP and Referrer-Policy.
+    #[serde(default)]
+    pub headers: Vec<(String, String)>,
 }
 
 /// `[browser]`.
@@ -51,6 +60,10 @@ pub struct PageSpec {
 pub struct BrowserSpec {
     /// `allow` or `block` (default: the profile's, block).
     pub third_party_cookies: Option<ThirdPartyToken>,
+    /// The page origin's Local Network Access permission for the `local` space.
+    pub local_network: Option<PermissionToken>,
+    /// The page origin's Local Network Access permission for the `loopback` space.
+    pub loopback_network: Option<PermissionToken>,
 }
 
 /// `allow` | `block`.
@@ -79,6 +92,9 @@ pub struct CookieSpec {
 pub struct ServerSpec {
     /// `scheme://host[:port]`.
     pub origin: Spanned<String>,
+    /// The address space its host reaches (default: derived from the host, see
+    /// [`crate::policy::AddressSpace::of_host`]).
+    pub address_space: Option<AddressSpaceToken>,
     /// Its routes, first match wins.
     #[serde(default, rename = "route")]
     pub routes: Vec<RouteSpec>,
@@ -92,6 +108,10 @@ pub struct RouteSpec {
     pub path: Spanned<String>,
     /// Only this method.
     pub method: Option<String>,
+    /// Only when the request carries each header (name case-insensitive) with exactly
+    /// this value.
+    #[serde(default)]
+    pub match_headers: BTreeMap<String, String>,
     /// Status (default 200; 100 to 999).
     #[serde(default = "default_status")]
     pub status: Spanned<u16>,
@@ -128,6 +148,13 @@ pub struct FetchSpec {
     pub redirect: Option<RedirectToken>,
     /// The request's referrer policy ("" for none).
     pub referrer_policy: Option<PolicyToken>,
+    /// `RequestInit.cache`.
+    pub cache: Option<CacheToken>,
+    /// `RequestInit.targetAddressSpace`, passed as given (an unknown string too: Chromium
+    /// rejects it with a TypeError, and so must the engine).
+    pub target_address_space: Option<String>,
+    /// Seconds (0 to 30) that pass before this fetch starts.
+    pub wait: Option<Spanned<f64>>,
     /// Extension: this fetch is a known difference between fetchguard and Chromium (the
     /// text says why). Its mismatches are reported but do not fail the run; if it stops
     /// differing, that is reported as a failure so the marker gets removed.
@@ -153,6 +180,16 @@ macro_rules! token {
 token!(ModeToken { SameOrigin = "same-origin", NoCors = "no-cors", Cors = "cors" });
 token!(CredentialsToken { Omit = "omit", SameOrigin = "same-origin", Include = "include" });
 token!(RedirectToken { Follow = "follow", Error = "error", Manual = "manual" });
+token!(CacheToken {
+    Default = "default",
+    NoStore = "no-store",
+    Reload = "reload",
+    NoCache = "no-cache",
+    ForceCache = "force-cache",
+    OnlyIfCached = "only-if-cached",
+});
+token!(PermissionToken { Allow = "allow", Block = "block", Ask = "ask" });
+token!(AddressSpaceToken { Public = "public", Local = "local", Loopback = "loopback" });
 token!(OutcomeToken { Response = "response", Error = "error" });
 token!(TypeToken { Basic = "basic", Cors = "cors", Opaque = "opaque", OpaqueRedirect = "opaqueredirect" });
 token!(PolicyToken {
@@ -166,6 +203,71 @@ token!(PolicyToken {
     StrictOriginWhenCrossOrigin = "strict-origin-when-cross-origin",
     UnsafeUrl = "unsafe-url",
 });
+
+impl From<AddressSpaceToken> for AddressSpace {
+    fn from(t: AddressSpaceToken) -> Self {
+        match t {
+            AddressSpaceToken::Public => AddressSpace::Public,
+            AddressSpaceToken::Local => AddressSpace::Local,
+            AddressSpaceToken::Loopback => AddressSpace::Loopback,
+        }
+    }
+}
+
+impl From<PermissionToken> for Permission {
+    fn from(t: PermissionToken) -> Self {
+        match t {
+            PermissionToken::Allow => Permission::Allow,
+            PermissionToken::Block => Permission::Block,
+            PermissionToken::Ask => Permission::Ask,
+        }
+    }
+}
+
+impl From<CacheToken> for CacheMode {
+    fn from(t: CacheToken) -> Self {
+        match t {
+            CacheToken::Default => CacheMode::Default,
+            CacheToken::NoStore => CacheMode::NoStore,
+            CacheToken::Reload => CacheMode::Reload,
+            CacheToken::NoCache => CacheMode::NoCache,
+            CacheToken::ForceCache => CacheMode::ForceCache,
+            CacheToken::OnlyIfCached => CacheMode::OnlyIfCached,
+        }
+    }
+}
+
+impl Scenario {
+    /// The address space of `url`'s origin in this scenario: the `address_space` of the
+    /// `[[server]]` serving that origin when it gives one, else the default derived from
+    /// the host ([`AddressSpace::of_host`]). The page's space is that of its URL.
+    ///
+    /// ```
+    /// use fetchguard::policy::AddressSpace;
+    /// let s = fetchguard::scenario::parse_str("s.toml", r#"
+    /// [page]
+    /// url = "https://app.example/"
+    /// [[server]]
+    /// origin = "http://localhost:8080"
+    /// [[server]]
+    /// origin = "https://app.example"
+    /// address_space = "local"
+    /// "#).unwrap().scenario;
+    /// let space = |u: &str| s.address_space_of(&url::Url::parse(u).unwrap());
+    /// assert_eq!(space("http://localhost:8080/x"), AddressSpace::Loopback);
+    /// assert_eq!(space("https://app.example/"), AddressSpace::Local);
+    /// assert_eq!(space("https://other.example/"), AddressSpace::Public);
+    /// ```
+    pub fn address_space_of(&self, url: &Url) -> AddressSpace {
+        let origin = Origin::from_url(url);
+        self.servers
+            .iter()
+            .find(|s| Url::parse(s.origin.get_ref()).is_ok_and(|u| Origin::from_url(&u) == origin))
+            .and_then(|s| s.address_space)
+            .map(AddressSpace::from)
+            .unwrap_or_else(|| AddressSpace::of_host(url.host_str().unwrap_or_default()))
+    }
+}
 
 /// `[fetch.expect]`: every key optional; each one given is checked.
 #[derive(Clone, Debug, Default, Deserialize)]

@@ -63,7 +63,7 @@ impl FetchObservation {
             Ok(r) => FetchObservation {
                 outcome: "response".into(),
                 error: None,
-                console: Vec::new(),
+                console: r.trace().console_warnings(),
                 rtype: Some(r.response_type().as_str().into()),
                 status: Some(r.status()),
                 url: Some(r.url()),
@@ -94,6 +94,8 @@ fn reason_name(e: &FetchError) -> String {
         Network(n) => format!("Network::{n:?}"),
         Redirect(r) => format!("Redirect::{r:?}"),
         UnsupportedScheme(s) => format!("UnsupportedScheme({s})"),
+        NotInCache => "NotInCache".into(),
+        Corp(b) => format!("Corp::{}", b.devtools_name()),
     }
 }
 

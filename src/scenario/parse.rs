@@ -84,7 +84,10 @@ pub fn parse_str(path: impl AsRef<Path>, text: &str) -> Result<LoadedScenario, S
         let msg = e
             .message()
             .trim_end()
-            .replace("expected u16", "expected an integer from 0 to 65535");
+            .replace("expected u16", "expected an integer from 0 to 65535")
+            .replace("expected f64", "expected a number")
+            // An enum token given as another type (`mode = true`).
+            .replace("wanted string or table", "invalid type: expected a string");
         at(e.span(), msg)
     })?;
     check(&scenario).map_err(|(span, msg)| at(Some(span), msg))?;
@@ -115,6 +118,9 @@ fn line_col(text: &str, offset: usize) -> (usize, usize) {
 }
 
 type Check = Result<(), (Range<usize>, String)>;
+
+/// The longest `[[fetch]] wait`, in seconds.
+const MAX_WAIT_SECS: f64 = 30.0;
 
 fn check(s: &Scenario) -> Check {
     http_url(&s.page.url, "page.url")?;
@@ -149,6 +155,17 @@ fn check(s: &Scenario) -> Check {
                 return Err((
                     route.path.span(),
                     format!("route.path: '*' is only allowed as a final '/*': '{p}'"),
+                ));
+            }
+        }
+    }
+    for f in &s.fetches {
+        if let Some(w) = &f.wait {
+            let secs = *w.get_ref();
+            if !(0.0..=MAX_WAIT_SECS).contains(&secs) {
+                return Err((
+                    w.span(),
+                    format!("fetch.wait must be from 0 to 30 seconds: {secs}"),
                 ));
             }
         }
@@ -212,7 +229,7 @@ mod tests {
     fn errors_name_file_line_and_column() {
         assert_eq!(
             err("[page]\nurl = \"https://app.example/\"\ncolour = 1\n"),
-            "s.toml:3:1: unknown field `colour`, expected one of `url`, `sandbox`, `referrer_policy`"
+            "s.toml:3:1: unknown field `colour`, expected one of `url`, `sandbox`, `referrer_policy`, `headers`"
         );
         assert_eq!(
             err(

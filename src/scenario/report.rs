@@ -138,16 +138,7 @@ fn render_fetch(n: usize, f: &FetchReport, scenario: &str, style: Style, detail:
     out
 }
 
-/// `n` and the noun, singular or plural: `count(1, "fetch", "fetches")` is `"1 fetch"`.
-///
-/// ```
-/// use fetchguard::scenario::report::count;
-/// assert_eq!(count(1, "scenario", "scenarios"), "1 scenario");
-/// assert_eq!(count(0, "fetch", "fetches"), "0 fetches");
-/// ```
-pub fn count(n: usize, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
-}
+pub use super::expect::count;
 
 /// A one-line summary of many scenarios.
 pub fn summary(reports: &[ScenarioReport]) -> String {

@@ -3,14 +3,17 @@
 
 use std::collections::BTreeMap;
 use std::sync::Arc;
+use std::time::Duration;
 
 use serde::Serialize;
 use url::Url;
 
 use crate::browser::Browser;
+use crate::clock::Clock;
 use crate::cookies::ThirdPartyCookies;
 use crate::loopback::{OriginServer, RequestLog, TestCa};
 use crate::origin::Origin;
+use crate::policy::AddressSpace;
 use crate::request::{Credentials, Mode, RedirectMode, ReferrerPolicy, Request};
 use crate::trace::Trace;
 
@@ -110,8 +113,15 @@ impl ScenarioReport {
     }
 }
 
-/// Runs one scenario in a fresh Browser against fresh loopback servers.
+/// Runs one scenario in a fresh Browser (the default, Chromium profile) against fresh
+/// loopback servers.
 pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
+    run_scenario_as(loaded, crate::Profile::default()).await
+}
+
+/// Runs one scenario as `profile`'s browser, in a fresh Browser against fresh loopback
+/// servers.
+pub async fn run_scenario_as(loaded: &LoadedScenario, profile: crate::Profile) -> ScenarioReport {
     let mut report = ScenarioReport {
         name: loaded.name.clone(),
         file: loaded.file.display().to_string(),
@@ -120,14 +130,18 @@ pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
         fetches: Vec::new(),
         setup_error: None,
     };
-    match setup_and_run(loaded, &mut report).await {
+    match setup_and_run(loaded, profile, &mut report).await {
         Ok(()) => {}
         Err(e) => report.setup_error = Some(e),
     }
     report
 }
 
-async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> Result<(), String> {
+async fn setup_and_run(
+    loaded: &LoadedScenario,
+    profile: crate::Profile,
+    report: &mut ScenarioReport,
+) -> Result<(), String> {
     let s = &loaded.scenario;
     let ca = TestCa::new().map_err(|e| format!("test CA: {e}"))?;
     let log = RequestLog::default();
@@ -144,9 +158,12 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
         .entry(page_origin)
         .or_insert_with(|| (page_url.clone(), Vec::new()));
 
+    // The injected clock: `wait` moves it instead of sleeping.
     let mut builder = Browser::builder()
+        .profile(profile)
         .add_root_certificate_der(ca.root_der().to_vec())
-        .only_resolved_hosts();
+        .only_resolved_hosts()
+        .clock(Clock::manual());
     let mut servers = Vec::new();
     for (serialized, (url, routes)) in origins {
         let routes = Arc::new(routes);
@@ -158,11 +175,13 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
             .host_str()
             .unwrap_or_default()
             .trim_matches(|c| c == '[' || c == ']');
-        builder = builder.resolve(
-            host,
-            url.port_or_known_default().unwrap_or(0),
-            server.addr(),
-        );
+        builder = builder
+            .resolve(
+                host,
+                url.port_or_known_default().unwrap_or(0),
+                server.addr(),
+            )
+            .address_space(&serialized, s.address_space_of(&url));
         servers.push(server);
     }
     if let Some(t) = s.browser.third_party_cookies {
@@ -171,11 +190,20 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
             ThirdPartyToken::Block => ThirdPartyCookies::Block,
         });
     }
+    let page_origin = Origin::from_url(&page_url).serialize();
+    for (space, permission) in [
+        (AddressSpace::Local, s.browser.local_network),
+        (AddressSpace::Loopback, s.browser.loopback_network),
+    ] {
+        if let Some(p) = permission {
+            builder = builder.network_permission(&page_origin, space, p.into());
+        }
+    }
     let browser = builder.build();
     for (i, c) in s.cookies.iter().enumerate() {
         let url = Url::parse(c.url.get_ref()).map_err(|e| e.to_string())?;
         browser
-            .with_jar(|j| j.set(&url, c.set.get_ref()))
+            .set_cookie(&url, c.set.get_ref())
             .map_err(|why| format!("cookie #{} ({}) was refused: {why}", i + 1, c.set.get_ref()))?;
     }
     let page = if s.page.sandbox {
@@ -188,8 +216,12 @@ async fn setup_and_run(loaded: &LoadedScenario, report: &mut ScenarioReport) -> 
         Some(p) => page.with_referrer_policy(p),
         None => page,
     };
+    let page = page.with_document_headers(s.page.headers.iter().cloned());
 
     for f in &s.fetches {
+        if let Some(w) = &f.wait {
+            browser.advance(Duration::try_from_secs_f64(*w.get_ref()).unwrap_or_default());
+        }
         let result = page.fetch(request(f)).await;
         let wire = std::mem::take(&mut *log.lock().unwrap_or_else(|p| p.into_inner()));
         let observed = FetchObservation::new(&result, &wire);
@@ -249,6 +281,12 @@ fn request(f: &FetchSpec) -> Request {
     }
     if let Some(p) = f.referrer_policy.and_then(policy) {
         r = r.referrer_policy(p);
+    }
+    if let Some(c) = f.cache {
+        r = r.cache(c.into());
+    }
+    if let Some(t) = &f.target_address_space {
+        r = r.target_address_space(t.clone());
     }
     r
 }

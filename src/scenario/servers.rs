@@ -5,7 +5,9 @@ use crate::loopback::{CannedResponse, RecordedRequest};
 use super::model::RouteSpec;
 
 /// Answers a request from a list of routes: the first route whose path (exact, or
-/// `/prefix/*`) and method match; otherwise 404 with an empty body.
+/// `/prefix/*`), method and `match_headers` (each header present with exactly that value;
+/// names case-insensitive; a repeated header as its values joined with `, `) all match;
+/// otherwise 404 with an empty body.
 ///
 /// ```
 /// use fetchguard::scenario::answer;
@@ -17,7 +19,9 @@ use super::model::RouteSpec;
 pub fn answer(routes: &[RouteSpec], req: &RecordedRequest) -> CannedResponse {
     let path = req.url.path();
     let route = routes.iter().find(|r| {
-        path_matches(r.path.get_ref(), path) && r.method.as_deref().is_none_or(|m| m == req.method)
+        path_matches(r.path.get_ref(), path)
+            && r.method.as_deref().is_none_or(|m| m == req.method)
+            && headers_match(r, req)
     });
     match route {
         None => CannedResponse::status(404),
@@ -29,6 +33,15 @@ pub fn answer(routes: &[RouteSpec], req: &RecordedRequest) -> CannedResponse {
             res
         }
     }
+}
+
+fn headers_match(route: &RouteSpec, req: &RecordedRequest) -> bool {
+    route.match_headers.iter().all(|(name, value)| {
+        req.headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+            && combined(req, name) == *value
+    })
 }
 
 fn path_matches(pattern: &str, path: &str) -> bool {
@@ -113,6 +126,7 @@ mod tests {
         let route = |p: &str, m: Option<&str>, status: u16| RouteSpec {
             path: toml::Spanned::new(0..0, p.to_string()),
             method: m.map(str::to_string),
+            match_headers: Default::default(),
             status: toml::Spanned::new(0..0, status),
             headers: vec![("Access-Control-Allow-Origin".into(), "{{origin}}".into())],
             body: String::new(),
@@ -132,5 +146,45 @@ mod tests {
         assert_eq!(answer(&routes, &g).status, 201);
         g.url = url::Url::parse("https://api.example/b").unwrap();
         assert_eq!(answer(&routes, &g).status, 404);
+    }
+
+    #[test]
+    fn routes_match_headers_exactly_with_case_insensitive_names() {
+        let route = |h: &[(&str, &str)], status: u16| RouteSpec {
+            path: toml::Spanned::new(0..0, "/a/*".to_string()),
+            method: None,
+            match_headers: h
+                .iter()
+                .map(|(n, v)| (n.to_string(), v.to_string()))
+                .collect(),
+            status: toml::Spanned::new(0..0, status),
+            headers: Vec::new(),
+            body: String::new(),
+        };
+        let routes = [
+            route(
+                &[
+                    ("If-None-Match", "\"v1\""),
+                    ("ORIGIN", "https://app.example"),
+                ],
+                304,
+            ),
+            route(&[("x-a", "1, 2")], 201),
+            route(&[("x-a", "1")], 202),
+            route(&[("x-missing", "")], 203),
+            route(&[], 200),
+        ];
+        let mut r = req();
+        assert_eq!(answer(&routes, &r).status, 201, "a repeated header, joined");
+        r.headers.retain(|(n, _)| n != "x-a");
+        assert_eq!(
+            answer(&routes, &r).status,
+            200,
+            "an absent header never matches"
+        );
+        r.headers.push(("if-none-match".into(), "\"v1\"".into()));
+        assert_eq!(answer(&routes, &r).status, 304);
+        r.headers.last_mut().unwrap().1 = "\"V1\"".into();
+        assert_eq!(answer(&routes, &r).status, 200, "values are exact");
     }
 }

@@ -155,7 +155,7 @@ pub fn sequence_svg(trace: &Trace, request: &str, ending: &Ending<'_>) -> String
             }),
             TraceEvent::Violation(v) => rows.push(Row::Note {
                 lane: 1,
-                text: format!("report-only: {}", teach::cors_plain(&v.error)),
+                text: format!("report-only: {}", teach::violation_plain(&v.error)),
                 class: "note",
             }),
             TraceEvent::CorsPassed => rows.push(Row::Note {

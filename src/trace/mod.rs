@@ -21,8 +21,10 @@ use std::borrow::Cow;
 use http::{HeaderMap, HeaderValue, Method};
 use url::Url;
 
+use crate::cookies::{CookieBlock, CookieRejection};
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
+use crate::policy::{AddressSpace, LnaDenial, Permission};
 
 /// A request as it went on the wire.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -114,17 +116,42 @@ pub enum PreflightReason {
 #[non_exhaustive]
 pub enum CookieDecision {
     /// The credentials mode keeps cookies off this request.
-    NotIncluded {
-        /// The reason, in words.
-        why: String,
-    },
+    NotIncluded(NotIncluded),
     /// The jar was asked; these were sent and these were blocked.
     Considered {
         /// Names of the cookies sent.
         sent: Vec<String>,
-        /// Cookies matching the URL but blocked, with the reason.
-        blocked: Vec<(String, String)>,
+        /// Cookies matching the URL but blocked (name, reason).
+        blocked: Vec<(String, CookieBlock)>,
     },
+}
+
+/// Why the credentials mode keeps cookies off a request.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum NotIncluded {
+    /// `credentials: 'omit'`.
+    CredentialsOmit,
+    /// `credentials: 'same-origin'` and the request is cross-origin (or was redirected
+    /// across origins).
+    CrossOriginUnderSameOrigin,
+    /// The page's `Cross-Origin-Embedder-Policy: credentialless` and a cross-origin
+    /// no-cors request.
+    CoepCredentialless,
+}
+
+impl fmt::Display for NotIncluded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            NotIncluded::CredentialsOmit => "credentials: 'omit'",
+            NotIncluded::CrossOriginUnderSameOrigin => {
+                "credentials: 'same-origin' and the URL is cross-origin"
+            }
+            NotIncluded::CoepCredentialless => {
+                "the page's COEP credentialless: cross-origin no-cors requests carry no cookies"
+            }
+        })
+    }
 }
 
 /// One thing that happened during a fetch.
@@ -161,7 +188,7 @@ pub enum TraceEvent {
         /// Names stored.
         stored: Vec<String>,
         /// (cookie line, reason) rejected.
-        rejected: Vec<(String, String)>,
+        rejected: Vec<(String, CookieRejection)>,
     },
     /// The network failed.
     NetworkFailed(NetError),
@@ -212,12 +239,60 @@ pub enum Notice {
     ForbiddenHeaderDropped(String),
     /// A header not no-cors-safelisted (the name), dropped.
     NoCorsHeaderDropped(String),
-    /// Served from the HTTP cache without a request (the stored status).
-    FromHttpCache(u16),
+    /// A repeated header whose combined value is not no-cors-safelisted (the name): the
+    /// appended value is dropped.
+    NoCorsAppendedValueDropped(String),
+    /// Served from the HTTP cache without a request: the stored status, and how many
+    /// more seconds it is fresh (`None`: stale, but the cache mode accepts it).
+    FromHttpCache {
+        /// The stored status.
+        status: u16,
+        /// Seconds of freshness left (`None`: stale).
+        fresh_for: Option<u64>,
+    },
+    /// A conditional request was answered `304`: the stored response is used.
+    Revalidated304,
+    /// The stored response was stale (or must be revalidated) and the server sent a new one.
+    StaleRefetched,
+    /// An entry exists for the URL, but its `Vary` request headers differ.
+    VaryMismatch,
     /// A `data:` URL decoded locally (bytes, MIME type).
     DataUrl(usize, String),
-    /// Any other note, already in words.
-    Text(String),
+    /// Local Network Access granted a public page's request into a more-private space;
+    /// it goes out exactly as it would without LNA.
+    LocalNetworkGranted {
+        /// The page's address space.
+        page_space: AddressSpace,
+        /// The space the URL reaches.
+        target_space: AddressSpace,
+    },
+    /// Local Network Access blocked the request before anything was sent.
+    LocalNetworkBlocked {
+        /// The page's address space.
+        page_space: AddressSpace,
+        /// The space the URL reaches.
+        target_space: AddressSpace,
+        /// The page origin's permission for that space.
+        permission: Permission,
+        /// Why.
+        denial: LnaDenial,
+    },
+    /// An http URL from an https page let through by mixed content (with a warning)
+    /// because Local Network Access decides it: a private IP literal, a `.local` name, or
+    /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
+    /// warning line Chromium prints.
+    MixedContentLeftToLocalNetwork(String),
+    /// The cross-origin resource policy check blocked this hop's response (URL, why).
+    CorpBlocked(String, crate::policy::corp::CorpBlock),
+    /// The page's `Cross-Origin-Embedder-Policy-Report-Only` would have blocked this
+    /// hop's response (URL, why); it blocks nothing.
+    CorpReportOnly(String, crate::policy::corp::CorpBlock),
+    /// The page's `COEP: credentialless` sent this cross-origin no-cors request without
+    /// credentials.
+    CoepCredentialless,
+    /// Opaque Response Blocking would block this no-cors response (why); CHROMIUM 156
+    /// still resolves `fetch()` with the ordinary opaque response.
+    Orb(crate::policy::orb::OrbBlock),
 }
 
 impl fmt::Display for Notice {
@@ -242,39 +317,114 @@ impl fmt::Display for Notice {
             Notice::NoCorsHeaderDropped(n) => {
                 write!(f, "header {n} is not no-cors-safelisted: dropped")
             }
-            Notice::FromHttpCache(status) => write!(
+            Notice::NoCorsAppendedValueDropped(n) => write!(
                 f,
-                "served from the HTTP cache: a {status} stored earlier (no request sent)"
+                "header {n}: appended value not safelisted in no-cors: dropped"
             ),
+            Notice::FromHttpCache {
+                status,
+                fresh_for: Some(n),
+            } => write!(
+                f,
+                "from HTTP cache (fresh for {n} s): a {status} stored earlier, no request sent"
+            ),
+            Notice::LocalNetworkGranted {
+                page_space,
+                target_space,
+            } => write!(
+                f,
+                "Local Network Access: {page_space} page -> {target_space} server, permission granted: sent as usual"
+            ),
+            Notice::LocalNetworkBlocked {
+                page_space,
+                target_space,
+                permission,
+                denial,
+            } => {
+                write!(
+                    f,
+                    "Local Network Access: {page_space} page -> {target_space} server, permission {}: ",
+                    permission.as_str()
+                )?;
+                match denial {
+                    LnaDenial::TargetMismatch { requested, .. } => write!(
+                        f,
+                        "targetAddressSpace '{requested}' does not match; nothing was sent"
+                    ),
+                    LnaDenial::InsecureContext(_) => f.write_str(
+                        "the page is not a secure context, so it may never reach inward; nothing was sent",
+                    ),
+                    LnaDenial::PermissionDenied(..) => {
+                        f.write_str("denied (headless Chrome cannot prompt); nothing was sent")
+                    }
+                }
+            }
+            Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
+                "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
+            ),
+            Notice::FromHttpCache {
+                status,
+                fresh_for: None,
+            } => write!(
+                f,
+                "from HTTP cache (stale, accepted by the cache mode): a {status} stored earlier, no request sent"
+            ),
+            Notice::Revalidated304 => f.write_str("revalidated: 304, the stored response is used"),
+            Notice::StaleRefetched => f.write_str("stale, refetched"),
+            Notice::VaryMismatch => {
+                f.write_str("Vary mismatch: the stored response was for other request headers")
+            }
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
             }
-            Notice::Text(s) => f.write_str(s),
+            Notice::CorpBlocked(u, b) => write!(
+                f,
+                "Cross-Origin-Resource-Policy blocked {u} ({b}): TypeError, no console line"
+            ),
+            Notice::CorpReportOnly(u, b) => write!(
+                f,
+                "COEP-Report-Only: require-corp would block {u} ({b}); not enforced"
+            ),
+            Notice::CoepCredentialless => f.write_str(
+                "COEP credentialless: cross-origin no-cors request sent without credentials",
+            ),
+            Notice::Orb(b) => write!(
+                f,
+                "ORB would block this no-cors response ({b}); fetch() still gets an opaque response"
+            ),
         }
     }
 }
 
-impl From<String> for Notice {
-    fn from(s: String) -> Self {
-        Notice::Text(s)
-    }
-}
-
-impl From<&str> for Notice {
-    fn from(s: &str) -> Self {
-        Notice::Text(s.to_string())
-    }
-}
-
-/// A CORS failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly) let through.
+/// A CORS or CORP failure that [`Enforcement::ReportOnly`](crate::Enforcement::ReportOnly)
+/// let through.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Violation {
     /// The URL whose response (or preflight) failed.
     pub url: String,
     /// Why.
-    pub error: CorsError,
-    /// The console line Chromium would have printed.
+    pub error: ViolationError,
+    /// The console line Chromium would have printed ("" for CORP, which prints none).
     pub console: String,
+}
+
+/// What a [`Violation`] broke.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ViolationError {
+    /// The CORS protocol.
+    Cors(CorsError),
+    /// The cross-origin resource policy check.
+    Corp(crate::policy::corp::CorpBlock),
+}
+
+impl ViolationError {
+    /// The reason's name: the [`CorsError::name`], or DevTools' CORP reason name.
+    pub fn name(&self) -> &'static str {
+        match self {
+            ViolationError::Cors(e) => e.name(),
+            ViolationError::Corp(b) => b.devtools_name(),
+        }
+    }
 }
 
 impl std::fmt::Display for Violation {
@@ -299,14 +449,29 @@ impl Trace {
         self.events.push(e);
     }
 
-    /// Records a note: a typed [`Notice`], or words (`Notice::Text`).
-    pub(crate) fn note(&mut self, n: impl Into<Notice>) {
-        self.events.push(TraceEvent::Note(n.into()));
+    /// Records a note.
+    pub(crate) fn note(&mut self, n: Notice) {
+        self.events.push(TraceEvent::Note(n));
     }
 
     /// All events, in order.
     pub fn events(&self) -> &[TraceEvent] {
         &self.events
+    }
+
+    /// Console warnings printed for a fetch that did not fail (Chromium prints them
+    /// whatever the outcome): the mixed-content warnings of requests left to Local
+    /// Network Access.
+    pub fn console_warnings(&self) -> Vec<String> {
+        self.events
+            .iter()
+            .filter_map(|e| match e {
+                TraceEvent::Note(Notice::MixedContentLeftToLocalNetwork(line)) => {
+                    Some(line.clone())
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// The requests a server received, in order (preflights included): the same requests

@@ -151,7 +151,7 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     style.cyan("preflight cache:")
                 );
             }
-            TraceEvent::Cookies(CookieDecision::NotIncluded { why }) => {
+            TraceEvent::Cookies(CookieDecision::NotIncluded(why)) => {
                 let _ = writeln!(
                     out,
                     "{indent}{} not attached: {why}",
@@ -170,7 +170,10 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 }
                 let _ = writeln!(out, "{indent}{} {s}", style.cyan("cookies:"));
                 for (n, why) in blocked {
-                    if let Some(a) = teach::cookie_fix(n, why) {
+                    if let Some(a) = teach::cookie_fix(
+                        n,
+                        &crate::cookies::CookieRejection::CrossSite(why.clone()),
+                    ) {
                         advise(&mut out, style, indent, &a);
                     }
                 }
@@ -290,13 +293,26 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                 let _ = writeln!(
                     out,
                     "{indent}{} {} {} (report-only: not blocked)",
-                    style.yellow("CORS violation:"),
-                    teach::cors_plain(&v.error),
+                    style.yellow(match v.error {
+                        super::ViolationError::Cors(_) => "CORS violation:",
+                        super::ViolationError::Corp(_) => "CORP violation:",
+                    }),
+                    teach::violation_plain(&v.error),
                     style.dim(&format!("[{}]", v.error.name()))
                 );
             }
             TraceEvent::CorsPassed => {
                 let _ = writeln!(out, "{indent}{}", style.green("CORS check passed"));
+            }
+            TraceEvent::Note(super::Notice::CorpBlocked(_, b)) => {
+                let _ = writeln!(
+                    out,
+                    "{indent}{} {} {} (TypeError, no console line)",
+                    style.red("CORP blocked:"),
+                    teach::corp_plain(b),
+                    style.dim(&format!("[{}]", b.devtools_name()))
+                );
+                advise(&mut out, style, indent, &teach::corp_fix(b));
             }
             TraceEvent::Note(n) => {
                 let _ = writeln!(out, "{indent}{}", style.dim(&n.to_string()));

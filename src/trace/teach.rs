@@ -2,8 +2,10 @@
 //! (or the page) would have to send or change to fix it, with the exact header and value.
 //! Pure functions of the error and what the trace recorded; no I/O.
 
+use crate::cookies::CookieRejection;
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
+use crate::policy::corp::CorpBlock;
 
 use super::{HopKind, WireRecord};
 
@@ -28,6 +30,49 @@ pub(crate) struct Advice {
 }
 
 /// The CORS error in plain words (its Chromium name goes after, for searching).
+pub(crate) fn violation_plain(e: &super::ViolationError) -> String {
+    match e {
+        super::ViolationError::Cors(e) => cors_plain(e),
+        super::ViolationError::Corp(b) => corp_plain(b),
+    }
+}
+
+/// CORP's reason in plain words.
+pub(crate) fn corp_plain(b: &CorpBlock) -> String {
+    match b {
+        CorpBlock::NotSameOrigin => {
+            "the resource sent Cross-Origin-Resource-Policy: same-origin".to_string()
+        }
+        CorpBlock::NotSameSite => "the resource sent Cross-Origin-Resource-Policy: same-site, \
+             and the page is another site (or https asking http)"
+            .to_string(),
+        CorpBlock::NotSameOriginAfterDefaultedByCoep => "the page sends \
+             Cross-Origin-Embedder-Policy: require-corp, so every cross-origin no-cors \
+             resource must opt in with Cross-Origin-Resource-Policy, and this one sent none"
+            .to_string(),
+    }
+}
+
+/// The fix for a CORP block: what header the resource must send, or what the page can
+/// change.
+pub(crate) fn corp_fix(b: &CorpBlock) -> Advice {
+    let fix = match b {
+        CorpBlock::NotSameOriginAfterDefaultedByCoep => vec![
+            "have the resource send `Cross-Origin-Resource-Policy: cross-origin` (or `same-site` for your own sites)".to_string(),
+            "or fetch it in cors mode and have it send `Access-Control-Allow-Origin`".to_string(),
+            "or serve the page with `Cross-Origin-Embedder-Policy: credentialless`, which needs no CORP (requests go without cookies)".to_string(),
+        ],
+        CorpBlock::NotSameOrigin | CorpBlock::NotSameSite => vec![
+            "have the resource send `Cross-Origin-Resource-Policy: cross-origin` if other sites may embed it".to_string(),
+            "or fetch it in cors mode with `Access-Control-Allow-Origin` (cors fetches ignore CORP)".to_string(),
+        ],
+    };
+    Advice {
+        fix,
+        ..Advice::default()
+    }
+}
+
 pub(crate) fn cors_plain(e: &CorsError) -> String {
     use CorsError::*;
     let answer = if e.is_preflight() {
@@ -87,6 +132,15 @@ pub(crate) fn cors_plain(e: &CorsError) -> String {
         RedirectContainsCredentials(_) => {
             "a cross-origin redirect led to a URL with a user name or password".into()
         }
+        LocalNetworkAccessPermissionDenied(s) => format!(
+            "Local Network Access: a public page may reach the {s} address space only with the user's {s}-network permission, and it was not granted (nothing was sent)"
+        ),
+        InsecurePrivateNetwork(s) => format!(
+            "Local Network Access: a page that is not a secure context (http) may never reach the more-private {s} address space (nothing was sent)"
+        ),
+        InvalidPrivateNetworkAccess { requested, actual } => format!(
+            "the fetch said targetAddressSpace '{requested}' but the server is in the {actual} address space (nothing was sent)"
+        ),
     }
 }
 
@@ -279,17 +333,35 @@ pub(crate) fn cors_fix(e: &CorsError, ctx: &BlockContext<'_>) -> Advice {
             fix: vec!["the server must redirect to a URL without a user name or password".into()],
             warning: None,
         },
+        LocalNetworkAccessPermissionDenied(s) => Advice {
+            fix: vec![format!(
+                "the user must grant this site the {s}-network permission (Chrome asks with a prompt; headless Chrome cannot, so it denies); no header from the server can allow it"
+            )],
+            warning: Some("serve the API from a public, https origin instead if the page is meant for everyone: most users will not grant a website access to their own machine or network".into()),
+        },
+        InsecurePrivateNetwork(_) => Advice {
+            fix: vec!["serve the page over https: only a secure context can ask for Local Network Access".into()],
+            warning: None,
+        },
+        InvalidPrivateNetworkAccess { actual, .. } => Advice {
+            fix: vec![format!(
+                "pass `targetAddressSpace: \"{actual}\"` to fetch(), or leave it out"
+            )],
+            warning: None,
+        },
     }
 }
 
 /// Why a cookie was held back or not stored, and what would let it through. `why` is the
 /// reason the jar gave; `None` for a reason with no fix to offer.
-pub(crate) fn cookie_fix(name: &str, why: &str) -> Option<Advice> {
+pub(crate) fn cookie_fix(name: &str, why: &CookieRejection) -> Option<Advice> {
+    use crate::cookies::CookieBlock as B;
+    use CookieRejection as R;
     let cross_site = "SameSite=None; Secure";
-    let advice = if why.starts_with("SameSite=Strict")
-        || why.starts_with("SameSite=Lax")
-        || why.starts_with("no SameSite attribute")
-    {
+    let advice = if matches!(
+        why,
+        R::CrossSite(B::SameSiteStrict | B::SameSiteLax | B::NoSameSiteTreatedAsLax)
+    ) {
         Advice {
             fix: vec![format!(
                 "for the cookie to go with cross-site requests, the server must set it with `Set-Cookie: {name}=...; {cross_site}` (and third-party cookies must be allowed)"
@@ -299,19 +371,26 @@ pub(crate) fn cookie_fix(name: &str, why: &str) -> Option<Advice> {
                     .into(),
             ),
         }
-    } else if why.starts_with("third-party cookies are blocked") {
+    } else if matches!(why, R::CrossSite(B::ThirdPartyBlocked)) {
         Advice {
             fix: vec!["no header changes this: the browser blocks third-party cookies (a fresh Chromium profile does); serve the API on the page's own site (e.g. a subdomain of it) so its cookie is first-party".into()],
             warning: None,
         }
-    } else if why.starts_with("SameSite=None without Secure") {
+    } else if matches!(why, R::PartitionedWithoutSecure) {
+        Advice {
+            fix: vec![format!(
+                "a Partitioned cookie must be Secure: `Set-Cookie: {name}=...; Secure; Partitioned`, sent over https"
+            )],
+            warning: None,
+        }
+    } else if matches!(why, R::SameSiteNoneWithoutSecure) {
         Advice {
             fix: vec![format!(
                 "the server must add `Secure`: `Set-Cookie: {name}=...; {cross_site}`, sent over https"
             )],
             warning: None,
         }
-    } else if why.starts_with("Secure cookie from an insecure URL") {
+    } else if matches!(why, R::SecureFromInsecureUrl) {
         Advice {
             fix: vec![
                 "a Secure cookie can only be set by an https response: serve it over https".into(),

@@ -1,0 +1,30 @@
+//! Chromium 156 (Linux), as Debian's package runs it headless.
+
+use super::{Engine, Profile};
+use crate::cookies::ThirdPartyCookies;
+
+impl Profile {
+    /// Chromium 156 (Linux), as Debian's package runs it.
+    ///
+    /// ```
+    /// use fetchguard::{Profile, ThirdPartyCookies};
+    /// let p = Profile::chromium();
+    /// assert_eq!(p.third_party_cookies, ThirdPartyCookies::Block);
+    /// assert_eq!(p.redirect_limit, 20);
+    /// ```
+    pub fn chromium() -> Self {
+        Profile {
+            engine: Engine::Chromium,
+            name: "chromium-156".to_string(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36".to_string(),
+            accept_language: "en-US,en;q=0.9".to_string(),
+            client_hints: vec![
+                ("sec-ch-ua".to_string(), "\"Not:A-Brand\";v=\"8\", \"Chromium\";v=\"156\"".to_string()),
+                ("sec-ch-ua-mobile".to_string(), "?0".to_string()),
+                ("sec-ch-ua-platform".to_string(), "\"Linux\"".to_string()),
+            ],
+            third_party_cookies: ThirdPartyCookies::Block,
+            redirect_limit: 20,
+        }
+    }
+}

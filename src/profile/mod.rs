@@ -1,0 +1,68 @@
+//! The browser profile: which engine and release fetchguard imitates. A profile is data
+//! (identity headers, defaults, caps) plus the [`Engine`] whose rules the algorithms
+//! follow where the engines differ. One constructor per engine lives in its own file:
+//! [`Profile::chromium`] (the default, every expectation is verified against it),
+//! [`Profile::firefox`] and [`Profile::webkit`].
+//!
+//! Where an engine differs, the fetch code asks the profile, never the engine's name:
+//! a field here, or the engine's [`Wording`](crate::wording) for what script and the
+//! console read. An engine's facts stay in that engine's file.
+
+mod chromium;
+mod firefox;
+mod webkit;
+
+use crate::cookies::ThirdPartyCookies;
+pub use crate::engine::Engine;
+
+/// A browser profile. The default is Chromium 156, the behaviour every expectation in
+/// this project is verified against.
+///
+/// ```
+/// use fetchguard::{Engine, Profile};
+/// let p = Profile::chromium();
+/// assert!(p.user_agent.contains("Chrome/156"));
+/// assert_eq!(p.engine, Engine::Chromium);
+/// assert_eq!(Profile::for_engine(Engine::Firefox).engine, Engine::Firefox);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Profile {
+    /// The engine whose rules apply where engines differ.
+    pub engine: Engine,
+    /// The profile's name, e.g. `chromium-156`.
+    pub name: String,
+    /// The `User-Agent` header value.
+    pub user_agent: String,
+    /// The `Accept-Language` header value.
+    pub accept_language: String,
+    /// The low-entropy client hints (`sec-ch-ua*`), sent only to potentially trustworthy
+    /// URLs, as Chromium does (empty for engines that send none).
+    pub client_hints: Vec<(String, String)>,
+    /// The third-party cookie policy of a fresh profile (a scenario's
+    /// `third_party_cookies` overrides it).
+    pub third_party_cookies: ThirdPartyCookies,
+    /// At most this many redirects are followed.
+    pub redirect_limit: usize,
+}
+
+impl Profile {
+    /// The profile of `engine`.
+    pub fn for_engine(engine: Engine) -> Self {
+        match engine {
+            Engine::Chromium => Profile::chromium(),
+            Engine::Firefox => Profile::firefox(),
+            Engine::Webkit => Profile::webkit(),
+        }
+    }
+
+    /// The words this profile's engine uses for TypeErrors and console lines.
+    pub(crate) fn wording(&self) -> &'static dyn crate::wording::Wording {
+        crate::wording::for_engine(self.engine)
+    }
+}
+
+impl Default for Profile {
+    fn default() -> Self {
+        Profile::chromium()
+    }
+}

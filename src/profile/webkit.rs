@@ -1,0 +1,31 @@
+//! WebKitGTK 2.50 (Linux), as Debian's package runs it. Safari shares WebCore's fetch and
+//! CORS logic with it, not its network stack (libsoup here, CFNetwork there) nor
+//! Intelligent Tracking Prevention.
+
+use super::{Engine, Profile};
+use crate::cookies::ThirdPartyCookies;
+
+impl Profile {
+    /// WebKitGTK 2.50 (Linux).
+    ///
+    /// ```
+    /// use fetchguard::{Engine, Profile};
+    /// let p = Profile::webkit();
+    /// assert_eq!(p.engine, Engine::Webkit);
+    /// assert!(p.client_hints.is_empty());
+    /// ```
+    pub fn webkit() -> Self {
+        Profile {
+            engine: Engine::Webkit,
+            name: "webkitgtk-2.50".to_string(),
+            // PENDING(issue 18): the exact User-Agent WebKitGTK 2.50.6 sends, observed.
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15".to_string(),
+            accept_language: "en-US,en;q=0.90".to_string(),
+            client_hints: Vec::new(),
+            // PENDING(issue 18): WebKit's "no third party" policy refuses new third-party
+            // cookies but sends stored ones; modelled as Block until that variant lands.
+            third_party_cookies: ThirdPartyCookies::Block,
+            redirect_limit: 20,
+        }
+    }
+}

@@ -1,0 +1,139 @@
+//! Chromium 156's words: `Failed to fetch`, and console lines in the shape of Chromium's
+//! `cors_error_string.cc` (the CORS details themselves are [`CorsError::detail`]).
+
+use url::Url;
+
+use super::{CorsConsole, Wording};
+use crate::errors::RequestError;
+use crate::origin::Origin;
+
+/// Chromium's wording.
+pub(crate) struct Chromium;
+
+/// Chromium's prefix for TypeErrors thrown by `fetch()` on a window.
+const FETCH_CONTEXT: &str = "Failed to execute 'fetch' on 'Window': ";
+
+impl Wording for Chromium {
+    fn network_error(&self) -> String {
+        "Failed to fetch".to_string()
+    }
+
+    fn request_error(&self, e: &RequestError) -> String {
+        let detail = match e {
+            RequestError::ForbiddenMethod(m) => format!("'{m}' HTTP method is unsupported."),
+            RequestError::InvalidMethod(m) => format!("'{m}' is not a valid HTTP method."),
+            RequestError::MethodUnsupportedInNoCors(m) => {
+                format!("'{m}' is unsupported in no-cors mode.")
+            }
+            RequestError::BodyWithGetOrHead => {
+                "Request with GET/HEAD method cannot have body.".to_string()
+            }
+            RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
+            RequestError::UrlHasCredentials(u) => {
+                format!("Request cannot be constructed from a URL that includes credentials: {u}")
+            }
+            RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
+            RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
+            RequestError::InvalidTargetAddressSpace(v) => format!(
+                "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
+            ),
+            RequestError::OnlyIfCachedWithoutSameOrigin => {
+                "'only-if-cached' can be set only with 'same-origin' mode".to_string()
+            }
+        };
+        format!("{FETCH_CONTEXT}{detail}")
+    }
+
+    /// The last URL, the first one when they differ, the serialized origin, then the
+    /// detail.
+    fn cors(&self, c: &CorsConsole<'_>) -> Vec<String> {
+        let redirected = if c.last_url != c.initial_url {
+            format!("(redirected from '{}') ", c.initial_url)
+        } else {
+            String::new()
+        };
+        vec![format!(
+            "Access to fetch at '{}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
+            c.last_url,
+            c.origin.serialize(),
+            c.error.detail()
+        )]
+    }
+
+    fn same_origin_mode(&self, url: &Url, _page_url: &Url, origin: &Origin) -> Vec<String> {
+        vec![format!(
+            "Fetch API cannot load {url}. Request mode is \"same-origin\" but the URL's origin is not same as the request origin {}.",
+            origin.serialize()
+        )]
+    }
+
+    /// The message ends with a line break, as Chromium logs it.
+    fn same_origin_mode_redirect(&self, url: &Url, page_url: &Url) -> Vec<String> {
+        vec![format!(
+            "Unsafe attempt to load URL {url} from frame with URL {page_url}. Domains, protocols and ports must match.\n"
+        )]
+    }
+
+    fn no_cors_redirect_mode(&self, url: &Url) -> Vec<String> {
+        vec![format!(
+            "Fetch API cannot load {url}. Request mode is \"no-cors\" but the redirect mode is not \"follow\"."
+        )]
+    }
+
+    fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
+        vec![format!(
+            "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
+        )]
+    }
+
+    /// Printed when an https page fetches an http URL that mixed content lets through
+    /// because Local Network Access gates it (a private IP literal, a `.local` name, or a
+    /// fetch naming a `targetAddressSpace`).
+    fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
+        format!(
+            "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This content should also be served over HTTPS."
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::errors::CorsError;
+
+    #[test]
+    fn console_line_names_the_first_url_when_redirected() {
+        let a = Url::parse("https://api.example/r").unwrap();
+        let b = Url::parse("https://other.example/data").unwrap();
+        let o = Origin::parse("https://app.example").unwrap();
+        let line = |last: &Url, e: &CorsError| {
+            Chromium.cors(&CorsConsole {
+                last_url: last,
+                initial_url: &a,
+                origin: &o,
+                error: e,
+                status: Some(200),
+            })
+        };
+        assert_eq!(
+            line(&b, &CorsError::MissingAllowOriginHeader),
+            [
+                "Access to fetch at 'https://other.example/data' (redirected from 'https://api.example/r') from origin 'https://app.example' has been blocked by CORS policy: No 'Access-Control-Allow-Origin' header is present on the requested resource."
+            ]
+        );
+        assert_eq!(
+            line(&a, &CorsError::DisallowedByMode),
+            [
+                "Access to fetch at 'https://api.example/r' from origin 'https://app.example' has been blocked by CORS policy: Cross origin requests are not allowed by request mode."
+            ]
+        );
+    }
+
+    #[test]
+    fn request_errors_carry_the_fetch_context() {
+        assert_eq!(
+            Chromium.request_error(&RequestError::ForbiddenMethod("TRACE".into())),
+            "Failed to execute 'fetch' on 'Window': 'TRACE' HTTP method is unsupported."
+        );
+    }
+}

@@ -1,0 +1,63 @@
+//! What script and the console read when a fetch fails, in each engine's own words.
+//!
+//! The algorithms decide *why* a fetch failed ([`FailureReason`](crate::FailureReason));
+//! an engine's [`Wording`] turns that into the TypeError message and the console lines
+//! that engine prints. Chromium's words are in `chromium.rs`, Firefox's in `firefox.rs`,
+//! WebKit's in `webkit.rs`; every method is implemented by every engine, so no engine's
+//! words reach another's profile by default.
+
+mod chromium;
+mod firefox;
+mod webkit;
+
+use url::Url;
+
+use crate::engine::Engine;
+use crate::errors::{CorsError, RequestError};
+use crate::origin::Origin;
+
+/// A CORS failure as the console reports it.
+pub(crate) struct CorsConsole<'a> {
+    /// The URL whose response (or preflight) failed the check.
+    pub last_url: &'a Url,
+    /// The URL script asked for (differs from `last_url` after redirects).
+    pub initial_url: &'a Url,
+    /// The page's origin.
+    pub origin: &'a Origin,
+    /// Why.
+    pub error: &'a CorsError,
+    /// The status of the response that failed the check, when one arrived.
+    #[allow(dead_code)] // PENDING(issues 17, 18): Firefox and WebKit quote it.
+    pub status: Option<u16>,
+}
+
+/// One engine's words for failures. Each method returns the console lines in the order
+/// the engine prints them (error level only).
+pub(crate) trait Wording: Sync {
+    /// The TypeError message of a network error (CORS failures included).
+    fn network_error(&self) -> String;
+    /// The TypeError message for arguments `fetch()` rejects before sending anything.
+    fn request_error(&self, e: &RequestError) -> String;
+    /// The console lines of a CORS failure.
+    fn cors(&self, c: &CorsConsole<'_>) -> Vec<String>;
+    /// The console lines of a cross-origin URL fetched with mode `same-origin`.
+    fn same_origin_mode(&self, url: &Url, page_url: &Url, origin: &Origin) -> Vec<String>;
+    /// The console lines of a mode `same-origin` request redirected to another origin.
+    fn same_origin_mode_redirect(&self, url: &Url, page_url: &Url) -> Vec<String>;
+    /// The console lines of a cross-origin no-cors request whose redirect mode is not
+    /// `follow`.
+    fn no_cors_redirect_mode(&self, url: &Url) -> Vec<String>;
+    /// The console lines of a blocked mixed-content fetch.
+    fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String>;
+    /// The warning printed when mixed content is left to Local Network Access to decide.
+    fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String;
+}
+
+/// The wording of `engine`.
+pub(crate) fn for_engine(engine: Engine) -> &'static dyn Wording {
+    match engine {
+        Engine::Chromium => &chromium::Chromium,
+        Engine::Firefox => &firefox::Firefox,
+        Engine::Webkit => &webkit::Webkit,
+    }
+}

@@ -1,0 +1,121 @@
+//! The scenario generator behind `verify --generate` and its shrinker, without Chromium.
+
+use fetchguard::oracle::generate::{GenScenario, generate};
+use fetchguard::oracle::shrink::{candidates, shrink};
+use fetchguard::scenario::parse_str;
+
+#[test]
+fn same_seed_same_scenarios_other_seed_other_scenarios() {
+    let a: Vec<String> = (0..50).map(|i| generate(7, i).to_toml()).collect();
+    let b: Vec<String> = (0..50).map(|i| generate(7, i).to_toml()).collect();
+    assert_eq!(a, b);
+    let c: Vec<String> = (0..50).map(|i| generate(8, i).to_toml()).collect();
+    assert_ne!(a, c);
+    // Scenarios of one seed differ from each other.
+    assert!(a.windows(2).all(|w| w[0] != w[1]));
+}
+
+#[test]
+fn every_generated_scenario_parses() {
+    for seed in 0..20 {
+        for i in 0..100 {
+            let g = generate(seed, i);
+            let text = g.to_toml();
+            let parsed = parse_str("g.toml", &text)
+                .unwrap_or_else(|e| panic!("seed {seed} index {i}: {e}\n{text}"));
+            assert_eq!(parsed.scenario.fetches.len(), g.fetches.len());
+            assert_eq!(parsed.scenario.servers.len(), g.servers.len());
+            assert_eq!(parsed.scenario.cookies.len(), g.cookies.len());
+        }
+    }
+}
+
+#[test]
+fn the_generator_covers_the_format() {
+    let all: String = (0..400).map(|i| generate(1, i).to_toml()).collect();
+    for needle in [
+        "sandbox = true",
+        "referrer_policy = ",
+        "third_party_cookies = \"allow\"",
+        "third_party_cookies = \"block\"",
+        "[[cookie]]",
+        "status = 301",
+        "status = 302",
+        "status = 303",
+        "status = 307",
+        "status = 308",
+        "\"Location\", \"data:",
+        "\"Location\", \"https://user:pass@",
+        "\"Access-Control-Allow-Origin\", \"*\"",
+        "\"Access-Control-Allow-Origin\", \"null\"",
+        "\"Access-Control-Allow-Origin\", \" {{origin}} \"",
+        "\"Access-Control-Allow-Credentials\", \"TRUE\"",
+        "\"Access-Control-Allow-Methods\", \"*\"",
+        "\"Access-Control-Allow-Headers\", \"bad header(\"",
+        "\"Access-Control-Expose-Headers\"",
+        "\"Access-Control-Max-Age\"",
+        "Partitioned",
+        "method = \"patch\"",
+        "method = \"CONNECT\"",
+        "[\"Cookie\", \"x=1\"]",
+        "mode = \"no-cors\"",
+        "mode = \"same-origin\"",
+        "credentials = \"include\"",
+        "redirect = \"manual\"",
+        "redirect = \"error\"",
+        "url = \"http://app.example/",
+    ] {
+        assert!(all.contains(needle), "never generated: {needle}");
+    }
+}
+
+/// A fake oracle: the scenario "disagrees" while a fetch has the method CONNECT and a
+/// server still sends an ACAO header.
+fn fake(c: &GenScenario) -> bool {
+    c.fetches
+        .iter()
+        .any(|f| f.method.as_deref() == Some("CONNECT"))
+        && c.servers.iter().any(|s| {
+            s.routes.iter().any(|r| {
+                r.headers
+                    .iter()
+                    .any(|(n, _)| n == "Access-Control-Allow-Origin")
+            })
+        })
+}
+
+#[test]
+fn the_shrinker_keeps_only_what_the_disagreement_needs() {
+    let (seed, index) = (0..20)
+        .flat_map(|s| (0..200).map(move |i| (s, i)))
+        .find(|&(s, i)| {
+            let g = generate(s, i);
+            fake(&g)
+                && g.fetches.len() > 1
+                && g.servers.iter().map(|s| s.routes.len()).sum::<usize>() > 1
+        })
+        .expect("some generated scenario has a CONNECT fetch and ACAO");
+    let g = generate(seed, index);
+    let out = shrink(&g, 10_000, fake);
+    let s = &out.scenario;
+    assert!(fake(s));
+    assert_eq!(s.fetches.len(), 1);
+    let f = &s.fetches[0];
+    assert_eq!(f.method.as_deref(), Some("CONNECT"));
+    assert!(f.headers.is_empty() && f.body.is_none() && f.mode.is_none());
+    assert_eq!(s.servers.len(), 1);
+    assert_eq!(s.servers[0].routes.len(), 1);
+    assert_eq!(s.servers[0].routes[0].headers.len(), 1);
+    assert!(s.cookies.is_empty() && !s.sandbox && s.third_party_cookies.is_none());
+    // Minimal: no single removal keeps the disagreement.
+    assert!(candidates(s).iter().all(|c| !fake(c)));
+    assert!(parse_str("s.toml", &s.to_toml()).is_ok());
+    // Deterministic, and the budget bounds the oracle calls.
+    assert_eq!(shrink(&g, 10_000, fake), out);
+    let mut calls = 0;
+    let capped = shrink(&g, 3, |c| {
+        calls += 1;
+        fake(c)
+    });
+    assert_eq!((calls, capped.steps), (3, 3));
+}
