@@ -2,6 +2,8 @@
 
 use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, Issuer, KeyPair, PublicKeyData};
 use rustls::pki_types::{CertificateDer, PrivateKeyDer, PrivatePkcs8KeyDer};
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 /// A throw-away certificate authority: a Browser that trusts [`TestCa::root_der`] accepts
 /// the certificates it issues. Every certificate it issues carries the same leaf key, so
@@ -19,9 +21,30 @@ pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     root_der: Vec<u8>,
     leaf_key: KeyPair,
+    /// TLS acceptors already made, by host: a host served again (the same origin in the
+    /// next scenario of a batch) reuses its certificate instead of signing a new one.
+    acceptors: Mutex<HashMap<String, tokio_rustls::TlsAcceptor>>,
 }
 
 impl TestCa {
+    /// The process's CA, made on first use and shared by every caller after it (the
+    /// scenarios of a batch): one key pair and one self-signature per process instead of
+    /// one per scenario. A CA that could not be made is an error for every caller.
+    ///
+    /// ```
+    /// use fetchguard::loopback::TestCa;
+    /// let a = TestCa::shared().unwrap();
+    /// let b = TestCa::shared().unwrap();
+    /// assert!(std::ptr::eq(a, b));
+    /// ```
+    pub fn shared() -> Result<&'static TestCa, String> {
+        static SHARED: OnceLock<Result<TestCa, String>> = OnceLock::new();
+        SHARED
+            .get_or_init(|| TestCa::new().map_err(|e| e.to_string()))
+            .as_ref()
+            .map_err(Clone::clone)
+    }
+
     /// A new CA with a fresh key.
     pub fn new() -> Result<Self, rcgen::Error> {
         let mut params = CertificateParams::new(Vec::<String>::new())?;
@@ -35,6 +58,7 @@ impl TestCa {
             root_der: cert.der().to_vec(),
             issuer: Issuer::new(params, key),
             leaf_key: KeyPair::generate()?,
+            acceptors: Mutex::default(),
         })
     }
 
@@ -71,13 +95,20 @@ impl TestCa {
     }
 
     /// A TLS acceptor for a server at `host` (HTTP/2 and HTTP/1.1 by ALPN), with a
-    /// certificate this CA issues.
+    /// certificate this CA issues; made once per host and CA, then cloned (the
+    /// certificate never changes: same CA, same leaf key, same name).
     pub fn tls_acceptor(&self, host: &str) -> std::io::Result<tokio_rustls::TlsAcceptor> {
         let host = host.trim_matches(|c| c == '[' || c == ']');
+        let mut made = self.acceptors.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(acceptor) = made.get(host) {
+            return Ok(acceptor.clone());
+        }
         let (chain, key) = self
             .issue(&[host])
             .map_err(|e| std::io::Error::other(e.to_string()))?;
-        tls_acceptor_for(chain, key)
+        let acceptor = tls_acceptor_for(chain, key)?;
+        made.insert(host.to_string(), acceptor.clone());
+        Ok(acceptor)
     }
 }
 
@@ -151,6 +182,19 @@ mod tests {
             base64(&sha256(b"abc")),
             "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
         );
+    }
+
+    #[test]
+    fn acceptors_are_made_once_per_host() {
+        let ca = TestCa::new().unwrap();
+        ca.tls_acceptor("a.example").unwrap();
+        ca.tls_acceptor("[::1]").unwrap();
+        ca.tls_acceptor("a.example").unwrap();
+        ca.tls_acceptor("::1").unwrap();
+        let made = ca.acceptors.lock().unwrap();
+        let mut hosts: Vec<&str> = made.keys().map(String::as_str).collect();
+        hosts.sort();
+        assert_eq!(hosts, ["::1", "a.example"]);
     }
 
     #[test]

@@ -107,7 +107,12 @@ impl HyperTransport {
         resolution: Resolution,
     ) -> Self {
         let mut roots = rustls::RootCertStore::empty();
-        roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        // The public roots matter only when real servers can be reached: with overrides
+        // only, every host is a loopback server trusted through `extra_roots`, and copying
+        // ~150 roots would be start-up work for nothing.
+        if resolution == Resolution::OverridesThenDns {
+            roots.extend(webpki_roots::TLS_SERVER_ROOTS.iter().cloned());
+        }
         for c in extra_roots {
             // A certificate the store cannot parse is simply not trusted.
             let _ = roots.add(c);

@@ -143,7 +143,8 @@ async fn setup_and_run(
     report: &mut ScenarioReport,
 ) -> Result<(), String> {
     let s = &loaded.scenario;
-    let ca = TestCa::new().map_err(|e| format!("test CA: {e}"))?;
+    // One CA per process: a batch of scenarios pays for its key and signature once.
+    let ca = TestCa::shared().map_err(|e| format!("test CA: {e}"))?;
     let log = RequestLog::default();
 
     // Every [[server]] origin, plus the page's own origin (404 for everything) if unlisted.
@@ -168,7 +169,7 @@ async fn setup_and_run(
     for (serialized, (url, routes)) in origins {
         let routes = Arc::new(routes);
         let handler: crate::loopback::Handler = Arc::new(move |req| answer(&routes, req));
-        let server = OriginServer::start(&serialized, handler, Some(&ca), log.clone())
+        let server = OriginServer::start(&serialized, handler, Some(ca), log.clone())
             .await
             .map_err(|e| format!("serving {serialized}: {e}"))?;
         let host = url
