@@ -11,8 +11,11 @@
 # Writes target/bench-scenarios/{engine,chromium}.tsv and prints a per-scenario table.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-cargo build --release -q
-BIN=target/release/fetchguard
+# BIN=path/to/fetchguard uses that binary as it is (no build).
+if [ -z "${BIN:-}" ]; then
+  cargo build --release -q
+  BIN=target/release/fetchguard
+fi
 OUT=target/bench-scenarios
 mkdir -p "$OUT"
 RUNS=${RUNS:-10}
