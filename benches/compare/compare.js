@@ -111,10 +111,14 @@ async function main() {
       env: { ...process.env, COMPARE_PORT: String(port), COMPARE_N: String(N), COMPARE_WARM: String(WARM) },
       maxBuffer: 1 << 28,
     });
+    // The server's counts cover all four fetchguard cases at once (they run in one
+    // process), so each row's preflights come from its traces; the server's total for
+    // the loopback cases is printed as a cross-check.
+    const seen = await counts(base);
+    console.error(`fetchguard loopback: the server saw ${seen.OPTIONS || 0} OPTIONS in all (warm-up included)`);
     for (const line of String(out).trim().split('\n')) {
       const j = JSON.parse(line);
-      const c = await counts(base);
-      const per = j.client.includes('loopback') ? (c.OPTIONS || 0) / (WARM + N) : j.preflights / N;
+      const per = j.preflights / N;
       results.push({ client: j.client, preflight: j.preflight, median_us: median(j.times_ms) * 1000, mean_us: (j.times_ms.reduce((a, b) => a + b, 0) / j.times_ms.length) * 1000, n: j.times_ms.length, errors: j.errors, options_per_fetch: per, note: j.client.includes('in-process') ? 'same responses, no socket' : '' });
       console.error(`${j.client.padEnd(28)} ${j.preflight ? 'PUT+preflight' : 'GET          '} median ${(median(j.times_ms) * 1000).toFixed(1)} µs  errors ${j.errors}  OPTIONS/fetch ${per.toFixed(2)}`);
     }
