@@ -81,11 +81,37 @@ pub(crate) async fn http_network_or_cache_fetch(
     let given = state.body.as_ref().map(|_| body.len());
     append_content_length(kind, &method, given, &mut headers);
 
-    let uses_cache = kind == HopKind::Main && method == http::Method::GET;
+    if kind == HopKind::Main {
+        state.stored_in_http_cache = None;
+    }
+    // https://fetch.spec.whatwg.org/#http-network-or-cache-fetch: a script-set conditional
+    // header under the default cache mode makes it "no-store". CHROMIUM: the request also
+    // carries `Cache-Control: max-age=0` (no Pragma), and an entry already stored stays
+    // (observed: wpt-subset/fetch/api/request/request-cache-default-conditional.toml).
+    let script_conditional = kind == HopKind::Main
+        && state.cache_mode == CacheMode::Default
+        && crate::http_cache::policy::has_conditional_header(&state.headers);
+    if script_conditional {
+        if !headers.contains_key(http::header::CACHE_CONTROL) {
+            set(&mut headers, "cache-control", "max-age=0");
+        }
+        state.trace.note(Notice::ConditionalBypassesCache);
+    }
+    // CHROMIUM: a HEAD is answered from a fresh stored GET response (headers only) but
+    // its own response is never stored (observed: examples/http-cache-head.toml).
+    let head = method == http::Method::HEAD;
+    let uses_cache =
+        kind == HopKind::Main && (method == http::Method::GET || head) && !script_conditional;
     let mut validating = None;
     if uses_cache {
         match http_cache_lookup(state, &headers)? {
-            CacheStep::Serve(r) => return Ok(r),
+            CacheStep::Serve(mut r) => {
+                if head {
+                    r.body = bytes::Bytes::new();
+                }
+                return Ok(r);
+            }
+            CacheStep::Validate(_) if head => {}
             CacheStep::Validate(entry) => {
                 for (n, v) in crate::http_cache::policy::validators(entry.status, &entry.headers) {
                     headers.insert(n, v);
@@ -111,7 +137,7 @@ pub(crate) async fn http_network_or_cache_fetch(
         }
         state.trace.note(Notice::StaleRefetched);
     }
-    if uses_cache {
+    if uses_cache && !head {
         http_cache_store(state, &headers, &response);
     } else if crate::http_cache::policy::invalidates(&method, response.status) {
         let key = cache_key(state);
@@ -234,14 +260,17 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
     }
     let now = state.ctx.clock.now();
     let key = cache_key(state);
-    state.ctx.http_cache().store(
-        key,
+    let stored = state.ctx.http_cache().store(
+        key.clone(),
         request,
         response.status,
         &response.headers,
         &response.body,
         now,
     );
+    if stored {
+        state.stored_in_http_cache = Some(key);
+    }
 }
 
 /// HTTP-network fetch: sends the request, records both sides in the trace and undoes the
