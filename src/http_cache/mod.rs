@@ -83,7 +83,7 @@ pub(crate) enum Lookup {
     /// Nothing under this key.
     Miss,
     /// An entry whose `Vary` headers differ from the request's.
-    VaryMismatch,
+    VaryMismatch(Box<CachedResponse>),
     /// A matching entry; `fresh_for` is `None` when it is stale.
     Hit {
         entry: Box<CachedResponse>,
@@ -136,7 +136,7 @@ impl HttpCache {
             .as_ref()
             .is_some_and(|v| policy::vary_matches(v, request));
         if !matches {
-            return Lookup::VaryMismatch;
+            return Lookup::VaryMismatch(Box::new(entry.clone()));
         }
         *used = tick;
         Lookup::Hit {
