@@ -97,8 +97,11 @@ pub(crate) async fn http_network_or_cache_fetch(
         }
         state.trace.note(Notice::ConditionalBypassesCache);
     }
-    // CHROMIUM: a HEAD is answered from a fresh stored GET response (headers only) but
-    // its own response is never stored (observed: examples/http-cache-head.toml).
+    // CHROMIUM: a HEAD reads the cache as a GET would (a fresh or force-cached entry
+    // answers with headers only, a stale one with a validator is revalidated by a
+    // conditional HEAD), but its own response is never stored, and one that reaches the
+    // network for a stored URL without a 304 drops the entry (observed:
+    // examples/http-cache-head.toml).
     let head = method == http::Method::HEAD;
     let uses_cache =
         kind == HopKind::Main && (method == http::Method::GET || head) && !script_conditional;
@@ -111,7 +114,6 @@ pub(crate) async fn http_network_or_cache_fetch(
                 }
                 return Ok(r);
             }
-            CacheStep::Validate(..) if head => {}
             CacheStep::Validate(entry, etag_only) => {
                 for (n, v) in crate::http_cache::policy::validators(entry.status, &entry.headers) {
                     if !etag_only || n == http::header::IF_NONE_MATCH {
@@ -135,11 +137,18 @@ pub(crate) async fn http_network_or_cache_fetch(
     }
     if let Some(entry) = validating {
         if response.status == 304 {
-            return Ok(http_cache_revalidated(state, entry, &response));
+            let mut revalidated = http_cache_revalidated(state, entry, &response);
+            if head {
+                revalidated.body = bytes::Bytes::new();
+            }
+            return Ok(revalidated);
         }
         state.trace.note(Notice::StaleRefetched);
     }
-    if uses_cache && !head {
+    if uses_cache && head {
+        let key = cache_key(state);
+        state.ctx.http_cache().remove(&key);
+    } else if uses_cache {
         http_cache_store(state, &headers, &response);
     } else if crate::http_cache::policy::invalidates(&method, response.status) {
         let key = cache_key(state);
