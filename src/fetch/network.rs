@@ -191,7 +191,7 @@ fn http_cache_lookup(
     state: &mut FetchState<'_>,
     request: &HeaderMap,
 ) -> Result<CacheStep, Failure> {
-    let mode = state.cache_mode;
+    let mode = effective_cache_mode(state);
     if matches!(mode, CacheMode::NoStore | CacheMode::Reload) {
         return Ok(CacheStep::Network);
     }
@@ -246,6 +246,27 @@ fn http_cache_lookup(
         return Ok(CacheStep::Network);
     }
     Ok(CacheStep::Validate(entry, false))
+}
+
+/// The cache mode the HTTP cache acts on: the request's, unless script's own headers
+/// override it.
+///
+/// CHROMIUM (`HttpCache::Transaction`'s special request headers): a script-set
+/// `Pragma: no-cache` or `Cache-Control: no-cache` bypasses the stored response (the
+/// response is still stored), even under `force-cache`; `Cache-Control: max-age=0`
+/// revalidates it, as the `no-cache` mode does. Other request directives (`max-age=N`,
+/// `max-stale`, `min-fresh`, `no-store`) change nothing (observed:
+/// wpt-subset/fetch/http-cache/cc-request.toml).
+fn effective_cache_mode(state: &FetchState<'_>) -> CacheMode {
+    use crate::http_cache::policy::{RequestDirective, request_directive};
+    match (state.cache_mode, request_directive(&state.headers)) {
+        (
+            CacheMode::Default | CacheMode::ForceCache | CacheMode::NoCache,
+            Some(RequestDirective::Bypass),
+        ) => CacheMode::Reload,
+        (CacheMode::Default, Some(RequestDirective::Validate)) => CacheMode::NoCache,
+        (mode, _) => mode,
+    }
 }
 
 /// A `304` to a conditional request: the stored headers updated by the 304's, the stored

@@ -206,6 +206,41 @@ pub fn has_conditional_header(headers: &HeaderMap) -> bool {
     .any(|n| headers.contains_key(*n))
 }
 
+/// What script's own request headers ask of the HTTP cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestDirective {
+    /// `Pragma: no-cache` or `Cache-Control: no-cache`: do not use the stored response.
+    Bypass,
+    /// `Cache-Control: max-age=0`: revalidate the stored response before use.
+    Validate,
+}
+
+/// The [`RequestDirective`] of a request's headers, if any (a bypass wins).
+///
+/// ```
+/// use fetchguard::http_cache::policy::{RequestDirective, request_directive};
+/// let mut h = http::HeaderMap::new();
+/// assert_eq!(request_directive(&h), None);
+/// h.insert("cache-control", "max-age=0".parse().unwrap());
+/// assert_eq!(request_directive(&h), Some(RequestDirective::Validate));
+/// h.insert("pragma", "no-cache".parse().unwrap());
+/// assert_eq!(request_directive(&h), Some(RequestDirective::Bypass));
+/// ```
+pub fn request_directive(headers: &HeaderMap) -> Option<RequestDirective> {
+    let dirs = directives(headers);
+    let pragma_no_cache = headers.get_all(http::header::PRAGMA).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("no-cache"))
+    });
+    if pragma_no_cache || has_directive(&dirs, "no-cache") {
+        Some(RequestDirective::Bypass)
+    } else if seconds_directive(&dirs, "max-age") == Some(0) {
+        Some(RequestDirective::Validate)
+    } else {
+        None
+    }
+}
+
 /// CHROMIUM (`HttpResponseHeaders::Update`): headers a `304` does not replace — framing,
 /// hop-by-hop and the representation's own metadata.
 const NOT_UPDATED: &[&str] = &[
