@@ -155,6 +155,28 @@ async fn listeners_get_the_scenario_address_space_in_chromium() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_granted_loopback_permission_reaches_chromium_before_the_page_loads() {
+    let Some(chromium) = chromium() else { return };
+    // The permission is set over the DevTools pipe before the page opens; the local-network
+    // one alone does not open loopback.
+    let text = PUBLIC_TO_LOOPBACK.replace("SPACE", "");
+    let granted = scenario(
+        "lna-granted",
+        &format!("[browser]\nloopback_network = \"allow\"\n{text}"),
+    );
+    let obs = observe_in_chromium(&granted, &chromium).await.unwrap();
+    assert_eq!(obs[0].outcome, "response", "{:?}", obs[0]);
+    assert_eq!(obs[0].wire.len(), 1);
+    let other = scenario(
+        "lna-other-permission",
+        &format!("[browser]\nlocal_network = \"allow\"\n{text}"),
+    );
+    let obs = observe_in_chromium(&other, &chromium).await.unwrap();
+    assert_eq!(obs[0].outcome, "error", "{:?}", obs[0]);
+    assert!(obs[0].wire.is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn page_headers_reach_both_the_engine_and_chromium() {
     let Some(chromium) = chromium() else { return };
     let loaded = scenario(

@@ -70,12 +70,15 @@ pub(crate) async fn http_fetch(
             state.credentials_include(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
-            Err(e) => enforce_cors(state, e)?,
+            Err(e) => {
+                enforce_cors(state, e).inspect_err(|_| drop_blocked_response(state, &response))?
+            }
         }
     }
 
     // Step 4.5: the cross-origin resource policy check, on every hop (redirects included).
-    cross_origin_resource_policy_check(state, &response)?;
+    cross_origin_resource_policy_check(state, &response)
+        .inspect_err(|_| drop_blocked_response(state, &response))?;
 
     // Step 8: redirects. CHROMIUM: under `manual` every redirect status is an
     // opaqueredirect, Location or not; otherwise a missing or empty Location means the
@@ -122,6 +125,30 @@ pub(crate) async fn http_fetch(
         },
         opaque_redirect: false,
     }))
+}
+
+/// A response blocked by the CORS or CORP check is not kept in the HTTP cache when it
+/// was just stored from the network.
+///
+/// CHROMIUM: the blocked load is cancelled before its body is read, and the cache entry
+/// being written is dropped, so the next fetch goes to the network again; a redirect's
+/// entry is complete once its headers are in and stays (observed: a 301 without
+/// `Access-Control-Allow-Origin` fails from the cache, nothing sent; its target without
+/// one, or a no-cors response blocked by CORP, is fetched again; examples/generated/
+/// seed4-00294, examples/http-cache-blocked-not-kept.toml).
+fn drop_blocked_response(state: &mut FetchState<'_>, response: &WireResponse) {
+    let followed = is_redirect_status(response.status)
+        && response
+            .headers
+            .get("location")
+            .is_some_and(|l| !l.is_empty())
+        && state.redirect == RedirectMode::Follow;
+    if let Some(key) = state.stored_in_http_cache.take()
+        && !followed
+    {
+        state.ctx.http_cache().remove(&key);
+        state.trace.note(Notice::BlockedNotCached);
+    }
 }
 
 /// The CORP check (<https://fetch.spec.whatwg.org/#cross-origin-resource-policy-check>)

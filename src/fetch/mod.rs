@@ -73,6 +73,9 @@ pub(crate) struct FetchState<'a> {
     pub redirect_count: usize,
     /// The page's embedder policies.
     pub embedder_policies: crate::policy::corp::EmbedderPolicies,
+    /// The HTTP cache entry the current hop's network response was just stored under, if
+    /// any (a blocked response drops it again: [`http_fetch`]).
+    pub stored_in_http_cache: Option<crate::http_cache::CacheKey>,
     pub trace: Trace,
 }
 
@@ -159,6 +162,7 @@ pub(crate) async fn fetch(
         tainting: Tainting::Basic,
         redirect_count: 0,
         embedder_policies: client.embedder_policies,
+        stored_in_http_cache: None,
         trace,
     };
     match main_fetch::main_fetch(&mut state).await {

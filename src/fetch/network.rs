@@ -81,14 +81,44 @@ pub(crate) async fn http_network_or_cache_fetch(
     let given = state.body.as_ref().map(|_| body.len());
     append_content_length(kind, &method, given, &mut headers);
 
-    let uses_cache = kind == HopKind::Main && method == http::Method::GET;
+    if kind == HopKind::Main {
+        state.stored_in_http_cache = None;
+    }
+    // https://fetch.spec.whatwg.org/#http-network-or-cache-fetch: a script-set conditional
+    // header under the default cache mode makes it "no-store". CHROMIUM: the request also
+    // carries `Cache-Control: max-age=0` (no Pragma), and an entry already stored stays
+    // (observed: wpt-subset/fetch/api/request/request-cache-default-conditional.toml).
+    let script_conditional = kind == HopKind::Main
+        && state.cache_mode == CacheMode::Default
+        && crate::http_cache::policy::has_conditional_header(&state.headers);
+    if script_conditional {
+        if !headers.contains_key(http::header::CACHE_CONTROL) {
+            set(&mut headers, "cache-control", "max-age=0");
+        }
+        state.trace.note(Notice::ConditionalBypassesCache);
+    }
+    // CHROMIUM: a HEAD reads the cache as a GET would (a fresh or force-cached entry
+    // answers with headers only, a stale one with a validator is revalidated by a
+    // conditional HEAD), but its own response is never stored, and one that reaches the
+    // network for a stored URL without a 304 drops the entry (observed:
+    // examples/http-cache-head.toml).
+    let head = method == http::Method::HEAD;
+    let uses_cache =
+        kind == HopKind::Main && (method == http::Method::GET || head) && !script_conditional;
     let mut validating = None;
     if uses_cache {
         match http_cache_lookup(state, &headers)? {
-            CacheStep::Serve(r) => return Ok(r),
-            CacheStep::Validate(entry) => {
+            CacheStep::Serve(mut r) => {
+                if head {
+                    r.body = bytes::Bytes::new();
+                }
+                return Ok(r);
+            }
+            CacheStep::Validate(entry, etag_only) => {
                 for (n, v) in crate::http_cache::policy::validators(entry.status, &entry.headers) {
-                    headers.insert(n, v);
+                    if !etag_only || n == http::header::IF_NONE_MATCH {
+                        headers.insert(n, v);
+                    }
                 }
                 validating = Some(entry);
             }
@@ -107,11 +137,18 @@ pub(crate) async fn http_network_or_cache_fetch(
     }
     if let Some(entry) = validating {
         if response.status == 304 {
-            return Ok(http_cache_revalidated(state, entry, &response));
+            let mut revalidated = http_cache_revalidated(state, entry, &response);
+            if head {
+                revalidated.body = bytes::Bytes::new();
+            }
+            return Ok(revalidated);
         }
         state.trace.note(Notice::StaleRefetched);
     }
-    if uses_cache {
+    if uses_cache && head {
+        let key = cache_key(state);
+        state.ctx.http_cache().remove(&key);
+    } else if uses_cache {
         http_cache_store(state, &headers, &response);
     } else if crate::http_cache::policy::invalidates(&method, response.status) {
         let key = cache_key(state);
@@ -126,8 +163,9 @@ pub(crate) async fn http_network_or_cache_fetch(
 enum CacheStep {
     /// Answer from the cache; nothing is sent.
     Serve(WireResponse),
-    /// Send a conditional request for this stored response.
-    Validate(Box<CachedResponse>),
+    /// Send a conditional request for this stored response (with its `ETag` only when
+    /// true).
+    Validate(Box<CachedResponse>, bool),
     /// Send the request as is.
     Network,
 }
@@ -153,7 +191,7 @@ fn http_cache_lookup(
     state: &mut FetchState<'_>,
     request: &HeaderMap,
 ) -> Result<CacheStep, Failure> {
-    let mode = state.cache_mode;
+    let mode = effective_cache_mode(state);
     if matches!(mode, CacheMode::NoStore | CacheMode::Reload) {
         return Ok(CacheStep::Network);
     }
@@ -162,8 +200,20 @@ fn http_cache_lookup(
     let found = state.ctx.http_cache().lookup(&key, request, now);
     let (entry, fresh_for) = match found {
         Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
-        Lookup::VaryMismatch | Lookup::Miss => {
-            if matches!(found, Lookup::VaryMismatch) {
+        Lookup::VaryMismatch(entry)
+            if mode != CacheMode::OnlyIfCached
+                && entry.status == 200
+                && entry.headers.contains_key(http::header::ETAG) =>
+        {
+            // CHROMIUM (`HttpCache::Transaction`): a stored response whose Vary headers
+            // differ is still validated, by its ETag alone (Last-Modified cannot vouch
+            // for another variant) (observed: wpt-subset/fetch/api/request/
+            // request-cache-force-cache.toml, "would vary").
+            state.trace.note(Notice::VaryMismatch);
+            return Ok(CacheStep::Validate(entry, true));
+        }
+        Lookup::VaryMismatch(_) | Lookup::Miss => {
+            if matches!(found, Lookup::VaryMismatch(_)) {
                 state.trace.note(Notice::VaryMismatch);
             }
             if mode == CacheMode::OnlyIfCached {
@@ -195,7 +245,28 @@ fn http_cache_lookup(
         }
         return Ok(CacheStep::Network);
     }
-    Ok(CacheStep::Validate(entry))
+    Ok(CacheStep::Validate(entry, false))
+}
+
+/// The cache mode the HTTP cache acts on: the request's, unless script's own headers
+/// override it.
+///
+/// CHROMIUM (`HttpCache::Transaction`'s special request headers): a script-set
+/// `Pragma: no-cache` or `Cache-Control: no-cache` bypasses the stored response (the
+/// response is still stored), even under `force-cache`; `Cache-Control: max-age=0`
+/// revalidates it, as the `no-cache` mode does. Other request directives (`max-age=N`,
+/// `max-stale`, `min-fresh`, `no-store`) change nothing (observed:
+/// wpt-subset/fetch/http-cache/cc-request.toml).
+fn effective_cache_mode(state: &FetchState<'_>) -> CacheMode {
+    use crate::http_cache::policy::{RequestDirective, request_directive};
+    match (state.cache_mode, request_directive(&state.headers)) {
+        (
+            CacheMode::Default | CacheMode::ForceCache | CacheMode::NoCache,
+            Some(RequestDirective::Bypass),
+        ) => CacheMode::Reload,
+        (CacheMode::Default, Some(RequestDirective::Validate)) => CacheMode::NoCache,
+        (mode, _) => mode,
+    }
 }
 
 /// A `304` to a conditional request: the stored headers updated by the 304's, the stored
@@ -234,14 +305,17 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
     }
     let now = state.ctx.clock.now();
     let key = cache_key(state);
-    state.ctx.http_cache().store(
-        key,
+    let stored = state.ctx.http_cache().store(
+        key.clone(),
         request,
         response.status,
         &response.headers,
         &response.body,
         now,
     );
+    if stored {
+        state.stored_in_http_cache = Some(key);
+    }
 }
 
 /// HTTP-network fetch: sends the request, records both sides in the trace and undoes the

@@ -83,7 +83,7 @@ pub(crate) enum Lookup {
     /// Nothing under this key.
     Miss,
     /// An entry whose `Vary` headers differ from the request's.
-    VaryMismatch,
+    VaryMismatch(Box<CachedResponse>),
     /// A matching entry; `fresh_for` is `None` when it is stale.
     Hit {
         entry: Box<CachedResponse>,
@@ -136,7 +136,7 @@ impl HttpCache {
             .as_ref()
             .is_some_and(|v| policy::vary_matches(v, request));
         if !matches {
-            return Lookup::VaryMismatch;
+            return Lookup::VaryMismatch(Box::new(entry.clone()));
         }
         *used = tick;
         Lookup::Hit {
@@ -146,8 +146,12 @@ impl HttpCache {
     }
 
     /// Stores a response to a GET (replacing any entry under `key`), unless it says
-    /// `no-store` or is useless (never fresh and without a validator). Returns whether it
-    /// was stored.
+    /// `no-store`. Returns whether it was stored.
+    ///
+    /// CHROMIUM: a response that is never fresh and has no validator (a 302, a 404, a 200
+    /// with `max-age=0` or no caching headers at all) is stored too: `force-cache` and
+    /// `only-if-cached` answer with it later (observed: wpt-subset/fetch/api/request/
+    /// request-cache-force-cache.toml, examples/http-cache-head.toml).
     pub fn store(
         &mut self,
         key: CacheKey,
@@ -162,9 +166,6 @@ impl HttpCache {
             return false;
         }
         let lifetime = policy::freshness_lifetime(status, headers, now);
-        if lifetime.is_zero() && policy::validators(status, headers).is_empty() {
-            return false;
-        }
         let mut headers = headers.clone();
         headers.remove(http::header::SET_COOKIE);
         headers.remove("set-cookie2");
@@ -293,14 +294,18 @@ mod tests {
     }
 
     #[test]
-    fn useless_and_no_store_responses_are_not_stored() {
+    fn no_store_responses_are_not_stored_but_never_fresh_ones_are() {
         let mut c = HttpCache::default();
         let k = CacheKey::new("s", &Url::parse("https://a.example/").unwrap());
         let none = HeaderMap::new();
-        assert!(!c.store(k.clone(), &none, 200, &none, &Bytes::new(), t0()));
-        assert!(!c.store(k.clone(), &none, 302, &none, &Bytes::new(), t0()));
+        assert!(c.store(k.clone(), &none, 200, &none, &Bytes::new(), t0()));
+        assert!(c.store(k.clone(), &none, 302, &none, &Bytes::new(), t0()));
         let ns = h(&[("cache-control", "no-store, max-age=60")]);
         assert!(!c.store(k.clone(), &none, 200, &ns, &Bytes::new(), t0()));
+        assert!(
+            c.snapshot().is_empty(),
+            "a no-store response also drops the old entry"
+        );
         let etag_only = h(&[("etag", "\"v1\"")]);
         assert!(c.store(k, &none, 200, &etag_only, &Bytes::new(), t0()));
     }

@@ -182,6 +182,65 @@ pub fn validators(status: u16, stored: &HeaderMap) -> Vec<(HeaderName, http::Hea
     out
 }
 
+/// Whether script's request headers make the request conditional
+/// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>: `If-Modified-Since`,
+/// `If-None-Match`, `If-Unmodified-Since`, `If-Match` or `If-Range`); under the default
+/// cache mode such a request bypasses the HTTP cache.
+///
+/// ```
+/// use fetchguard::http_cache::policy::has_conditional_header;
+/// let mut h = http::HeaderMap::new();
+/// assert!(!has_conditional_header(&h));
+/// h.insert("if-none-match", "\"v1\"".parse().unwrap());
+/// assert!(has_conditional_header(&h));
+/// ```
+pub fn has_conditional_header(headers: &HeaderMap) -> bool {
+    [
+        "if-modified-since",
+        "if-none-match",
+        "if-unmodified-since",
+        "if-match",
+        "if-range",
+    ]
+    .iter()
+    .any(|n| headers.contains_key(*n))
+}
+
+/// What script's own request headers ask of the HTTP cache.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestDirective {
+    /// `Pragma: no-cache` or `Cache-Control: no-cache`: do not use the stored response.
+    Bypass,
+    /// `Cache-Control: max-age=0`: revalidate the stored response before use.
+    Validate,
+}
+
+/// The [`RequestDirective`] of a request's headers, if any (a bypass wins).
+///
+/// ```
+/// use fetchguard::http_cache::policy::{RequestDirective, request_directive};
+/// let mut h = http::HeaderMap::new();
+/// assert_eq!(request_directive(&h), None);
+/// h.insert("cache-control", "max-age=0".parse().unwrap());
+/// assert_eq!(request_directive(&h), Some(RequestDirective::Validate));
+/// h.insert("pragma", "no-cache".parse().unwrap());
+/// assert_eq!(request_directive(&h), Some(RequestDirective::Bypass));
+/// ```
+pub fn request_directive(headers: &HeaderMap) -> Option<RequestDirective> {
+    let dirs = directives(headers);
+    let pragma_no_cache = headers.get_all(http::header::PRAGMA).iter().any(|v| {
+        v.to_str()
+            .is_ok_and(|v| v.to_ascii_lowercase().contains("no-cache"))
+    });
+    if pragma_no_cache || has_directive(&dirs, "no-cache") {
+        Some(RequestDirective::Bypass)
+    } else if seconds_directive(&dirs, "max-age") == Some(0) {
+        Some(RequestDirective::Validate)
+    } else {
+        None
+    }
+}
+
 /// CHROMIUM (`HttpResponseHeaders::Update`): headers a `304` does not replace — framing,
 /// hop-by-hop and the representation's own metadata.
 const NOT_UPDATED: &[&str] = &[
@@ -242,11 +301,15 @@ pub fn update_from_304(stored: &HeaderMap, not_modified: &HeaderMap) -> HeaderMa
 
 /// Whether a response to an unsafe method invalidates the stored response for its URL
 /// (<https://www.rfc-editor.org/rfc/rfc9111#section-4.4>): a non-error (2xx or 3xx)
-/// response to anything but GET, HEAD or OPTIONS.
+/// response.
+///
+/// CHROMIUM: only POST, PUT, DELETE and PATCH invalidate; an unknown method (`FOO`) does
+/// not, and neither does the URL a response names in `Location` or `Content-Location`
+/// (observed: wpt-subset/fetch/http-cache/invalidate.toml).
 pub fn invalidates(method: &http::Method, status: u16) -> bool {
-    !matches!(
+    matches!(
         *method,
-        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
+        http::Method::POST | http::Method::PUT | http::Method::DELETE | http::Method::PATCH
     ) && (200..400).contains(&status)
 }
 
@@ -354,5 +417,11 @@ mod tests {
         assert!(invalidates(&http::Method::DELETE, 302));
         assert!(!invalidates(&http::Method::POST, 500));
         assert!(!invalidates(&http::Method::GET, 200));
+        assert!(invalidates(&http::Method::PATCH, 204));
+        let foo = http::Method::from_bytes(b"FOO").unwrap();
+        assert!(
+            !invalidates(&foo, 200),
+            "CHROMIUM: an unknown method keeps the entry"
+        );
     }
 }

@@ -1,5 +1,6 @@
 //! Headless Chromium as a child process: a fresh profile per run, host-resolver rules that
-//! send every scenario host to its loopback server, stderr captured to a file, and the
+//! send every scenario host to its loopback server, Local Network Access permissions set
+//! over the DevTools pipe (`devtools.rs`), stderr captured to a file, and the
 //! console lines read back from it.
 
 use std::fs;
@@ -9,6 +10,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use super::OracleError;
+use super::devtools::DevtoolsPipe;
 use super::driver::MARK_CONSOLE;
 use crate::policy::Permission;
 
@@ -78,29 +80,15 @@ impl Drop for RunDir {
 }
 
 /// What a run's profile starts with.
-pub(crate) struct Prefs<'a> {
+pub(crate) struct Prefs {
     /// Allow third-party cookies (a fresh profile blocks them).
     pub allow_third_party: bool,
-    /// The page's serialized origin, whose permissions these are.
-    pub page_origin: &'a str,
-    /// The `local-network` content setting for the page's origin.
-    pub local_network: Option<Permission>,
-    /// The `loopback-network` content setting for the page's origin.
-    pub loopback_network: Option<Permission>,
 }
 
 /// Writes the profile's `Default/Preferences`: `cookie_controls_mode: 0` allows
-/// third-party cookies; the Local Network Access permissions are content-setting
-/// exceptions for the page's origin (`allow` = 1, `block` = 2; `ask` stores nothing, as
-/// a fresh profile has no decision), as the scenario contract says.
-///
-/// CHROMIUM: observed in 156.0.8078.114 headless: these two exceptions (and the same
-/// values as `default_content_setting_values`) are read from the file but not honoured:
-/// `navigator.permissions.query({name: "loopback-network"})` stays `prompt` and the
-/// fetch is denied, while the same shape for `geolocation` or `notifications` gives
-/// `granted`. So `allow` cannot be observed through the profile yet; `block` and `ask`
-/// (both a denial) can.
-pub(crate) fn write_prefs(profile: &Path, prefs: &Prefs<'_>) -> Result<(), OracleError> {
+/// third-party cookies. The Local Network Access permissions are not preferences (see
+/// [`Grants`]).
+pub(crate) fn write_prefs(profile: &Path, prefs: &Prefs) -> Result<(), OracleError> {
     let default = profile.join("Default");
     fs::create_dir_all(&default).map_err(|e| OracleError::Io(e.to_string()))?;
     let json = prefs_json(prefs);
@@ -111,51 +99,61 @@ pub(crate) fn write_prefs(profile: &Path, prefs: &Prefs<'_>) -> Result<(), Oracl
     Ok(())
 }
 
-fn prefs_json(prefs: &Prefs<'_>) -> serde_json::Value {
-    use serde_json::{Map, Value, json};
-    let mut profile = Map::new();
+fn prefs_json(prefs: &Prefs) -> serde_json::Value {
     if prefs.allow_third_party {
-        profile.insert("cookie_controls_mode".into(), json!(0));
-    }
-    let mut exceptions = Map::new();
-    for (kind, permission) in [
-        ("local-network", prefs.local_network),
-        ("loopback-network", prefs.loopback_network),
-    ] {
-        let setting = match permission {
-            Some(Permission::Allow) => 1,
-            Some(Permission::Block) => 2,
-            Some(Permission::Ask) | None => continue,
-        };
-        exceptions.insert(
-            kind.into(),
-            json!({ content_setting_pattern(prefs.page_origin): {"setting": setting} }),
-        );
-    }
-    if !exceptions.is_empty() {
-        profile.insert(
-            "content_settings".into(),
-            json!({ "exceptions": Value::Object(exceptions) }),
-        );
-    }
-    if profile.is_empty() {
-        json!({})
+        serde_json::json!({ "profile": { "cookie_controls_mode": 0 } })
     } else {
-        json!({ "profile": Value::Object(profile) })
+        serde_json::json!({})
     }
 }
 
-/// A content-settings pattern pair for exactly `origin` (explicit port) and any
-/// embedder: `https://app.example:443,*`.
-fn content_setting_pattern(origin: &str) -> String {
-    match url::Url::parse(origin) {
-        Ok(u) => format!(
-            "{}://{}:{},*",
-            u.scheme(),
-            u.host_str().unwrap_or_default(),
-            u.port_or_known_default().unwrap_or(0)
-        ),
-        Err(_) => format!("{origin},*"),
+/// The Local Network Access permissions of the page's origin, set through DevTools
+/// before the page loads.
+///
+/// CHROMIUM: observed in 156.0.8078.114 headless: the profile's content-setting
+/// exceptions for `local-network` / `loopback-network` are read but not honoured, while
+/// `Browser.setPermission` with the descriptor names `local-network` and
+/// `loopback-network` is.
+pub(crate) struct Grants<'a> {
+    /// The page's serialized origin, whose permissions these are.
+    pub origin: &'a str,
+    /// The permissions to set (descriptor name, decision).
+    pub permissions: Vec<(&'static str, Permission)>,
+}
+
+impl<'a> Grants<'a> {
+    /// The scenario's two permissions; `ask` (or unset) is left undecided, and so is
+    /// everything for a page that is not a secure context (`secure` false).
+    ///
+    /// CHROMIUM: 156 refuses to store the permissions for a non-secure origin
+    /// (`Browser.setPermission` answers "Permission can't be granted in current
+    /// context."): such a page can never hold them, and its requests into a more private
+    /// space are denied as a non-secure context whatever the scenario says.
+    pub(crate) fn local_network_access(
+        origin: &'a str,
+        secure: bool,
+        local_network: Option<Permission>,
+        loopback_network: Option<Permission>,
+    ) -> Self {
+        let permissions = if !secure {
+            Vec::new()
+        } else {
+            [
+                ("local-network", local_network),
+                ("loopback-network", loopback_network),
+            ]
+            .into_iter()
+            .filter_map(|(name, p)| p.filter(|p| *p != Permission::Ask).map(|p| (name, p)))
+            .collect()
+        };
+        Grants {
+            origin,
+            permissions,
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.permissions.is_empty()
     }
 }
 
@@ -163,28 +161,58 @@ fn content_setting_pattern(origin: &str) -> String {
 pub(crate) struct ChromiumProcess {
     child: Child,
     done: bool,
+    /// The DevTools pipe, kept open while Chromium runs (Chromium exits when it closes).
+    pipe: Option<DevtoolsPipe>,
 }
 
 impl ChromiumProcess {
+    /// Starts Chromium on `start_url`. With permissions to set, Chromium starts on
+    /// `about:blank` with the DevTools pipe ([`DevtoolsPipe`]), the permissions are set
+    /// for their origin, and only then is `start_url` opened in a new tab, so the page's
+    /// first fetch already sees them.
     pub(crate) fn launch(
         chromium: &Path,
         run: &RunDir,
         args: &[String],
         start_url: &str,
+        grants: &Grants<'_>,
     ) -> Result<Self, OracleError> {
         let stderr = fs::File::create(run.stderr()).map_err(|e| OracleError::Io(e.to_string()))?;
-        let child = Command::new(chromium)
+        let (mut command, pipe) = if grants.is_empty() {
+            (Command::new(chromium), None)
+        } else {
+            let (command, pipe) = DevtoolsPipe::attach(chromium)?;
+            (command, Some(pipe))
+        };
+        if pipe.is_none() {
+            command.stdin(Stdio::null()).stdout(Stdio::null());
+        }
+        let child = command
             .args(FLAGS)
             .arg(format!("--user-data-dir={}", run.profile().display()))
             .args(args)
-            .arg(start_url)
-            .stdin(Stdio::null())
-            .stdout(Stdio::null())
+            .arg(if pipe.is_some() {
+                "about:blank"
+            } else {
+                start_url
+            })
             .stderr(stderr)
             .process_group(0)
             .spawn()
             .map_err(|e| OracleError::Launch(format!("{}: {e}", chromium.display())))?;
-        Ok(ChromiumProcess { child, done: false })
+        let mut process = ChromiumProcess {
+            child,
+            done: false,
+            pipe: None,
+        };
+        if let Some(mut pipe) = pipe {
+            for (name, permission) in &grants.permissions {
+                pipe.set_permission(name, *permission, grants.origin)?;
+            }
+            pipe.open(start_url)?;
+            process.pipe = Some(pipe);
+        }
+        Ok(process)
     }
 
     /// True once the main process has exited.
@@ -346,27 +374,42 @@ lines\", source: https://app.example/ (4)
     }
 
     #[test]
-    fn prefs_hold_third_party_and_network_permissions() {
+    fn prefs_hold_third_party_cookies() {
         let mut p = Prefs {
             allow_third_party: false,
-            page_origin: "https://app.example",
-            local_network: None,
-            loopback_network: Some(Permission::Ask),
         };
-        assert_eq!(prefs_json(&p), serde_json::json!({}), "ask stores nothing");
+        assert_eq!(prefs_json(&p), serde_json::json!({}));
         p.allow_third_party = true;
-        p.local_network = Some(Permission::Block);
-        p.loopback_network = Some(Permission::Allow);
         assert_eq!(
             prefs_json(&p),
-            serde_json::json!({"profile": {
-                "cookie_controls_mode": 0,
-                "content_settings": {"exceptions": {
-                    "local-network": {"https://app.example:443,*": {"setting": 2}},
-                    "loopback-network": {"https://app.example:443,*": {"setting": 1}},
-                }},
-            }})
+            serde_json::json!({"profile": {"cookie_controls_mode": 0}})
         );
+    }
+
+    #[test]
+    fn grants_leave_ask_undecided() {
+        let g = Grants::local_network_access(
+            "https://app.example",
+            true,
+            Some(Permission::Ask),
+            Some(Permission::Allow),
+        );
+        assert_eq!(g.permissions, vec![("loopback-network", Permission::Allow)]);
+        let g = Grants::local_network_access(
+            "https://app.example",
+            true,
+            Some(Permission::Block),
+            None,
+        );
+        assert_eq!(g.permissions, vec![("local-network", Permission::Block)]);
+        assert!(Grants::local_network_access("https://app.example", true, None, None).is_empty());
+        let insecure = Grants::local_network_access(
+            "http://shop.example",
+            false,
+            Some(Permission::Allow),
+            Some(Permission::Allow),
+        );
+        assert!(insecure.is_empty(), "a non-secure page cannot hold them");
     }
 
     #[test]

@@ -14,7 +14,9 @@
 //! carrying the `Set-Cookie`, on to the next cookie's URL, and finally to the page.
 //!
 //! Every listener is given its scenario address space with
-//! `--ip-address-space-overrides=127.0.0.1:PORT=SPACE` (Local Network Access), and the
+//! `--ip-address-space-overrides=127.0.0.1:PORT=SPACE` (Local Network Access), the page
+//! origin's `local-network` / `loopback-network` permissions are set with DevTools'
+//! `Browser.setPermission` before the page opens (`devtools.rs`), and the
 //! https certificates are valid for Chromium: their one leaf key is pinned with
 //! `--ignore-certificate-errors-spki-list`, so the HTTP cache stores responses as it
 //! would on a real site (a certificate error disables it). A fetch's `wait` is a real
@@ -28,6 +30,7 @@
 mod browser;
 mod chromium;
 mod compare;
+mod devtools;
 pub mod driver;
 mod firefox;
 pub mod generate;
@@ -258,11 +261,14 @@ pub async fn observe_in_chromium_with(
         &run.profile(),
         &chromium::Prefs {
             allow_third_party: s.browser.third_party_cookies == Some(ThirdPartyToken::Allow),
-            page_origin: &prepared.page_origin,
-            local_network: s.browser.local_network.map(Into::into),
-            loopback_network: s.browser.loopback_network.map(Into::into),
         },
     )?;
+    let grants = chromium::Grants::local_network_access(
+        &prepared.page_origin,
+        crate::origin::is_url_potentially_trustworthy(&prepared.page_url),
+        s.browser.local_network.map(Into::into),
+        s.browser.loopback_network.map(Into::into),
+    );
     let args = [
         format!("--host-resolver-rules={}", rules.join(", ")),
         format!("--ip-address-space-overrides={}", spaces.join(",")),
@@ -272,7 +278,7 @@ pub async fn observe_in_chromium_with(
         ),
     ];
     let mut process =
-        chromium::ChromiumProcess::launch(chromium, &run, &args, &prepared.start_url)?;
+        chromium::ChromiumProcess::launch(chromium, &run, &args, &prepared.start_url, &grants)?;
 
     let results = prepared
         .wait_for_results(

@@ -206,16 +206,11 @@ pub fn cross_origin_resource_policy_check(
         Some("same-origin") => Err(CorpBlock::NotSameOrigin),
         Some("same-site") => {
             // https://fetch.spec.whatwg.org/#cross-origin-resource-policy-internal-check
-            // schemelessly same site, and no https → non-https downgrade.
-            let schemeless_same_site = match (origin.site(), target.site()) {
-                (
-                    crate::origin::Site::Tuple { domain: a, .. },
-                    crate::origin::Site::Tuple { domain: b, .. },
-                ) => a == b,
-                _ => false,
-            };
-            let downgrade = origin.scheme() == Some("https") && url.scheme() != "https";
-            if schemeless_same_site && !downgrade {
+            // The spec compares sites schemelessly and refuses only an https → non-https
+            // downgrade. CHROMIUM: the sites are compared with their scheme, so an http
+            // page is refused an https resource of its own site too (observed:
+            // wpt-subset/fetch/cross-origin-resource-policy/scheme-restriction.toml).
+            if origin.site() == target.site() {
                 Ok(())
             } else {
                 Err(CorpBlock::NotSameSite)
@@ -302,6 +297,13 @@ mod tests {
             (
                 "http://app.example",
                 "https://sub.app.example/x",
+                Some("same-site"),
+                UnsafeNone,
+                Err(NotSameSite),
+            ),
+            (
+                "http://app.example",
+                "http://sub.app.example/x",
                 Some("same-site"),
                 UnsafeNone,
                 Ok(()),

@@ -256,6 +256,12 @@ pub enum Notice {
     StaleRefetched,
     /// An entry exists for the URL, but its `Vary` request headers differ.
     VaryMismatch,
+    /// The response just stored in the HTTP cache was blocked (CORS or CORP), so it is
+    /// not kept.
+    BlockedNotCached,
+    /// Script set a conditional header (`If-None-Match`...), so the HTTP cache is neither
+    /// read nor written for this request.
+    ConditionalBypassesCache,
     /// A `data:` URL decoded locally (bytes, MIME type).
     DataUrl(usize, String),
     /// Local Network Access granted a public page's request into a more-private space;
@@ -374,6 +380,12 @@ impl fmt::Display for Notice {
             Notice::VaryMismatch => {
                 f.write_str("Vary mismatch: the stored response was for other request headers")
             }
+            Notice::BlockedNotCached => {
+                f.write_str("blocked, so not kept in the HTTP cache (the next fetch asks again)")
+            }
+            Notice::ConditionalBypassesCache => f.write_str(
+                "script set a conditional header: the HTTP cache is bypassed (not read, not stored)",
+            ),
             Notice::DataUrl(len, mime) => {
                 write!(f, "data: URL decoded locally ({len} bytes, {mime})")
             }
