@@ -1,5 +1,6 @@
-//! `verify --browser`: a name it does not know and `--update` with a browser other than
-//! Chromium are bad command lines (exit 2, a message naming the problem, nothing runs).
+//! `--browser` on the command line: a name it does not know is a bad command line (exit
+//! 2, a message naming the problem, nothing runs), and so are options that need another
+//! number of browsers.
 
 use std::process::Command;
 
@@ -18,35 +19,61 @@ fn fetchguard(args: &[&str]) -> (Option<i32>, String) {
 
 #[test]
 fn unknown_browser_is_refused() {
+    for cmd in ["verify", "run"] {
+        for list in ["opera", "chromium,opera"] {
+            let (code, err) =
+                fetchguard(&[cmd, "--browser", list, "examples/simple-get-no-acao.toml"]);
+            assert_eq!(code, Some(2), "{cmd} {list}");
+            assert!(
+                err.contains("unknown browser 'opera' (expected chromium, firefox or webkit)"),
+                "{err}"
+            );
+        }
+    }
     let (code, err) = fetchguard(&[
-        "verify",
+        "check",
+        "https://a.example/",
+        "--origin",
+        "https://b.example",
         "--browser",
-        "opera",
-        "examples/simple-get-no-acao.toml",
+        "chromium,firefox",
     ]);
     assert_eq!(code, Some(2));
-    assert!(
-        err.contains("unknown browser \"opera\" (expected chromium, firefox or webkit)"),
-        "{err}"
-    );
+    assert!(err.contains("unknown browser 'chromium,firefox'"), "{err}");
 }
 
 #[test]
-fn update_is_chromium_only() {
-    for browser in ["firefox", "webkit"] {
+fn differences_table_needs_two_browsers() {
+    let (code, err) = fetchguard(&[
+        "verify",
+        "--browser",
+        "firefox",
+        "--differences-md",
+        "/tmp/never-written.md",
+        "examples/simple-get-no-acao.toml",
+    ]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "fetchguard verify: --differences-md compares browsers: give two or more, e.g. --browser chromium,firefox,webkit"
+    );
+    assert!(!std::path::Path::new("/tmp/never-written.md").exists());
+}
+
+#[test]
+fn reports_of_one_run_take_one_browser() {
+    for flag in ["--report", "--html=/tmp/x.html", "--junit=/tmp/x.xml"] {
         let (code, err) = fetchguard(&[
-            "verify",
+            "run",
             "--browser",
-            browser,
-            "--update",
+            "all",
+            flag,
             "examples/simple-get-no-acao.toml",
         ]);
-        assert_eq!(code, Some(2));
+        assert_eq!(code, Some(2), "{flag}");
         assert_eq!(
-            err,
-            format!(
-                "fetchguard verify: --update writes Chromium's observations; not with --browser {browser}"
-            )
+            err, "fetchguard run: --report, --junit and --html take one browser; --browser lists 3",
+            "{flag}"
         );
     }
 }

@@ -61,7 +61,7 @@ pub use firefox::{
     DEFAULT_FIREFOX, cookie_behavior as firefox_cookie_behavior, marionette_frame,
     marionette_unframe, observe_in_firefox, user_js as firefox_user_js,
 };
-pub use update::{UpdateError, update_expectations};
+pub use update::{UpdateError, update_engine_expectations, update_expectations};
 pub use webkit::{
     DEFAULT_PYTHON, DRIVER_PY, WebkitConsole, cookie_policy as webkit_cookie_policy,
     observe_in_webkit, parse_webkit_console,
