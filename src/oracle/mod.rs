@@ -69,14 +69,14 @@ pub use webkit::{
 
 use driver::{ConsoleMark, DriverResult, MARK_CONSOLE, MARK_PATH, RESULTS_PATH};
 
-/// Why a scenario could not be observed in Chromium.
+/// Why a scenario could not be observed in a browser (Chromium, Firefox or WebKitGTK).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OracleError {
     /// The Chromium binary does not exist.
     #[error("Chromium not found at {0}")]
     ChromiumMissing(String),
-    /// Chromium could not be started.
-    #[error("cannot start Chromium: {0}")]
+    /// The browser could not be started (the text names the program).
+    #[error("cannot start the browser: {0}")]
     Launch(String),
     /// A scenario URL or origin could not be served.
     #[error("cannot serve the scenario: {0}")]
@@ -84,7 +84,7 @@ pub enum OracleError {
     /// A temporary file or directory could not be written.
     #[error("temporary files: {0}")]
     Io(String),
-    /// Chromium did not post the results in time (or exited first).
+    /// The browser did not post the results in time (or exited first).
     #[error("{0}")]
     NoResults(String),
     /// The results the driver posted could not be read.
