@@ -182,3 +182,94 @@ status = "ok"
         "{stderr}"
     );
 }
+
+/// The WebKit oracle's programs are here (else the verify test says so and passes).
+fn webkit_available() -> bool {
+    let python = std::env::var("WEBKIT_PYTHON").unwrap_or_else(|_| "/usr/bin/python3".into());
+    let gi = Command::new(&python)
+        .args([
+            "-c",
+            "import gi; gi.require_version('WebKit2', '4.1'); from gi.repository import WebKit2",
+        ])
+        .output();
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    gi.is_ok_and(|o| o.status.success())
+        && std::path::Path::new("/usr/bin/xvfb-run").is_file()
+        && std::path::Path::new(&chromium).is_file()
+}
+
+/// Chromium and WebKitGTK, for real: `--update` records WebKit's TypeError in
+/// `[fetch.expect.webkit]` only, `--differences-md` writes the table of what the two
+/// browsers did differently, and `--report-only` exits 0 although the engine's WebKit
+/// profile may still differ from WebKit.
+#[test]
+fn verify_in_two_browsers_records_and_tabulates_their_differences() {
+    if !webkit_available() {
+        eprintln!("skipped: Chromium or WebKitGTK's bindings are not installed");
+        return;
+    }
+    let text = r#"[page]
+url = "https://app.example/"
+
+[[server]]
+origin = "https://api.example"
+[[server.route]]
+path = "/me"
+body = "ada"
+
+[[fetch]]
+url = "https://api.example/me"
+[fetch.expect]
+outcome = "error"
+"#;
+    let path = file("two.toml", text);
+    let md = path.with_file_name("differences.md");
+    let out = run(&[
+        "verify",
+        "--browser",
+        "chromium,webkit",
+        "--update",
+        "--report-only",
+        "--differences-md",
+        md.to_str().unwrap(),
+        path.to_str().unwrap(),
+    ]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("two (") && stdout.contains(") in Chromium: "),
+        "{stdout}"
+    );
+    assert!(stdout.contains(") in WebKit: "), "{stdout}");
+    assert!(
+        stdout.contains("\nwebkit: 1 scenario, 1 fetch: "),
+        "{stdout}"
+    );
+
+    let updated = std::fs::read_to_string(&path).unwrap();
+    let loaded = fetchguard::scenario::parse_str("two.toml", &updated).unwrap();
+    let expect = loaded.scenario.fetches[0].expect.clone().unwrap();
+    // Chromium's observation is the base; WebKit's table holds what WebKit does
+    // differently: its TypeError, not the outcome they share.
+    assert_eq!(expect.error.as_deref(), Some("Failed to fetch"));
+    let webkit = expect.override_for(fetchguard::Engine::Webkit).unwrap();
+    assert_eq!(webkit.error.as_deref(), Some("Load failed"));
+    assert!(webkit.outcome.is_none(), "{updated}");
+    assert!(expect.firefox.is_none() && expect.chromium.is_none());
+
+    let table = std::fs::read_to_string(&md).unwrap();
+    assert!(
+        table.starts_with("| Field | WebKit differs from Chromium |\n|---|---|\n"),
+        "{table}"
+    );
+    assert!(
+        table.contains("\n| `error` | 1 of 1 (two #1) |\n"),
+        "{table}"
+    );
+    assert!(!table.contains("`outcome`"), "{table}");
+}
