@@ -226,8 +226,16 @@ fn main() -> ExitCode {
                 shrink_budget,
                 chromium,
                 jobs,
+                browser,
                 ..
             } => {
+                if browser.0 != [fetchguard::Engine::Chromium] {
+                    eprintln!(
+                        "fetchguard verify: --generate verifies against Chromium only; not with --browser {}",
+                        browser.0.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",")
+                    );
+                    return ExitCode::from(2);
+                }
                 let args = generate_cmd::GenerateArgs {
                     count,
                     seed: seed.unwrap_or(1),

@@ -77,3 +77,44 @@ fn reports_of_one_run_take_one_browser() {
         );
     }
 }
+
+#[test]
+fn generate_is_chromium_only() {
+    let (code, err) = fetchguard(&["verify", "--generate", "1", "--browser", "webkit"]);
+    assert_eq!(code, Some(2));
+    assert_eq!(
+        err,
+        "fetchguard verify: --generate verifies against Chromium only; not with --browser webkit"
+    );
+}
+
+#[test]
+fn check_names_the_engine_it_fetches_as() {
+    let port = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap().port()
+    };
+    let url = format!("http://127.0.0.1:{port}/x");
+    for (engine, title) in [("firefox", "Firefox"), ("webkit", "WebKit")] {
+        let out = Command::new(env!("CARGO_BIN_EXE_fetchguard"))
+            .args([
+                "check",
+                &url,
+                "--origin",
+                "http://localhost:3000",
+                "--browser",
+                engine,
+            ])
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(1), "{stdout}");
+        assert!(
+            stdout.starts_with(&format!(
+                "GET {url} as a page at http://localhost:3000 ({title})\n"
+            )),
+            "{stdout}"
+        );
+    }
+}
