@@ -425,7 +425,12 @@ async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
                 println!("{}", report::render_scenario_with(r, style, detail));
             }
         }
-        println!("{}", report::summary(&reports));
+        // The default engine's summary stays as it always was; another one is named.
+        if engine == fetchguard::Engine::Chromium {
+            println!("{}", report::summary(&reports));
+        } else {
+            println!("{engine}: {}", report::summary(&reports));
+        }
     }
     if let Some(path) = &opts.junit
         && !write_junit(path, &report::junit_cases(&reports))
