@@ -12,9 +12,11 @@ use std::str::FromStr;
 /// assert_eq!(e.to_string(), "firefox");
 /// assert!("opera".parse::<Engine>().is_err());
 /// ```
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// Chromium (Blink and the Chromium network service): Debian's `chromium`.
+    #[default]
     Chromium,
     /// Firefox (Gecko and Necko): Debian's `firefox-esr`.
     Firefox,
@@ -34,6 +36,43 @@ impl Engine {
             Engine::Firefox => "firefox",
             Engine::Webkit => "webkit",
         }
+    }
+
+    /// The name people read in reports: `Chromium`, `Firefox` or `WebKit`.
+    ///
+    /// ```
+    /// assert_eq!(fetchguard::Engine::Webkit.title(), "WebKit");
+    /// ```
+    pub fn title(self) -> &'static str {
+        match self {
+            Engine::Chromium => "Chromium",
+            Engine::Firefox => "Firefox",
+            Engine::Webkit => "WebKit",
+        }
+    }
+
+    /// A list of engines as the command line gives it: names separated by commas, or
+    /// `all` for every engine; each engine once, in the order given.
+    ///
+    /// ```
+    /// use fetchguard::Engine;
+    /// assert_eq!(Engine::parse_list("firefox,chromium").unwrap(), [Engine::Firefox, Engine::Chromium]);
+    /// assert_eq!(Engine::parse_list("all").unwrap(), Engine::ALL);
+    /// assert!(Engine::parse_list("chromium,opera").is_err());
+    /// assert!(Engine::parse_list("").is_err());
+    /// ```
+    pub fn parse_list(s: &str) -> Result<Vec<Engine>, UnknownEngine> {
+        if s.trim().eq_ignore_ascii_case("all") {
+            return Ok(Engine::ALL.to_vec());
+        }
+        let mut out = Vec::new();
+        for part in s.split(',') {
+            let e: Engine = part.parse()?;
+            if !out.contains(&e) {
+                out.push(e);
+            }
+        }
+        Ok(out)
     }
 }
 

@@ -88,10 +88,8 @@ async fn check(g: &GenScenario, file: &Path, chromium: &Path) -> ScenarioVerdict
             return v;
         }
     };
-    let oracle = fetchguard::oracle::Oracle::new(
-        fetchguard::oracle::BrowserKind::Chromium,
-        Some(chromium.to_path_buf()),
-    );
+    let oracle =
+        fetchguard::oracle::Oracle::new(fetchguard::Engine::Chromium, Some(chromium.to_path_buf()));
     let mut v = verify_one(&loaded, &oracle).await;
     if v.error.is_some() {
         // One retry: a Chromium that did not start or post in time says nothing of the engine.
@@ -109,9 +107,10 @@ fn verify_one_error(g: &GenScenario, e: String) -> ScenarioVerdict {
     ScenarioVerdict {
         name: g.name.clone(),
         file: String::new(),
+        browser: fetchguard::Engine::Chromium,
         fetches: Vec::new(),
         error: Some(e),
-        chromium: None,
+        observed: None,
     }
 }
 
@@ -148,7 +147,7 @@ async fn shrink_and_write(
         .join(format!("seed{}-{:05}.toml", args.seed, index_of(&g)));
     let budget = args.budget;
     let handle = tokio::runtime::Handle::current();
-    let start_obs = verdict.chromium.clone().ok_or("no Chromium observation")?;
+    let start_obs = verdict.observed.clone().ok_or("no Chromium observation")?;
     let (shrunk, obs, final_verdict) = {
         let file = file.clone();
         let sig = sig.clone();
@@ -158,7 +157,7 @@ async fn shrink_and_write(
                 let v = handle.block_on(check(c, &file, &chromium));
                 let yes = v.error.is_none() && still_differs(&v, &sig);
                 if yes {
-                    last = v.chromium.clone().map(|o| (o, render(&v)));
+                    last = v.observed.clone().map(|o| (o, render(&v)));
                 }
                 yes
             });
@@ -187,7 +186,7 @@ async fn shrink_and_write(
         fetch_index + 1,
         first.key,
         first.engine,
-        first.chromium,
+        first.browser,
         shrunk.steps,
     );
     std::fs::create_dir_all(&args.out).map_err(|e| format!("{}: {e}", args.out.display()))?;

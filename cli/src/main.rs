@@ -9,8 +9,10 @@ use std::time::Duration;
 
 use clap::{Parser, Subcommand, ValueEnum};
 
+mod engines_cmd;
 mod generate_cmd;
 mod verify_cmd;
+use engines_cmd::{Browsers, parse_browsers};
 use fetchguard::net::Limits;
 use fetchguard::policy::{AddressSpace, Permission};
 use fetchguard::scenario::{self, FetchObservation, WireObservation, report};
@@ -59,8 +61,16 @@ enum Command {
         /// matter for CORS and cookies).
         #[arg(long, short)]
         verbose: bool,
+        /// The engine profile(s) to run as: chromium, firefox, webkit, a comma-separated
+        /// list, or all. Each checks its own expectations ([fetch.expect] with
+        /// [fetch.expect.ENGINE]'s keys in place of its own). With several, each scenario
+        /// runs once per engine and each fetch shows where the engines differ, side by
+        /// side; --json then gives every engine's reports and the differences.
+        #[arg(long, default_value = "chromium", value_parser = parse_browsers, value_name = "ENGINES")]
+        browser: Browsers,
     },
-    /// Run each scenario in the engine and in headless Chromium and compare every fetch.
+    /// Run each scenario in the engine and in a real browser (headless Chromium unless
+    /// --browser says otherwise) and compare every fetch.
     #[command(after_help = VERIFY_EXIT)]
     Verify {
         /// Scenario files or directories.
@@ -90,7 +100,9 @@ enum Command {
         /// Print one JSON array with both observations of every fetch.
         #[arg(long)]
         json: bool,
-        /// Rewrite each file's [fetch.expect] tables with Chromium's observation.
+        /// Rewrite each file's expectations with the browser's observation: Chromium's into
+        /// [fetch.expect]; Firefox's or WebKit's into [fetch.expect.firefox] or
+        /// [fetch.expect.webkit], only the keys where it differs from [fetch.expect].
         #[arg(long)]
         update: bool,
         /// Scenarios (Chromiums) run at once.
@@ -99,10 +111,21 @@ enum Command {
         /// Also write a JUnit XML report to FILE (one test case per fetch).
         #[arg(long, value_name = "FILE")]
         junit: Option<PathBuf>,
-        /// The browser to observe: chromium, firefox ($FIREFOX, else /usr/bin/firefox-esr)
-        /// or webkit (WebKitGTK via $WEBKIT_PYTHON, else /usr/bin/python3, under xvfb-run).
-        #[arg(long, default_value = "chromium")]
-        browser: fetchguard::oracle::BrowserKind,
+        /// The browser(s) to observe: chromium, firefox ($FIREFOX, else
+        /// /usr/bin/firefox-esr), webkit (WebKitGTK via $WEBKIT_PYTHON, else
+        /// /usr/bin/python3, under xvfb-run), a comma-separated list, or all. The engine runs
+        /// as each browser's profile; with several, each browser is verified in turn.
+        #[arg(long, default_value = "chromium", value_parser = parse_browsers, value_name = "BROWSERS")]
+        browser: Browsers,
+        /// Print the differences and exit 0 even when the engine and a browser differ
+        /// (bad input and scenarios that could not be verified still exit 2).
+        #[arg(long, conflicts_with = "generate")]
+        report_only: bool,
+        /// Also write a Markdown table of where the browsers' own observations differ, per
+        /// field category, to FILE (needs two browsers or more; the first one listed is the
+        /// baseline).
+        #[arg(long, value_name = "FILE", conflicts_with = "generate")]
+        differences_md: Option<PathBuf>,
     },
     /// Fetch one live URL as a page at ORIGIN would, and show what the browser would do
     /// (real DNS and TLS: this contacts the server).
@@ -182,6 +205,7 @@ fn main() -> ExitCode {
                 junit,
                 html,
                 verbose,
+                browser,
             } => {
                 let opts = RunOpts {
                     json,
@@ -190,6 +214,7 @@ fn main() -> ExitCode {
                     junit,
                     html,
                     verbose,
+                    browsers: browser.0,
                 };
                 run(paths, opts).await
             }
@@ -201,8 +226,16 @@ fn main() -> ExitCode {
                 shrink_budget,
                 chromium,
                 jobs,
+                browser,
                 ..
             } => {
+                if browser.0 != [fetchguard::Engine::Chromium] {
+                    eprintln!(
+                        "fetchguard verify: --generate verifies against Chromium only; not with --browser {}",
+                        browser.0.iter().map(|e| e.as_str()).collect::<Vec<_>>().join(",")
+                    );
+                    return ExitCode::from(2);
+                }
                 let args = generate_cmd::GenerateArgs {
                     count,
                     seed: seed.unwrap_or(1),
@@ -226,6 +259,8 @@ fn main() -> ExitCode {
                 out,
                 shrink_budget,
                 browser,
+                report_only,
+                differences_md,
                 ..
             } => {
                 let given = [seed.is_some(), shard.is_some(), out.is_some()];
@@ -239,7 +274,9 @@ fn main() -> ExitCode {
                     update,
                     jobs,
                     junit,
-                    browser,
+                    browsers: browser.0,
+                    report_only,
+                    differences_md,
                 };
                 verify_cmd::verify(args).await
             }
@@ -284,6 +321,7 @@ struct RunOpts {
     junit: Option<PathBuf>,
     html: Option<PathBuf>,
     verbose: bool,
+    browsers: Vec<fetchguard::Engine>,
 }
 
 /// Writes a JUnit XML report; false (after saying why) when the file cannot be written.
@@ -308,16 +346,30 @@ async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let total = loaded.len();
-    let progress = std::io::stderr().is_terminal() && total > 1;
-    let done = Arc::new(AtomicUsize::new(0));
-    let failed = Arc::new(AtomicUsize::new(0));
     let parallel = std::thread::available_parallelism()
         .map(|n| n.get())
         .unwrap_or(2)
         * 2;
+    let engine = match opts.browsers[..] {
+        [one] => one,
+        _ => {
+            if conformance || opts.junit.is_some() || opts.html.is_some() {
+                eprintln!(
+                    "fetchguard run: --report, --junit and --html take one browser; --browser lists {}",
+                    opts.browsers.len()
+                );
+                return ExitCode::from(2);
+            }
+            return engines_cmd::run(loaded, &opts.browsers, json, quiet, parallel).await;
+        }
+    };
+    let total = loaded.len();
+    let progress = std::io::stderr().is_terminal() && total > 1;
+    let done = Arc::new(AtomicUsize::new(0));
+    let failed = Arc::new(AtomicUsize::new(0));
     let (d, f) = (done.clone(), failed.clone());
-    let reports = scenario::run_all(loaded, parallel, move |r| {
+    let profile = fetchguard::Profile::for_engine(engine);
+    let reports = scenario::run_all_as(loaded, profile, parallel, move |r| {
         let n = d.fetch_add(1, Ordering::SeqCst) + 1;
         if !r.passed() {
             f.fetch_add(1, Ordering::SeqCst);
@@ -373,7 +425,12 @@ async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
                 println!("{}", report::render_scenario_with(r, style, detail));
             }
         }
-        println!("{}", report::summary(&reports));
+        // The default engine's summary stays as it always was; another one is named.
+        if engine == fetchguard::Engine::Chromium {
+            println!("{}", report::summary(&reports));
+        } else {
+            println!("{engine}: {}", report::summary(&reports));
+        }
     }
     if let Some(path) = &opts.junit
         && !write_junit(path, &report::junit_cases(&reports))
@@ -423,9 +480,13 @@ struct CheckArgs {
     /// A cookie already in the jar for the URL, as a Set-Cookie value (repeatable).
     #[arg(long)]
     cookie: Vec<String>,
-    /// Third-party cookies (a fresh Chromium profile blocks them).
-    #[arg(long, value_enum, default_value = "block")]
-    third_party_cookies: ThirdPartyArg,
+    /// Third-party cookies (default: the browser profile's own; a fresh Chromium profile
+    /// blocks them).
+    #[arg(long, value_enum)]
+    third_party_cookies: Option<ThirdPartyArg>,
+    /// The engine profile to fetch as: chromium, firefox or webkit.
+    #[arg(long, default_value = "chromium")]
+    browser: fetchguard::Engine,
     /// Seconds before the request is given up.
     #[arg(long, default_value_t = 30)]
     timeout: u64,
@@ -522,6 +583,7 @@ async fn check(a: CheckArgs) -> ExitCode {
     // what the name resolves to. The page's is derived from its host.
     let target_space = target_address_space(&target).await;
     let mut builder = Browser::builder()
+        .profile(fetchguard::Profile::for_engine(a.browser))
         .address_space(target.origin().ascii_serialization().as_str(), target_space);
     let page_origin = fetchguard::origin::Origin::from_url(&origin_url);
     for (granted, space) in [
@@ -533,11 +595,13 @@ async fn check(a: CheckArgs) -> ExitCode {
                 builder.network_permission(&page_origin.serialize(), space, Permission::Allow);
         }
     }
-    let browser = builder
-        .third_party_cookies(match a.third_party_cookies {
+    if let Some(t) = a.third_party_cookies {
+        builder = builder.third_party_cookies(match t {
             ThirdPartyArg::Allow => ThirdPartyCookies::Allow,
             ThirdPartyArg::Block => ThirdPartyCookies::Block,
-        })
+        });
+    }
+    let browser = builder
         .limits(Limits {
             connect_timeout: Duration::from_secs(a.timeout.clamp(1, 600)),
             request_timeout: Duration::from_secs(a.timeout.clamp(1, 600)),
@@ -608,7 +672,13 @@ async fn check(a: CheckArgs) -> ExitCode {
         }
     } else {
         let style = style();
-        println!("{} {} as a page at {}", a.method, a.url, page.origin());
+        println!(
+            "{} {} as a page at {} ({})",
+            a.method,
+            a.url,
+            page.origin(),
+            a.browser.title()
+        );
         let detail = if a.verbose {
             fetchguard::trace::Detail::All
         } else {

@@ -24,6 +24,8 @@ pub struct TestCa {
     /// TLS acceptors already made, by host: a host served again (the same origin in the
     /// next scenario of a batch) reuses its certificate instead of signing a new one.
     acceptors: Mutex<HashMap<String, tokio_rustls::TlsAcceptor>>,
+    /// Certificates issued so far: each one's serial number is derived from it.
+    issued: std::sync::atomic::AtomicU64,
 }
 
 impl TestCa {
@@ -59,6 +61,7 @@ impl TestCa {
             issuer: Issuer::new(params, key),
             leaf_key: KeyPair::generate()?,
             acceptors: Mutex::default(),
+            issued: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -73,7 +76,20 @@ impl TestCa {
         hosts: &[&str],
     ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), rcgen::Error> {
         let names: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
-        let params = CertificateParams::new(names)?;
+        let mut params = CertificateParams::new(names)?;
+        // A serial number of its own per certificate. By default rcgen derives it from the
+        // public key, and every leaf here has the same key: Firefox (NSS) refuses a second
+        // certificate with the same issuer and serial number, and every connection to a
+        // second host failed.
+        let n = self
+            .issued
+            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        let mut seed = self.root_der.clone();
+        seed.extend_from_slice(&n.to_be_bytes());
+        let mut serial = sha256(&seed)[..16].to_vec();
+        serial[0] &= 0x7f;
+        serial[0] |= 0x01;
+        params.serial_number = Some(serial.into());
         let cert = params.signed_by(&self.leaf_key, &self.issuer)?;
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.leaf_key.serialize_der()));
         Ok((vec![cert.der().clone()], key_der))
@@ -162,6 +178,29 @@ fn base64(data: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn each_certificate_has_its_own_serial_number() {
+        let ca = TestCa::new().unwrap();
+        let (a, _) = ca.issue(&["a.example"]).unwrap();
+        let (b, _) = ca.issue(&["b.example"]).unwrap();
+        let (a2, _) = ca.issue(&["a.example"]).unwrap();
+        // The DER's serial: the first INTEGER after the version inside tbsCertificate.
+        let serial = |der: &[u8]| {
+            let i = der
+                .windows(3)
+                .position(|w| w == [0xa0, 0x03, 0x02])
+                .unwrap()
+                + 5;
+            assert_eq!(der[i], 0x02, "an INTEGER");
+            der[i + 2..i + 2 + der[i + 1] as usize].to_vec()
+        };
+        let (sa, sb, sa2) = (serial(&a[0]), serial(&b[0]), serial(&a2[0]));
+        assert_eq!(sa.len(), 16);
+        assert_ne!(sa, sb);
+        assert_ne!(sa, sa2);
+        assert_ne!(sb, sa2);
+    }
 
     #[test]
     fn base64_and_sha256_match_known_vectors() {

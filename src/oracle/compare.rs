@@ -57,7 +57,8 @@ pub fn compared_wire_headers(spec: &FetchSpec) -> Vec<String> {
     set.into_iter().collect()
 }
 
-/// One field on which the engine and Chromium disagree.
+/// One field on which two observations of a fetch disagree: the engine's and a real
+/// browser's (or, in a cross-browser comparison, two browsers').
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 pub struct Difference {
     /// The key, as in `[fetch.expect]`: `status`, `headers.content-type`,
@@ -65,16 +66,32 @@ pub struct Difference {
     pub key: String,
     /// The engine's value (JSON-like; `nothing` when absent).
     pub engine: String,
-    /// Chromium's value (JSON-like; `nothing` when absent).
-    pub chromium: String,
+    /// The observed browser's value (JSON-like; `nothing` when absent).
+    pub browser: String,
+}
+
+impl Difference {
+    /// The difference with the observed browser named.
+    ///
+    /// ```
+    /// use fetchguard::oracle::Difference;
+    /// let d = Difference { key: "status".into(), engine: "200".into(), browser: "204".into() };
+    /// assert_eq!(d.labelled(fetchguard::Engine::Firefox), "status: engine 200, firefox 204");
+    /// ```
+    pub fn labelled(&self, browser: crate::Engine) -> String {
+        format!(
+            "{}: engine {}, {browser} {}",
+            self.key, self.engine, self.browser
+        )
+    }
 }
 
 impl fmt::Display for Difference {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "{}: engine {}, chromium {}",
-            self.key, self.engine, self.chromium
+            "{}: engine {}, browser {}",
+            self.key, self.engine, self.browser
         )
     }
 }
@@ -97,7 +114,7 @@ fn show<T: Serialize>(v: &Option<T>) -> String {
 /// let engine = FetchObservation { outcome: "response".into(), status: Some(200), ..Default::default() };
 /// let chromium = FetchObservation { outcome: "response".into(), status: Some(204), ..Default::default() };
 /// let d = compare(&engine, &chromium);
-/// assert_eq!(d[0].to_string(), "status: engine 200, chromium 204");
+/// assert_eq!(d[0].to_string(), "status: engine 200, browser 204");
 /// ```
 pub fn compare(engine: &FetchObservation, chromium: &FetchObservation) -> Vec<Difference> {
     let mut out = Vec::new();
@@ -106,7 +123,7 @@ pub fn compare(engine: &FetchObservation, chromium: &FetchObservation) -> Vec<Di
             out.push(Difference {
                 key: key.to_string(),
                 engine: e,
-                chromium: c,
+                browser: c,
             });
         }
     };
@@ -160,7 +177,7 @@ fn compare_wire(engine: &[WireObservation], chromium: &[WireObservation]) -> Vec
         out.push(Difference {
             key: "wire".into(),
             engine: summary(engine),
-            chromium: summary(chromium),
+            browser: summary(chromium),
         });
         return out;
     }
@@ -178,7 +195,7 @@ fn compare_wire(engine: &[WireObservation], chromium: &[WireObservation]) -> Vec
                 out.push(Difference {
                     key: format!("wire[{i}].headers.{name}"),
                     engine: show(&ev),
-                    chromium: show(&cv),
+                    browser: show(&cv),
                 });
             }
         }
@@ -261,8 +278,8 @@ mod tests {
         let keys: Vec<&str> = d.iter().map(|d| d.key.as_str()).collect();
         assert_eq!(keys, ["status", "headers.x-extra", "body"]);
         assert_eq!(d[1].engine, "nothing");
-        assert_eq!(d[1].chromium, "\"1\"");
-        assert_eq!(d[2].to_string(), "body: engine \"hi\", chromium nothing");
+        assert_eq!(d[1].browser, "\"1\"");
+        assert_eq!(d[2].to_string(), "body: engine \"hi\", browser nothing");
 
         let d = compare(&readable(), &blocked());
         assert_eq!(d[0].key, "outcome");
@@ -289,12 +306,12 @@ mod tests {
                 Difference {
                     key: "wire[0].headers.cookie".into(),
                     engine: "nothing".into(),
-                    chromium: "\"a=1\"".into(),
+                    browser: "\"a=1\"".into(),
                 },
                 Difference {
                     key: "wire[0].headers.x-key".into(),
                     engine: "nothing".into(),
-                    chromium: "\"k\"".into(),
+                    browser: "\"k\"".into(),
                 }
             ]
         );
@@ -307,7 +324,7 @@ mod tests {
         assert_eq!(d[0].key, "wire");
         assert_eq!(d[0].engine, r#"["GET https://api.example/x"]"#);
         assert_eq!(
-            d[0].chromium,
+            d[0].browser,
             r#"["OPTIONS https://api.example/x","GET https://api.example/x"]"#
         );
     }

@@ -554,9 +554,9 @@ impl GenScenario {
 /// let mut s = generate(1, 0);
 /// s.fetches[0].headers = vec![("X-A".into(), "1".into()), ("X-B".into(), "2".into())];
 /// let line = |n: &str| format!("[\"Access to fetch ... Request header field {n} is not allowed by Access-Control-Allow-Headers in preflight response.\"]");
-/// let d = Difference { key: "console".into(), engine: line("x-a"), chromium: line("x-b") };
+/// let d = Difference { key: "console".into(), engine: line("x-a"), browser: line("x-b") };
 /// assert!(known_difference(&s, 0, &[d.clone()]).is_some());
-/// let other = Difference { key: "status".into(), engine: "200".into(), chromium: "204".into() };
+/// let other = Difference { key: "status".into(), engine: "200".into(), browser: "204".into() };
 /// assert_eq!(known_difference(&s, 0, &[d, other]), None);
 /// assert_eq!(known_difference(&s, 0, &[]), None);
 /// ```
@@ -586,7 +586,7 @@ pub fn known_difference(
     };
     if differences.iter().all(|d| {
         d.key == "console"
-            && match (refused(&d.engine), refused(&d.chromium)) {
+            && match (refused(&d.engine), refused(&d.browser)) {
                 (Some(e), Some(c)) => e != c && sets(&e) && sets(&c),
                 _ => false,
             }

@@ -64,7 +64,7 @@ pub use firefox::{
     DEFAULT_FIREFOX, cookie_behavior as firefox_cookie_behavior, marionette_frame,
     marionette_unframe, observe_in_firefox, user_js as firefox_user_js,
 };
-pub use update::{UpdateError, update_expectations};
+pub use update::{UpdateError, update_engine_expectations, update_expectations};
 pub use webkit::{
     DEFAULT_PYTHON, DRIVER_PY, WebkitConsole, cookie_policy as webkit_cookie_policy,
     observe_in_webkit, parse_webkit_console,
@@ -72,14 +72,14 @@ pub use webkit::{
 
 use driver::{ConsoleMark, DriverResult, MARK_CONSOLE, MARK_PATH, RESULTS_PATH};
 
-/// Why a scenario could not be observed in Chromium.
+/// Why a scenario could not be observed in a browser (Chromium, Firefox or WebKitGTK).
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
 pub enum OracleError {
     /// The Chromium binary does not exist.
     #[error("Chromium not found at {0}")]
     ChromiumMissing(String),
-    /// Chromium could not be started.
-    #[error("cannot start Chromium: {0}")]
+    /// The browser could not be started (the text names the program).
+    #[error("cannot start the browser: {0}")]
     Launch(String),
     /// A scenario URL or origin could not be served.
     #[error("cannot serve the scenario: {0}")]
@@ -87,7 +87,7 @@ pub enum OracleError {
     /// A temporary file or directory could not be written.
     #[error("temporary files: {0}")]
     Io(String),
-    /// Chromium did not post the results in time (or exited first).
+    /// The browser did not post the results in time (or exited first).
     #[error("{0}")]
     NoResults(String),
     /// The results the driver posted could not be read.

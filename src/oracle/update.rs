@@ -6,7 +6,8 @@ use std::collections::BTreeSet;
 
 use toml_edit::{Array, ArrayOfTables, DocumentMut, InlineTable, Item, Table, value};
 
-use crate::scenario::{FetchObservation, FetchSpec};
+use crate::Engine;
+use crate::scenario::{Expect, FetchObservation, FetchSpec, check_expectations};
 
 use super::compare::compared_wire_headers;
 
@@ -56,6 +57,102 @@ pub fn update_expectations(
         fill(expect, obs, &compared_wire_headers(spec));
     }
     Ok(doc.to_string())
+}
+
+/// `verify --browser ENGINE --update`: for Chromium, [`update_expectations`]; for another
+/// engine, each fetch's `[fetch.expect.ENGINE]` table is rewritten to hold exactly the
+/// keys on which `ENGINE`'s observation does not meet `[fetch.expect]` (each with the
+/// value [`update_expectations`] would write), and removed when it meets them all. The
+/// `[fetch.expect]` keys and the other engines' tables are kept; a fetch without
+/// `[fetch.expect]` gets nothing.
+///
+/// ```
+/// use fetchguard::Engine;
+/// use fetchguard::oracle::update_engine_expectations;
+/// use fetchguard::scenario::{FetchObservation, parse_str};
+/// let text = "[page]\nurl = \"https://app.example/\"\n[[fetch]]\nurl = \"https://api.example/x\"\n[fetch.expect]\noutcome = \"error\"\nerror = \"Failed to fetch\"\n";
+/// let specs = parse_str("s.toml", text).unwrap().scenario.fetches;
+/// let firefox = FetchObservation { outcome: "error".into(), error: Some("NetworkError when attempting to fetch resource.".into()), ..Default::default() };
+/// let out = update_engine_expectations(text, &specs, &[firefox], Engine::Firefox).unwrap();
+/// assert!(out.ends_with("[fetch.expect.firefox]\nerror = \"NetworkError when attempting to fetch resource.\"\n"));
+/// ```
+pub fn update_engine_expectations(
+    text: &str,
+    specs: &[FetchSpec],
+    observed: &[FetchObservation],
+    engine: Engine,
+) -> Result<String, UpdateError> {
+    if engine == Engine::Chromium {
+        return update_expectations(text, specs, observed);
+    }
+    let mut doc: DocumentMut = text
+        .parse()
+        .map_err(|e: toml_edit::TomlError| UpdateError(e.to_string()))?;
+    let fetches = doc
+        .get_mut("fetch")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| UpdateError("no [[fetch]] tables".into()))?;
+    if fetches.len() != observed.len() || specs.len() != observed.len() {
+        return Err(UpdateError(format!(
+            "{} [[fetch]] tables, {} observations",
+            fetches.len(),
+            observed.len()
+        )));
+    }
+    let name = engine.as_str();
+    for ((fetch, obs), spec) in fetches.iter_mut().zip(observed).zip(specs) {
+        let (Some(base), Some(expect)) = (
+            spec.expect.as_ref(),
+            fetch.get_mut("expect").and_then(Item::as_table_mut),
+        ) else {
+            continue;
+        };
+        // The keys of [fetch.expect] (without any engine's table) this engine misses.
+        let base = Expect {
+            chromium: None,
+            firefox: None,
+            webkit: None,
+            ..base.clone()
+        };
+        let differing: BTreeSet<String> = check_expectations(&base, obs)
+            .iter()
+            .map(|m| top_key(&m.key))
+            .collect();
+        expect.remove(name);
+        if differing.is_empty() {
+            continue;
+        }
+        let mut scratch = expect.clone();
+        for e in Engine::ALL {
+            scratch.remove(e.as_str());
+        }
+        fill(&mut scratch, obs, &compared_wire_headers(spec));
+        let mut t = Table::new();
+        t.set_implicit(false);
+        // In the order `fill` writes them (the order of [fetch.expect]).
+        let keys: Vec<String> = scratch
+            .iter()
+            .map(|(k, _)| k.to_string())
+            .filter(|k| differing.contains(k))
+            .collect();
+        for key in keys {
+            if let Some(item) = scratch.remove(&key) {
+                t.insert(&key, item);
+            }
+        }
+        expect.insert(name, Item::Table(t));
+    }
+    let mut out = doc.to_string();
+    if !out.ends_with('\n') {
+        out.push('\n');
+    }
+    Ok(out)
+}
+
+/// The `[fetch.expect]` key a mismatch is about: `headers.x` → `headers`, `wire[0].url`
+/// → `wire`.
+fn top_key(key: &str) -> String {
+    key.split(['.', '[']).next().unwrap_or(key).to_string()
 }
 
 fn string_array<'a>(items: impl IntoIterator<Item = &'a str>) -> Array {
@@ -277,5 +374,63 @@ headers = [["X-Key", "k"]]
         assert_eq!(e1.status, None);
         let w1 = e1.wire.as_ref().unwrap();
         assert_eq!(w1[0].headers.as_ref().unwrap()["x-key"], "k");
+    }
+
+    #[test]
+    fn another_engine_gets_only_the_keys_it_differs_on() {
+        let text = r#"[page]
+url = "https://app.example/"
+
+[[fetch]]
+url = "https://api.example/a"
+
+[fetch.expect]
+outcome = "error"
+error = "Failed to fetch"
+console = []
+
+[fetch.expect.webkit]
+error = "Load failed"
+
+[fetch.expect.firefox]
+console = ["stale"]
+
+[[fetch]]
+url = "https://api.example/b"
+
+[fetch.expect]
+outcome = "response"
+status = 200
+"#;
+        let specs = parse_str("t.toml", text).unwrap().scenario.fetches;
+        let ff0 = FetchObservation {
+            outcome: "error".into(),
+            error: Some("NetworkError when attempting to fetch resource.".into()),
+            ..Default::default()
+        };
+        let ff1 = FetchObservation {
+            outcome: "response".into(),
+            status: Some(200),
+            ..Default::default()
+        };
+        let out =
+            update_engine_expectations(text, &specs, &[ff0.clone(), ff1], Engine::Firefox).unwrap();
+        let again = parse_str("t.toml", &out).unwrap().scenario.fetches;
+        let e0 = again[0].expect.as_ref().unwrap();
+        // The base keys and WebKit's table are kept.
+        assert_eq!(e0.error.as_deref(), Some("Failed to fetch"));
+        assert_eq!(
+            e0.for_engine(Engine::Webkit).error.as_deref(),
+            Some("Load failed")
+        );
+        // Firefox's table: its error only (the stale console override is gone: Firefox
+        // meets the base's empty console).
+        let ff = e0.override_for(Engine::Firefox).unwrap();
+        assert_eq!(ff.error, ff0.error);
+        assert!(ff.console.is_none() && ff.outcome.is_none());
+        assert!(check_expectations(&e0.for_engine(Engine::Firefox), &ff0).is_empty());
+        // Fetch 2 agrees: no table.
+        assert!(again[1].expect.as_ref().unwrap().firefox.is_none());
+        assert!(!out.contains("stale"));
     }
 }

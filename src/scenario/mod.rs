@@ -1,6 +1,8 @@
 //! Scenario files (`shared/specs/scenario-format.md`): parse, serve the virtual origins,
 //! run the fetches in a fresh Browser, check the expectations, and report.
 
+mod across;
+mod diagnose;
 mod expect;
 mod model;
 mod observe;
@@ -12,10 +14,16 @@ mod servers;
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+pub use across::{
+    FieldDifference, ObservedFetch, TRANSPORT_HEADERS, difference_category, differences_across,
+    differences_markdown,
+};
 pub use expect::{Mismatch, check_expectations};
 pub use model::*;
 pub use observe::{FetchObservation, WireObservation};
-pub use parse::{LoadedScenario, ScenarioError, load_file, parse_str};
+pub use parse::{
+    LoadedScenario, ScenarioError, load_file, load_file_all, parse_str, parse_str_all,
+};
 pub use run::{FetchReport, FetchStatus, ScenarioReport, run_scenario, run_scenario_as};
 pub use servers::{answer, expand};
 
@@ -65,14 +73,15 @@ fn walk(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
     Ok(())
 }
 
-/// Parses every file; all errors are returned (nothing runs if any file is invalid).
+/// Parses every file; all errors of every file are returned (nothing runs if any file is
+/// invalid).
 pub fn load_all(files: &[PathBuf]) -> Result<Vec<LoadedScenario>, Vec<ScenarioError>> {
     let mut ok = Vec::new();
     let mut errors = Vec::new();
     for f in files {
-        match load_file(f) {
+        match load_file_all(f) {
             Ok(s) => ok.push(s),
-            Err(e) => errors.push(e),
+            Err(e) => errors.extend(e),
         }
     }
     if errors.is_empty() {
@@ -89,15 +98,27 @@ pub async fn run_all(
     parallel: usize,
     on_done: impl Fn(&ScenarioReport) + Send + Sync + 'static,
 ) -> Vec<ScenarioReport> {
+    run_all_as(scenarios, crate::Profile::default(), parallel, on_done).await
+}
+
+/// [`run_all`] as `profile`'s browser ([`run_scenario_as`]).
+pub async fn run_all_as(
+    scenarios: Vec<LoadedScenario>,
+    profile: crate::Profile,
+    parallel: usize,
+    on_done: impl Fn(&ScenarioReport) + Send + Sync + 'static,
+) -> Vec<ScenarioReport> {
+    let engine = profile.engine;
     let sem = Arc::new(tokio::sync::Semaphore::new(parallel.max(1)));
     let on_done = Arc::new(on_done);
     let mut tasks = Vec::new();
     for s in scenarios {
         let sem = sem.clone();
         let on_done = on_done.clone();
+        let profile = profile.clone();
         tasks.push(tokio::spawn(async move {
             let _permit = sem.acquire_owned().await;
-            let r = run_scenario(&s).await;
+            let r = run_scenario_as(&s, profile).await;
             on_done(&r);
             r
         }));
@@ -113,6 +134,7 @@ pub async fn run_all(
                 source: None,
                 fetches: Vec::new(),
                 setup_error: Some(format!("the scenario task failed: {e}")),
+                engine,
             }),
         }
     }

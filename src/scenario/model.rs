@@ -296,6 +296,79 @@ pub struct Expect {
     pub body: Option<String>,
     /// The requests the servers received, exactly.
     pub wire: Option<Vec<WireExpect>>,
+    /// Extension: `[fetch.expect.chromium]`, keys that replace this table's for the
+    /// Chromium profile.
+    pub chromium: Option<Spanned<Box<Expect>>>,
+    /// Extension: `[fetch.expect.firefox]`, keys that replace this table's for the
+    /// Firefox profile (where Firefox differs from the other engines).
+    pub firefox: Option<Spanned<Box<Expect>>>,
+    /// Extension: `[fetch.expect.webkit]`, keys that replace this table's for the WebKit
+    /// profile.
+    pub webkit: Option<Spanned<Box<Expect>>>,
+}
+
+impl Expect {
+    /// The override table of `engine` (`[fetch.expect.firefox]`, ...), if the file has one.
+    pub fn override_for(&self, engine: crate::Engine) -> Option<&Expect> {
+        match engine {
+            crate::Engine::Chromium => self.chromium.as_ref(),
+            crate::Engine::Firefox => self.firefox.as_ref(),
+            crate::Engine::Webkit => self.webkit.as_ref(),
+        }
+        .map(|s| &**s.get_ref())
+    }
+
+    /// The expectations for `engine`: this table, with each key that `engine`'s override
+    /// table gives replaced by the override's value (a whole key: an overridden `wire` or
+    /// `headers` replaces the list or map). The result has no override tables.
+    ///
+    /// ```
+    /// use fetchguard::Engine;
+    /// let s = fetchguard::scenario::parse_str("s.toml", r#"
+    /// [page]
+    /// url = "https://app.example/"
+    /// [[fetch]]
+    /// url = "https://api.example/x"
+    /// [fetch.expect]
+    /// outcome = "error"
+    /// error = "Failed to fetch"
+    /// [fetch.expect.firefox]
+    /// error = "NetworkError when attempting to fetch resource."
+    /// "#).unwrap().scenario;
+    /// let e = s.fetches[0].expect.as_ref().unwrap();
+    /// assert_eq!(e.for_engine(Engine::Chromium).error.as_deref(), Some("Failed to fetch"));
+    /// let ff = e.for_engine(Engine::Firefox);
+    /// assert_eq!(ff.error.as_deref(), Some("NetworkError when attempting to fetch resource."));
+    /// assert!(ff.outcome.is_some());
+    /// ```
+    pub fn for_engine(&self, engine: crate::Engine) -> Expect {
+        let mut e = Expect {
+            chromium: None,
+            firefox: None,
+            webkit: None,
+            ..self.clone()
+        };
+        let Some(o) = self.override_for(engine) else {
+            return e;
+        };
+        macro_rules! take {
+            ($($f:ident),+) => { $( if o.$f.is_some() { e.$f = o.$f.clone(); } )+ };
+        }
+        take!(
+            outcome,
+            error,
+            console,
+            rtype,
+            status,
+            url,
+            redirected,
+            headers,
+            hidden_headers,
+            body,
+            wire
+        );
+        e
+    }
 }
 
 /// `[[fetch.expect.wire]]`.

@@ -5,6 +5,7 @@ use std::fmt;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
 
+use serde::Deserialize;
 use toml::Spanned;
 use url::Url;
 
@@ -45,7 +46,8 @@ pub struct LoadedScenario {
     pub scenario: Scenario,
 }
 
-/// Reads and checks one scenario file.
+/// Reads and checks one scenario file; the first error when it has several (see
+/// [`load_file_all`]).
 ///
 /// ```
 /// use fetchguard::scenario::parse_str;
@@ -53,17 +55,51 @@ pub struct LoadedScenario {
 /// assert_eq!(err.to_string(), "bad.toml:3:11: invalid type: integer `3`, expected a boolean");
 /// ```
 pub fn load_file(path: &Path) -> Result<LoadedScenario, ScenarioError> {
-    let text = std::fs::read_to_string(path).map_err(|e| ScenarioError {
-        file: path.to_path_buf(),
-        line: None,
-        column: None,
-        message: format!("cannot read: {e}"),
-    })?;
-    parse_str(path, &text)
+    load_file_all(path).map_err(first)
 }
 
-/// Parses scenario text; `path` names it in errors and gives the default name.
+/// Reads and checks one scenario file, with every error it has: each unknown key and
+/// each bad value, each with its line and column, in file order.
+pub fn load_file_all(path: &Path) -> Result<LoadedScenario, Vec<ScenarioError>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![ScenarioError {
+            file: path.to_path_buf(),
+            line: None,
+            column: None,
+            message: format!("cannot read: {e}"),
+        }]
+    })?;
+    parse_str_all(path, &text)
+}
+
+fn first(mut errors: Vec<ScenarioError>) -> ScenarioError {
+    errors.swap_remove(0)
+}
+
+/// Parses scenario text; `path` names it in errors and gives the default name. The first
+/// error when there are several (see [`parse_str_all`]).
 pub fn parse_str(path: impl AsRef<Path>, text: &str) -> Result<LoadedScenario, ScenarioError> {
+    parse_str_all(path, text).map_err(first)
+}
+
+/// Parses scenario text and reports every error, in file order: every unknown key and
+/// every bad value (each key is judged on its own), or, when the file deserializes, every
+/// failed check of URLs, origins, paths and ranges. A TOML syntax error is reported alone
+/// (what follows it cannot be read). Never empty on `Err`.
+///
+/// ```
+/// use fetchguard::scenario::parse_str_all;
+/// let text = "[page]\nurl = \"https://app.example/\"\ncolour = 1\n[[fetch]]\nurl = \"/x\"\nmode = \"navigate\"\n";
+/// let errors = parse_str_all("s.toml", text).unwrap_err();
+/// let lines: Vec<String> = errors.iter().map(|e| e.to_string()).collect();
+/// assert_eq!(lines.len(), 2);
+/// assert!(lines[0].starts_with("s.toml:3:1: unknown field `colour`"));
+/// assert!(lines[1].starts_with("s.toml:6:8: unknown variant `navigate`"));
+/// ```
+pub fn parse_str_all(
+    path: impl AsRef<Path>,
+    text: &str,
+) -> Result<LoadedScenario, Vec<ScenarioError>> {
     let path = path.as_ref();
     let at = |span: Option<Range<usize>>, message: String| {
         let (line, column) = match span {
@@ -77,20 +113,34 @@ pub fn parse_str(path: impl AsRef<Path>, text: &str) -> Result<LoadedScenario, S
             file: path.to_path_buf(),
             line,
             column,
-            message,
+            message: readable(&message),
         }
     };
-    let scenario: Scenario = toml::from_str(text).map_err(|e| {
-        let msg = e
-            .message()
-            .trim_end()
-            .replace("expected u16", "expected an integer from 0 to 65535")
-            .replace("expected f64", "expected a number")
-            // An enum token given as another type (`mode = true`).
-            .replace("wanted string or table", "invalid type: expected a string");
-        at(e.span(), msg)
-    })?;
-    check(&scenario).map_err(|(span, msg)| at(Some(span), msg))?;
+    let root = toml::de::DeTable::parse(text)
+        .map_err(|e| vec![at(e.span(), e.message().trim_end().to_string())])?;
+    let scenario: Scenario = match Scenario::deserialize(toml::de::Deserializer::from(root.clone()))
+    {
+        Ok(s) => s,
+        Err(e) => {
+            let mut errors: Vec<ScenarioError> = super::diagnose::all_errors(&root)
+                .into_iter()
+                .map(|(span, msg)| at(span, msg))
+                .collect();
+            let whole = at(e.span(), e.message().trim_end().to_string());
+            if !errors.contains(&whole) {
+                errors.push(whole);
+                errors.sort_by_key(|e| (e.line, e.column));
+            }
+            return Err(errors);
+        }
+    };
+    let failed = check(&scenario);
+    if !failed.is_empty() {
+        return Err(failed
+            .into_iter()
+            .map(|(span, msg)| at(Some(span), msg))
+            .collect());
+    }
     let name = scenario.name.clone().unwrap_or_else(|| {
         path.file_stem()
             .map(|s| s.to_string_lossy().into_owned())
@@ -101,6 +151,16 @@ pub fn parse_str(path: impl AsRef<Path>, text: &str) -> Result<LoadedScenario, S
         name,
         scenario,
     })
+}
+
+/// The deserializer's words, in the format's terms.
+fn readable(message: &str) -> String {
+    message
+        .trim_end()
+        .replace("expected u16", "expected an integer from 0 to 65535")
+        .replace("expected f64", "expected a number")
+        // An enum token given as another type (`mode = true`).
+        .replace("wanted string or table", "invalid type: expected a string")
 }
 
 /// 1-based line and column (in characters) of a byte offset.
@@ -122,59 +182,89 @@ type Check = Result<(), (Range<usize>, String)>;
 /// The longest `[[fetch]] wait`, in seconds.
 const MAX_WAIT_SECS: f64 = 30.0;
 
-fn check(s: &Scenario) -> Check {
-    http_url(&s.page.url, "page.url")?;
+/// Every failed check of a deserialized scenario, in the order of the file's tables.
+fn check(s: &Scenario) -> Vec<(Range<usize>, String)> {
+    let mut out = Vec::new();
+    let mut keep = |c: Check| {
+        if let Err(e) = c {
+            out.push(e);
+        }
+    };
+    keep(http_url(&s.page.url, "page.url"));
     let mut seen: Vec<String> = Vec::new();
     for server in &s.servers {
-        let o = origin_of(&server.origin)?;
-        if seen.contains(&o) {
-            return Err((
+        match origin_of(&server.origin) {
+            Ok(o) if seen.contains(&o) => keep(Err((
                 server.origin.span(),
                 format!("server.origin: '{o}' is served twice"),
-            ));
+            ))),
+            Ok(o) => seen.push(o),
+            Err(e) => keep(Err(e)),
         }
-        seen.push(o);
         for route in &server.routes {
-            let p = route.path.get_ref();
-            if !p.starts_with('/') {
-                return Err((
-                    route.path.span(),
-                    format!("route.path must start with '/': '{p}'"),
-                ));
-            }
-            if !(100..=999).contains(route.status.get_ref()) {
-                return Err((
-                    route.status.span(),
-                    format!(
-                        "route.status must be from 100 to 999: {}",
-                        route.status.get_ref()
-                    ),
-                ));
-            }
-            if p.contains('*') && !(p.ends_with("/*") && p.matches('*').count() == 1) {
-                return Err((
-                    route.path.span(),
-                    format!("route.path: '*' is only allowed as a final '/*': '{p}'"),
-                ));
-            }
+            keep(check_route(route));
         }
     }
     for f in &s.fetches {
         if let Some(w) = &f.wait {
             let secs = *w.get_ref();
             if !(0.0..=MAX_WAIT_SECS).contains(&secs) {
-                return Err((
+                keep(Err((
                     w.span(),
                     format!("fetch.wait must be from 0 to 30 seconds: {secs}"),
-                ));
+                )));
+            }
+        }
+        if let Some(e) = &f.expect {
+            for (name, o) in [
+                ("chromium", &e.chromium),
+                ("firefox", &e.firefox),
+                ("webkit", &e.webkit),
+            ] {
+                let Some(o) = o else { continue };
+                let inner = o.get_ref();
+                if inner.chromium.is_some() || inner.firefox.is_some() || inner.webkit.is_some() {
+                    keep(Err((
+                        o.span(),
+                        format!(
+                            "fetch.expect.{name}: an engine's table holds expectations, not another engine's table"
+                        ),
+                    )));
+                }
             }
         }
     }
     for c in &s.cookies {
-        http_url(&c.url, "cookie.url")?;
+        keep(http_url(&c.url, "cookie.url"));
         if c.set.get_ref().trim().is_empty() {
-            return Err((c.set.span(), "cookie.set is empty".to_string()));
+            keep(Err((c.set.span(), "cookie.set is empty".to_string())));
         }
+    }
+    out
+}
+
+fn check_route(route: &super::model::RouteSpec) -> Check {
+    let p = route.path.get_ref();
+    if !p.starts_with('/') {
+        return Err((
+            route.path.span(),
+            format!("route.path must start with '/': '{p}'"),
+        ));
+    }
+    if !(100..=999).contains(route.status.get_ref()) {
+        return Err((
+            route.status.span(),
+            format!(
+                "route.status must be from 100 to 999: {}",
+                route.status.get_ref()
+            ),
+        ));
+    }
+    if p.contains('*') && !(p.ends_with("/*") && p.matches('*').count() == 1) {
+        return Err((
+            route.path.span(),
+            format!("route.path: '*' is only allowed as a final '/*': '{p}'"),
+        ));
     }
     Ok(())
 }

@@ -65,6 +65,10 @@ pub struct ScenarioReport {
     /// A setup failure (a server that could not start, a cookie the jar refused).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub setup_error: Option<String>,
+    /// The engine whose profile ran it (its expectations are those for this engine:
+    /// `[fetch.expect]` with `[fetch.expect.ENGINE]`'s keys replacing its own).
+    #[serde(skip)]
+    pub engine: crate::Engine,
 }
 
 /// How a fetch's expectations came out.
@@ -120,7 +124,8 @@ pub async fn run_scenario(loaded: &LoadedScenario) -> ScenarioReport {
 }
 
 /// Runs one scenario as `profile`'s browser, in a fresh Browser against fresh loopback
-/// servers.
+/// servers, and checks each fetch against the expectations for `profile`'s engine
+/// ([`Expect::for_engine`](super::Expect::for_engine)).
 pub async fn run_scenario_as(loaded: &LoadedScenario, profile: crate::Profile) -> ScenarioReport {
     let mut report = ScenarioReport {
         name: loaded.name.clone(),
@@ -129,6 +134,7 @@ pub async fn run_scenario_as(loaded: &LoadedScenario, profile: crate::Profile) -
         source: loaded.scenario.source.clone(),
         fetches: Vec::new(),
         setup_error: None,
+        engine: profile.engine,
     };
     match setup_and_run(loaded, profile, &mut report).await {
         Ok(()) => {}
@@ -143,6 +149,7 @@ async fn setup_and_run(
     report: &mut ScenarioReport,
 ) -> Result<(), String> {
     let s = &loaded.scenario;
+    let engine = profile.engine;
     // One CA per process: a batch of scenarios pays for its key and signature once.
     let ca = TestCa::shared().map_err(|e| format!("test CA: {e}"))?;
     let log = RequestLog::default();
@@ -227,7 +234,7 @@ async fn setup_and_run(
         let wire = std::mem::take(&mut *log.lock().unwrap_or_else(|p| p.into_inner()));
         let observed = FetchObservation::new(&result, &wire);
         let mismatches = match &f.expect {
-            Some(e) => check_expectations(e, &observed),
+            Some(e) => check_expectations(&e.for_engine(engine), &observed),
             None => Vec::new(),
         };
         let trace = match &result {
