@@ -1,7 +1,7 @@
 //! End to end: example scenarios observed in real Firefox ESR and real WebKitGTK through
 //! the proxy oracle. Each test is skipped (with a message) when its browser is not
-//! installed. The engine models Chromium only, so these check the observations themselves
-//! (what each browser really did), not agreement with the engine.
+//! installed. These check the observations themselves (what each browser really did), not
+//! agreement with the engine.
 
 use std::path::Path;
 
@@ -92,7 +92,6 @@ async fn cookie_and_preflight_cache(o: &Oracle) {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails since the merge with the one-leaf-key certificates: Firefox reports 'CORS request did not succeed' (a TLS or proxy failure, not yet diagnosed); run with --ignored"]
 async fn firefox_observes_cors_failure_console_and_wire() {
     let Some(o) = oracle(BrowserKind::Firefox) else {
         return;
@@ -106,7 +105,6 @@ async fn firefox_observes_cors_failure_console_and_wire() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-#[ignore = "fails since the merge with the one-leaf-key certificates: Firefox reports 'CORS request did not succeed' (a TLS or proxy failure, not yet diagnosed); run with --ignored"]
 async fn firefox_sends_seeded_cookies_and_caches_preflights() {
     let Some(o) = oracle(BrowserKind::Firefox) else {
         return;

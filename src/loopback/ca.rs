@@ -19,6 +19,8 @@ pub struct TestCa {
     issuer: Issuer<'static, KeyPair>,
     root_der: Vec<u8>,
     leaf_key: KeyPair,
+    /// How many certificates this CA has issued: part of each serial number.
+    issued: std::sync::atomic::AtomicU64,
 }
 
 impl TestCa {
@@ -35,6 +37,7 @@ impl TestCa {
             root_der: cert.der().to_vec(),
             issuer: Issuer::new(params, key),
             leaf_key: KeyPair::generate()?,
+            issued: std::sync::atomic::AtomicU64::new(0),
         })
     }
 
@@ -49,10 +52,28 @@ impl TestCa {
         hosts: &[&str],
     ) -> Result<(Vec<CertificateDer<'static>>, PrivateKeyDer<'static>), rcgen::Error> {
         let names: Vec<String> = hosts.iter().map(|h| h.to_string()).collect();
-        let params = CertificateParams::new(names)?;
+        let mut params = CertificateParams::new(names)?;
+        params.serial_number = Some(self.next_serial());
         let cert = params.signed_by(&self.leaf_key, &self.issuer)?;
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.leaf_key.serialize_der()));
         Ok((vec![cert.der().clone()], key_der))
+    }
+
+    /// A serial number no other certificate of this CA has. rcgen's default derives the
+    /// serial from the subject key, and every leaf here has the same key: NSS (Firefox)
+    /// then rejects the second certificate it sees with one issuer and serial
+    /// (`SEC_ERROR_REUSED_ISSUER_AND_SERIAL`). The CA certificate is hashed in, so that
+    /// runs (whose CAs share a name) do not repeat serials either.
+    fn next_serial(&self) -> rcgen::SerialNumber {
+        let n = self
+            .issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut seed = self.root_der.clone();
+        seed.extend_from_slice(&n.to_be_bytes());
+        let mut serial = sha256(&seed)[..16].to_vec();
+        serial[0] &= 0x7f; // positive, at most 16 bytes
+        serial[0] |= 0x01; // and no leading zero byte
+        rcgen::SerialNumber::from_slice(&serial)
     }
 
     /// The base64 of the SHA-256 of the leaf key's SubjectPublicKeyInfo (DER): the form
@@ -151,6 +172,49 @@ mod tests {
             base64(&sha256(b"abc")),
             "ungWv48Bz+pBQUDeXa4iI7ADYaOWF3qctBD/YfIAFa0="
         );
+    }
+
+    /// The serial number of a DER certificate: Certificate SEQUENCE, tbsCertificate
+    /// SEQUENCE, `[0]` version, then the serial INTEGER.
+    fn serial_of(der: &[u8]) -> Vec<u8> {
+        // Skips a tag and a length; returns the offset of the contents and their length.
+        fn header(d: &[u8], at: usize) -> (usize, usize) {
+            let first = d[at + 1] as usize;
+            if first < 0x80 {
+                return (at + 2, first);
+            }
+            let n = first & 0x7f;
+            let len = d[at + 2..at + 2 + n]
+                .iter()
+                .fold(0usize, |acc, b| (acc << 8) | *b as usize);
+            (at + 2 + n, len)
+        }
+        assert_eq!(der[0], 0x30, "Certificate SEQUENCE");
+        let (tbs, _) = header(der, 0);
+        assert_eq!(der[tbs], 0x30, "tbsCertificate SEQUENCE");
+        let (version, _) = header(der, tbs);
+        assert_eq!(der[version], 0xa0, "explicit version");
+        let (v, vlen) = header(der, version);
+        assert_eq!(der[v + vlen], 0x02, "serial INTEGER");
+        let (s, slen) = header(der, v + vlen);
+        der[s..s + slen].to_vec()
+    }
+
+    #[test]
+    fn issued_certificates_have_distinct_serials() {
+        let ca = TestCa::new().unwrap();
+        let other = TestCa::new().unwrap();
+        let mut serials: Vec<Vec<u8>> = Vec::new();
+        for ca in [&ca, &other] {
+            for host in ["a.example", "b.example", "a.example"] {
+                let (chain, _) = ca.issue(&[host]).unwrap();
+                serials.push(serial_of(chain[0].as_ref()));
+            }
+        }
+        for (i, s) in serials.iter().enumerate() {
+            assert!(!s.is_empty() && s.len() <= 20 && s[0] & 0x80 == 0, "{s:?}");
+            assert!(!serials[..i].contains(s), "serial {i} repeats: {s:?}");
+        }
     }
 
     #[test]
