@@ -29,7 +29,7 @@ impl Failure {
     }
 }
 
-/// A CORS failure at the current URL, with Chromium's console line.
+/// A CORS failure at the current URL, with the profile's console lines.
 pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
     state.trace.push(TraceEvent::CorsBlocked(e.clone()));
     let lines = cors_console_lines(state, &e);
@@ -44,6 +44,7 @@ fn cors_console_lines(state: &FetchState<'_>, e: &CorsError) -> Vec<String> {
         origin: state.origin,
         error: e,
         status: state.trace.last_answer().map(|(status, _)| status),
+        response_headers: state.trace.last_answer_headers(),
     })
 }
 

@@ -177,10 +177,10 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
 async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failure> {
     let url = state.current_url().clone();
 
-    // Schemes fetch cannot load fail first, each with Chromium's console line.
+    // Schemes fetch cannot load fail first, with the profile's console lines.
     match url.scheme() {
         "http" | "https" | "data" => {}
-        _ => return Err(unsupported_scheme(&url)),
+        _ => return Err(unsupported_scheme(state, &url)),
     }
 
     let chosen = choose_path(&PathInput {

@@ -16,7 +16,7 @@ use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, Wir
 use super::request_headers::{
     append_cache_mode_headers, append_client_hints, append_content_length, append_default_headers,
     append_fetch_metadata_headers, append_referer, append_request_origin_header,
-    append_storage_access_header, append_user_agent, set,
+    append_storage_access_header, append_user_agent, set, set_owned,
 };
 use super::{Failure, FetchState, Tainting};
 
@@ -261,11 +261,16 @@ async fn http_network_fetch(
         headers: header_pairs(&headers),
         body_len: body.len(),
     };
+    let mut http2_headers = HeaderMap::new();
+    for (n, v) in &state.ctx.profile.http2_request_headers {
+        set_owned(&mut http2_headers, n, v);
+    }
     let request = WireRequest {
         method,
         url,
         headers,
         body,
+        http2_headers,
     };
     let sent = state.ctx.transport.send(request).await;
     // A request reached the server only when a server received it.
@@ -278,9 +283,18 @@ async fn http_network_fetch(
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));
-            // CHROMIUM: a network failure prints no console line (DevTools shows
-            // `net::ERR_…`, which is not a console line).
-            return Err(Failure::silent(FailureReason::Network(e)));
+            // A request under the CORS protocol (another origin, mode `cors`) has the
+            // profile's line for a network failure; other requests fail silently.
+            let lines = if state.tainting == Tainting::Cors {
+                state
+                    .ctx
+                    .profile
+                    .wording()
+                    .cors_network_failure(state.current_url())
+            } else {
+                Vec::new()
+            };
+            return Err(Failure::new(FailureReason::Network(e), lines));
         }
     };
     let response = match decode::decode_body(&response.headers, response.body, DECODED_LIMIT) {

@@ -21,6 +21,16 @@ pub(crate) fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
     }
 }
 
+/// Sets `name` (any valid header name) to `value`; invalid ones are skipped.
+pub(crate) fn set_owned(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(n, v);
+    }
+}
+
 /// Append a request `Origin` header
 /// (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>).
 pub(crate) fn append_request_origin_header(
@@ -65,6 +75,11 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
             "accept-language",
             &state.ctx.profile.accept_language,
         );
+    }
+    for (n, v) in &state.ctx.profile.request_headers {
+        if !headers.contains_key(n.as_str()) {
+            set_owned(headers, n, v);
+        }
     }
 }
 
@@ -114,8 +129,9 @@ pub(crate) fn append_fetch_metadata_headers(
     let url = state.current_url();
     if !should_send_fetch_metadata(url) {
         // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that
-        // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
-        if kind == HopKind::Preflight {
+        // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http);
+        // the profile says whether its engine does.
+        if kind == HopKind::Preflight && state.ctx.profile.sec_fetch_mode_on_every_preflight {
             set(headers, "sec-fetch-mode", "cors");
         }
         return;

@@ -25,6 +25,12 @@ impl Profile {
             ],
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            request_headers: Vec::new(),
+            // Observed over HTTP/2 (examples/bodiless-content-length.toml); nothing over
+            // HTTP/1.1.
+            http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
+            // Observed: wpt-subset cors-preflight-*, plain http.
+            sec_fetch_mode_on_every_preflight: true,
         }
     }
 }

@@ -26,6 +26,12 @@ impl Profile {
             // site) is Firefox's default; modelled as Block until the partitioned jar lands.
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            // Observed (issue 17, fact 11): on every request, preflights and HTTP/1.1
+            // included; over HTTP/2 also `te: trailers`.
+            request_headers: vec![("priority".to_string(), "u=4".to_string())],
+            http2_request_headers: vec![("te".to_string(), "trailers".to_string())],
+            // Observed: a preflight to a plain-http origin carries no `sec-fetch-*`.
+            sec_fetch_mode_on_every_preflight: false,
         }
     }
 }

@@ -43,6 +43,16 @@ pub struct Profile {
     pub third_party_cookies: ThirdPartyCookies,
     /// At most this many redirects are followed.
     pub redirect_limit: usize,
+    /// Headers added to every request the engine sends, preflights included, over any
+    /// protocol (unless script set the name). Firefox: `priority: u=4`.
+    pub request_headers: Vec<(String, String)>,
+    /// Headers added only to requests that go over HTTP/2, once the protocol is known
+    /// (unless already present). Chromium: `priority: u=1, i`; Firefox: `te: trailers`.
+    pub http2_request_headers: Vec<(String, String)>,
+    /// A preflight says `Sec-Fetch-Mode: cors` even to a URL that gets no other fetch
+    /// metadata (one that is not potentially trustworthy). Chromium does; Firefox sends
+    /// no fetch metadata there at all.
+    pub sec_fetch_mode_on_every_preflight: bool,
 }
 
 impl Profile {

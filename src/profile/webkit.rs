@@ -26,6 +26,11 @@ impl Profile {
             // cookies but sends stored ones; modelled as Block until that variant lands.
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            // PENDING(issue 18): Chromium's values; observed differences (no `priority`
+            // at all, HTTP/1.1 only through the oracle's proxy) not yet modelled.
+            request_headers: Vec::new(),
+            http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
+            sec_fetch_mode_on_every_preflight: true,
         }
     }
 }

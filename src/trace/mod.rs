@@ -463,6 +463,23 @@ impl Trace {
         })
     }
 
+    /// The headers of the last response the server sent (empty before any).
+    ///
+    /// ```
+    /// use fetchguard::trace::Trace;
+    /// assert!(Trace::new().last_answer_headers().is_empty());
+    /// ```
+    pub fn last_answer_headers(&self) -> &[(String, String)] {
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                TraceEvent::Received { headers, .. } => Some(headers.as_slice()),
+                _ => None,
+            })
+            .unwrap_or(&[])
+    }
+
     /// For a response script cannot read into (opaque or opaqueredirect): what script
     /// sees next to what the server really sent.
     ///

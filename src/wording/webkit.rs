@@ -9,6 +9,7 @@ use super::chromium::Chromium;
 use super::{CorsConsole, Wording};
 use crate::errors::RequestError;
 use crate::origin::Origin;
+use crate::request::Mode;
 
 /// Webkit's wording.
 pub(crate) struct Webkit;
@@ -36,6 +37,16 @@ impl Wording for Webkit {
 
     fn no_cors_redirect_mode(&self, url: &Url) -> Vec<String> {
         Chromium.no_cors_redirect_mode(url)
+    }
+
+    /// Observed (docs/firefox-webkit-observations.md): an unreachable host, http or https,
+    /// prints no line.
+    fn cors_network_failure(&self, _url: &Url) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String> {
+        Chromium.unsupported_scheme(url, mode)
     }
 
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
