@@ -12,6 +12,9 @@ const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
 const PLAIN: &str = "http://plain.example";
 const PLAIN2: &str = "http://other.example";
+const OTHER: &str = "https://other.example";
+const WWW: &str = "https://www.site.example";
+const API_SITE: &str = "https://api.site.example";
 
 fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
     let origin = req.header("origin").unwrap_or_default().to_string();
@@ -19,6 +22,38 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
     match (req.method.as_str(), req.url.path()) {
         ("OPTIONS", "/pf") => respond(200, &[acao, ("Access-Control-Allow-Methods", "PUT")], ""),
         ("OPTIONS", "/pf-500") => respond(500, &[acao], ""),
+        ("OPTIONS", "/star") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Methods", "*"),
+                ("Access-Control-Max-Age", "600"),
+            ],
+            "",
+        ),
+        ("OPTIONS", "/listed") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Methods", "PUT"),
+                ("Access-Control-Max-Age", "600"),
+            ],
+            "",
+        ),
+        ("OPTIONS", "/redir") => respond(200, &[acao, ("Access-Control-Allow-Methods", "PUT")], ""),
+        (_, "/redir") => respond(307, &[acao, ("Location", "https://other.example/real")], ""),
+        // The preflight after the redirect allows the page's origin only; the request
+        // itself allows `null`.
+        ("OPTIONS", "/real") => respond(
+            200,
+            &[
+                ("Access-Control-Allow-Origin", "https://app.example"),
+                ("Access-Control-Allow-Methods", "PUT"),
+            ],
+            "",
+        ),
+        (_, "/real") => respond(200, &[("Access-Control-Allow-Origin", "null")], "real"),
+        (_, "/star" | "/listed" | "/r") => respond(200, &[acao], "done"),
         (_, "/pf") => respond(200, &[acao], "done"),
         (_, "/noacao") => respond(200, &[], "hidden"),
         _ => respond(404, &[], ""),
@@ -26,7 +61,7 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
 }
 
 async fn world() -> World {
-    World::new(&[APP, API, PLAIN, PLAIN2], route).await
+    World::new(&[APP, API, PLAIN, PLAIN2, OTHER, WWW, API_SITE], route).await
 }
 
 fn header<'a>(r: &'a RecordedRequest, name: &str) -> Option<&'a str> {
@@ -170,4 +205,105 @@ async fn cors_failures_in_firefox_words() {
         .await
         .unwrap_err();
     assert!(e.console().is_empty(), "{:?}", e.console());
+}
+
+/// Fetches with the Chromium, then the Firefox profile, from `page`; returns both.
+async fn both<T>(w: &World, page: &str, run: impl AsyncFn(&fetchguard::Page) -> T) -> (T, T) {
+    let mut out = Vec::new();
+    for profile in [Profile::chromium(), Profile::firefox()] {
+        let p = w.builder().profile(profile).build().page(page).unwrap();
+        out.push(run(&p).await);
+    }
+    let f = out.pop().unwrap();
+    (out.pop().unwrap(), f)
+}
+
+#[tokio::test]
+async fn a_cached_wildcard_preflight_serves_chromium_only() {
+    let w = world().await;
+    let preflights = |w: &World| {
+        w.take_wire()
+            .iter()
+            .filter(|r| r.method == "OPTIONS")
+            .count()
+    };
+    let mut counts = Vec::new();
+    for profile in [Profile::chromium(), Profile::firefox()] {
+        let page = w.builder().profile(profile).build().page(APP).unwrap();
+        for path in ["star", "star", "listed", "listed"] {
+            page.fetch(Request::put(format!("{API}/{path}")))
+                .await
+                .unwrap();
+        }
+        counts.push(preflights(&w));
+    }
+    // Chromium: one per path; Firefox: `*` every time, the listed method once.
+    assert_eq!(counts, [2, 3]);
+}
+
+#[tokio::test]
+async fn the_preflight_after_a_cross_origin_redirect_keeps_the_origin_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let r = p.fetch(Request::put(format!("{API}/redir"))).await;
+        let wire = w.take_wire();
+        (r.is_ok(), wire)
+    })
+    .await;
+    // Chromium: the preflight says `null` and fails the check (ACAO is the page's).
+    assert!(!c.0);
+    assert_eq!(c.1[2].method, "OPTIONS");
+    assert_eq!(c.1[2].header("origin"), Some("null"));
+    // Firefox: the page's origin on the preflight, `null` on the request.
+    assert!(f.0, "{:?}", f.1);
+    assert_eq!(f.1[2].header("origin"), Some("https://app.example"));
+    assert_eq!(f.1[3].method, "PUT");
+    assert_eq!(f.1[3].header("origin"), Some("null"));
+}
+
+#[tokio::test]
+async fn relaxed_referrer_policies_send_the_origin_cross_site_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, "https://www.site.example/p?q=1", async |p| {
+        let mut seen = Vec::new();
+        for policy in [
+            fetchguard::ReferrerPolicy::UnsafeUrl,
+            fetchguard::ReferrerPolicy::NoReferrerWhenDowngrade,
+        ] {
+            for target in [API, API_SITE] {
+                let _ = p
+                    .fetch(Request::get(format!("{target}/r")).referrer_policy(policy))
+                    .await;
+                let wire = w.take_wire();
+                seen.push(wire[0].header("referer").map(String::from));
+            }
+        }
+        seen
+    })
+    .await;
+    let full = Some("https://www.site.example/p?q=1".to_string());
+    let origin = Some("https://www.site.example/".to_string());
+    assert_eq!(c, [full.clone(), full.clone(), full.clone(), full.clone()]);
+    assert_eq!(f, [origin.clone(), full.clone(), origin, full]);
+}
+
+#[tokio::test]
+async fn data_urls_and_target_address_space() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let data = p
+            .fetch(Request::get("data:text/plain,hello"))
+            .await
+            .unwrap();
+        let bogus = p
+            .fetch(Request::get(format!("{API}/r")).target_address_space("bogus"))
+            .await;
+        (
+            data.header("content-length").map(String::from),
+            bogus.is_ok(),
+        )
+    })
+    .await;
+    assert_eq!(c, (None, false));
+    assert_eq!(f, (Some("5".to_string()), true));
 }

@@ -125,9 +125,13 @@ pub(crate) struct Fetched {
 pub(crate) async fn fetch(
     ctx: &FetchContext,
     client: Client<'_>,
-    req: Request,
+    mut req: Request,
 ) -> Result<crate::Response, FetchError> {
     let mut trace = Trace::new();
+    if !ctx.profile.target_address_space_supported {
+        // The engine does not know the `RequestInit` member: it is never read.
+        req.target_address_space = None;
+    }
     let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {

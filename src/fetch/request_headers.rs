@@ -46,6 +46,9 @@ pub(crate) fn append_request_origin_header(
 /// The `Origin` value for this hop, or none: always on preflights and CORS requests;
 /// otherwise Chromium's rule ([`non_cors_origin_header`]).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
+    if kind == HopKind::Preflight && !state.ctx.profile.tainted_preflight_origin_is_null {
+        return Some(state.origin.serialize());
+    }
     let serialized = state.serialized_origin();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);

@@ -28,6 +28,9 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     if let Ok(v) = HeaderValue::from_str(&mime) {
         headers.insert(http::header::CONTENT_TYPE, v);
     }
+    if state.ctx.profile.data_url_content_length {
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
     let body = if state.method == http::Method::HEAD {
         Bytes::new()
     } else {

@@ -31,6 +31,13 @@ impl Profile {
             http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
             // Observed: wpt-subset cors-preflight-*, plain http.
             sec_fetch_mode_on_every_preflight: true,
+            // Observed (docs/chromium-observations.md case 8 and the preflight-cache
+            // examples): a cached `*` serves later requests.
+            preflight_cache_wildcards_match: true,
+            tainted_preflight_origin_is_null: true,
+            relaxed_referrer_policies_cross_site: true,
+            data_url_content_length: false,
+            target_address_space_supported: true,
         }
     }
 }

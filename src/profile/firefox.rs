@@ -32,6 +32,17 @@ impl Profile {
             http2_request_headers: vec![("te".to_string(), "trailers".to_string())],
             // Observed: a preflight to a plain-http origin carries no `sec-fetch-*`.
             sec_fetch_mode_on_every_preflight: false,
+            // Each observed in Firefox 153.8.0esr (issue 17, facts 5, 6, 7, 10): a `*`
+            // preflight is sent again for the next request; the preflight after a
+            // cross-origin redirect carries (and is checked against) the page's origin;
+            // `unsafe-url` and `no-referrer-when-downgrade` send the origin only
+            // cross-site (full URL same-site); `data:` responses show `content-length`.
+            preflight_cache_wildcards_match: false,
+            tainted_preflight_origin_is_null: false,
+            relaxed_referrer_policies_cross_site: false,
+            data_url_content_length: true,
+            // Observed: `targetAddressSpace: "bogus"` is not a TypeError; the fetch runs.
+            target_address_space_supported: false,
         }
     }
 }

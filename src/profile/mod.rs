@@ -53,6 +53,27 @@ pub struct Profile {
     /// metadata (one that is not potentially trustworthy). Chromium does; Firefox sends
     /// no fetch metadata there at all.
     pub sec_fetch_mode_on_every_preflight: bool,
+    /// A `*` in a cached preflight's `Access-Control-Allow-Methods` or `-Headers` lets a
+    /// later request use the cache entry (Chromium). When false (Firefox), a `*` works as
+    /// a wildcard on the fresh preflight only; from the cache it matches nothing, so the
+    /// next such request is preflighted again. Listed methods and headers are cached
+    /// either way.
+    pub preflight_cache_wildcards_match: bool,
+    /// After a cross-origin redirect, the preflight's `Origin` is `null` and its check is
+    /// against an opaque origin, as for the request itself (Chromium). When false
+    /// (Firefox), the preflight carries the page's origin and is checked against it; the
+    /// request after it still says `null`.
+    pub tainted_preflight_origin_is_null: bool,
+    /// The relaxed referrer policies (`unsafe-url`, `no-referrer-when-downgrade`) apply
+    /// to cross-site requests (Chromium). When false (Firefox), a cross-site request under
+    /// one of them is treated as `strict-origin-when-cross-origin`: the origin only.
+    pub relaxed_referrer_policies_cross_site: bool,
+    /// A `data:` response carries `Content-Length` (the decoded length, for `HEAD` too).
+    /// Firefox adds it; Chromium does not.
+    pub data_url_content_length: bool,
+    /// `fetch()` reads the `targetAddressSpace` member (Local Network Access), rejecting
+    /// an unknown value (Chromium). When false (Firefox), the member is ignored.
+    pub target_address_space_supported: bool,
 }
 
 impl Profile {

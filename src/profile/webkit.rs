@@ -31,6 +31,12 @@ impl Profile {
             request_headers: Vec::new(),
             http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
             sec_fetch_mode_on_every_preflight: true,
+            // PENDING(issue 18): Chromium's values until observed in WebKitGTK.
+            preflight_cache_wildcards_match: true,
+            tainted_preflight_origin_is_null: true,
+            relaxed_referrer_policies_cross_site: true,
+            data_url_content_length: false,
+            target_address_space_supported: true,
         }
     }
 }
