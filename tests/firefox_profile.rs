@@ -54,6 +54,30 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
         ),
         (_, "/real") => respond(200, &[("Access-Control-Allow-Origin", "null")], "real"),
         (_, "/star" | "/listed" | "/r") => respond(200, &[acao], "done"),
+        ("OPTIONS", "/cred") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Access-Control-Allow-Methods", "PUT"),
+            ],
+            "",
+        ),
+        (_, "/set") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Set-Cookie", "t=1; Path=/"),
+                ("Set-Cookie", "l=1; SameSite=Lax; Path=/"),
+            ],
+            "",
+        ),
+        (_, "/cred") => respond(
+            200,
+            &[acao, ("Access-Control-Allow-Credentials", "true")],
+            "",
+        ),
         (_, "/pf") => respond(200, &[acao], "done"),
         (_, "/noacao") => respond(200, &[], "hidden"),
         _ => respond(404, &[], ""),
@@ -306,4 +330,104 @@ async fn data_urls_and_target_address_space() {
     .await;
     assert_eq!(c, (None, false));
     assert_eq!(f, (Some("5".to_string()), true));
+}
+
+#[tokio::test]
+async fn third_party_cookies_are_partitioned_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let set = p
+            .fetch(Request::get(format!("{API}/set")).credentials(fetchguard::Credentials::Include))
+            .await
+            .unwrap();
+        let console = set.trace().console_warnings();
+        p.fetch(Request::put(format!("{API}/cred")).credentials(fetchguard::Credentials::Include))
+            .await
+            .unwrap();
+        let wire = w.take_wire();
+        let same = p.fetch(Request::get(format!("{APP}/r"))).await.unwrap();
+        let spdy = same.header("x-firefox-spdy").map(String::from);
+        w.take_wire();
+        let seen: Vec<(String, Option<String>, Option<String>)> = wire
+            .iter()
+            .map(|r| {
+                (
+                    r.method.clone(),
+                    r.header("cookie").map(String::from),
+                    r.header("sec-fetch-storage-access").map(String::from),
+                )
+            })
+            .collect();
+        (seen, console, spdy)
+    })
+    .await;
+    let s = |v: &str| Some(v.to_string());
+    // Chromium blocks third-party cookies: nothing stored, nothing sent, silently.
+    assert_eq!(
+        c.0,
+        [
+            ("GET".to_string(), None, s("none")),
+            ("OPTIONS".to_string(), None, None),
+            ("PUT".to_string(), None, s("none")),
+        ]
+    );
+    assert!(c.1.is_empty(), "{:?}", c.1);
+    assert_eq!(c.2, None);
+    // Firefox keeps `t` (no SameSite is not Lax) in app's partition, refuses the Lax one
+    // with a console line, and says `none` on the preflight too.
+    assert_eq!(
+        f.0,
+        [
+            ("GET".to_string(), None, s("none")),
+            ("OPTIONS".to_string(), None, s("none")),
+            ("PUT".to_string(), s("t=1"), s("none")),
+        ]
+    );
+    assert_eq!(
+        f.1,
+        [
+            "Cookie \u{201c}l\u{201d} has been rejected because it is in a cross-site context and its \u{201c}SameSite\u{201d} is \u{201c}Lax\u{201d} or \u{201c}Strict\u{201d}."
+        ]
+    );
+    assert_eq!(f.2, s("h2"));
+}
+
+#[tokio::test]
+async fn firefox_sends_no_storage_access_header_when_third_party_cookies_are_allowed_or_blocked() {
+    let w = world().await;
+    for policy in [
+        fetchguard::ThirdPartyCookies::Allow,
+        fetchguard::ThirdPartyCookies::Block,
+    ] {
+        for (profile, want) in [
+            (
+                Profile::chromium(),
+                Some(if policy == fetchguard::ThirdPartyCookies::Allow {
+                    "active"
+                } else {
+                    "none"
+                }),
+            ),
+            (Profile::firefox(), None),
+        ] {
+            let p = w
+                .builder()
+                .profile(profile)
+                .third_party_cookies(policy)
+                .build()
+                .page(APP)
+                .unwrap();
+            p.fetch(
+                Request::get(format!("{API}/cred")).credentials(fetchguard::Credentials::Include),
+            )
+            .await
+            .unwrap();
+            let wire = w.take_wire();
+            assert_eq!(
+                wire[0].header("sec-fetch-storage-access"),
+                want,
+                "{policy:?}"
+            );
+        }
+    }
 }

@@ -9,6 +9,7 @@ use crate::net::decode;
 use crate::origin::is_url_potentially_trustworthy;
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
 use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
+use crate::profile::StorageAccessHeader;
 use crate::request::{CacheMode, Credentials, Mode};
 use crate::trace::HopKind;
 
@@ -172,27 +173,36 @@ pub(crate) fn append_client_hints(state: &FetchState<'_>, kind: HopKind, headers
 }
 
 /// `Sec-Fetch-Storage-Access`
-/// (<https://privacycg.github.io/storage-access-headers/#append-sec-fetch-storage-access>).
-/// CHROMIUM: credentialed cross-site requests say whether storage access is active
-/// (observed: `none` with third-party cookies blocked, `active` when allowed).
+/// (<https://privacycg.github.io/storage-access-headers/#append-sec-fetch-storage-access>),
+/// on credentialed cross-site requests to potentially trustworthy URLs, by the profile's
+/// [`StorageAccessHeader`] rule.
 pub(crate) fn append_storage_access_header(
     state: &FetchState<'_>,
     kind: HopKind,
-    cookies: CookieContext,
+    cookies: &CookieContext,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main
-        && state.credentials == Credentials::Include
-        && !cookies.same_site
-        && should_send_fetch_metadata(state.current_url())
+    if state.credentials != Credentials::Include
+        || cookies.same_site
+        || !should_send_fetch_metadata(state.current_url())
     {
-        let v = if cookies.block_third_party {
-            "none"
-        } else {
-            "active"
-        };
-        set(headers, "sec-fetch-storage-access", v);
+        return;
     }
+    let value = match state.ctx.profile.storage_access_header {
+        // CHROMIUM: whether storage access is active (observed: `none` with third-party
+        // cookies blocked, `active` when allowed); never on preflights.
+        StorageAccessHeader::ActiveOrNone if kind == HopKind::Main => {
+            if cookies.block_third_party {
+                "none"
+            } else {
+                "active"
+            }
+        }
+        StorageAccessHeader::ActiveOrNone => return,
+        StorageAccessHeader::NoneWhilePartitioned if cookies.partition.is_some() => "none",
+        StorageAccessHeader::NoneWhilePartitioned => return,
+    };
+    set(headers, "sec-fetch-storage-access", value);
 }
 
 /// `Content-Length: 0` for a request with an empty body: one given as empty (any method),

@@ -35,6 +35,10 @@ pub struct WireRequest {
     /// `headers`): the profile's [`http2_request_headers`](crate::Profile::http2_request_headers).
     /// A transport without protocols ignores them.
     pub http2_headers: HeaderMap,
+    /// Headers the browser's network stack adds to a response that came over HTTP/2
+    /// (names the server did not send): the profile's
+    /// [`http2_response_headers`](crate::Profile::http2_response_headers).
+    pub http2_response_headers: HeaderMap,
 }
 
 /// A response as the server sent it, body fully read.

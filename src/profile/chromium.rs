@@ -1,6 +1,6 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, Profile};
+use super::{Engine, Profile, StorageAccessHeader};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -29,6 +29,7 @@ impl Profile {
             // Observed over HTTP/2 (examples/bodiless-content-length.toml); nothing over
             // HTTP/1.1.
             http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
+            http2_response_headers: Vec::new(),
             // Observed: wpt-subset cors-preflight-*, plain http.
             sec_fetch_mode_on_every_preflight: true,
             // Observed (docs/chromium-observations.md case 8 and the preflight-cache
@@ -38,6 +39,10 @@ impl Profile {
             relaxed_referrer_policies_cross_site: true,
             data_url_content_length: false,
             target_address_space_supported: true,
+            no_samesite_is_lax: true,
+            storage_access_header: StorageAccessHeader::ActiveOrNone,
+            // Observed: examples/cookie-order-and-partitioned*.toml.
+            cookie_overwrite_keeps_creation_time: false,
         }
     }
 }

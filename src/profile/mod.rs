@@ -49,6 +49,10 @@ pub struct Profile {
     /// Headers added only to requests that go over HTTP/2, once the protocol is known
     /// (unless already present). Chromium: `priority: u=1, i`; Firefox: `te: trailers`.
     pub http2_request_headers: Vec<(String, String)>,
+    /// Headers the engine's network stack adds to every response that came over HTTP/2
+    /// (script sees them where the response filter lets them through). Firefox:
+    /// `x-firefox-spdy: h2`.
+    pub http2_response_headers: Vec<(String, String)>,
     /// A preflight says `Sec-Fetch-Mode: cors` even to a URL that gets no other fetch
     /// metadata (one that is not potentially trustworthy). Chromium does; Firefox sends
     /// no fetch metadata there at all.
@@ -74,6 +78,35 @@ pub struct Profile {
     /// `fetch()` reads the `targetAddressSpace` member (Local Network Access), rejecting
     /// an unknown value (Chromium). When false (Firefox), the member is ignored.
     pub target_address_space_supported: bool,
+    /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
+    /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
+    pub no_samesite_is_lax: bool,
+    /// When `Sec-Fetch-Storage-Access` is sent.
+    pub storage_access_header: StorageAccessHeader,
+    /// Overwriting a cookie with a new value keeps its creation time, so it keeps its
+    /// place among cookies of equal path length in `Cookie` (Firefox). When false
+    /// (Chromium), a new value makes it the newest; the same value keeps its place.
+    pub cookie_overwrite_keeps_creation_time: bool,
+}
+
+/// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
+/// a potentially trustworthy URL.
+///
+/// ```
+/// use fetchguard::{Profile, StorageAccessHeader};
+/// assert_eq!(Profile::chromium().storage_access_header, StorageAccessHeader::ActiveOrNone);
+/// assert_eq!(Profile::firefox().storage_access_header, StorageAccessHeader::NoneWhilePartitioned);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageAccessHeader {
+    /// On the request (not its preflight): `none` when third-party cookies are blocked,
+    /// `active` otherwise (Chromium).
+    ActiveOrNone,
+    /// `none` on the request and on its preflight, only while third-party cookies are
+    /// [partitioned](crate::ThirdPartyCookies::Partitioned); never under allow or block
+    /// (Firefox).
+    NoneWhilePartitioned,
 }
 
 impl Profile {

@@ -237,6 +237,9 @@ pub enum Notice {
     /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
     /// warning line Chromium prints.
     MixedContentLeftToLocalNetwork(String),
+    /// A console line the profile's engine prints about a `Set-Cookie` it refused (the
+    /// line; Firefox prints them, Chromium does not).
+    CookieRejectedConsole(String),
     /// The cross-origin resource policy check blocked this hop's response (URL, why).
     CorpBlocked(String, crate::policy::corp::CorpBlock),
     /// The page's `Cross-Origin-Embedder-Policy-Report-Only` would have blocked this
@@ -317,6 +320,7 @@ impl fmt::Display for Notice {
             Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
                 "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
             ),
+            Notice::CookieRejectedConsole(line) => write!(f, "console: {line}"),
             Notice::FromHttpCache {
                 status,
                 fresh_for: None,
@@ -421,9 +425,10 @@ impl Trace {
         self.events
             .iter()
             .filter_map(|e| match e {
-                TraceEvent::Note(Notice::MixedContentLeftToLocalNetwork(line)) => {
-                    Some(line.clone())
-                }
+                TraceEvent::Note(
+                    Notice::MixedContentLeftToLocalNetwork(line)
+                    | Notice::CookieRejectedConsole(line),
+                ) => Some(line.clone()),
                 _ => None,
             })
             .collect()

@@ -4,6 +4,7 @@
 use url::Url;
 
 use super::{CorsConsole, Wording};
+use crate::cookies::CookieRejection;
 use crate::errors::RequestError;
 use crate::origin::Origin;
 use crate::request::Mode;
@@ -98,6 +99,11 @@ impl Wording for Chromium {
                 chromium_url(url)
             )],
         }
+    }
+
+    /// Observed: none at error level (DevTools' Issues panel lists them).
+    fn cookie_rejected(&self, _name: &str, _why: &CookieRejection) -> Vec<String> {
+        Vec::new()
     }
 
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {

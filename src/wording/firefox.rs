@@ -12,6 +12,7 @@
 use url::Url;
 
 use super::{CorsConsole, Wording};
+use crate::cookies::{CookieBlock, CookieRejection};
 use crate::errors::{CorsError, RequestError};
 use crate::headers::is_token;
 use crate::origin::Origin;
@@ -226,6 +227,30 @@ impl Wording for Firefox {
     /// Observed: no line.
     fn no_cors_redirect_mode(&self, _url: &Url) -> Vec<String> {
         Vec::new()
+    }
+
+    /// Observed (the corpus's cookie examples and a cross-site `Set-Cookie` probe).
+    fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String> {
+        let line = match why {
+            CookieRejection::CrossSite(CookieBlock::SameSiteLax | CookieBlock::SameSiteStrict) => {
+                format!(
+                    "Cookie \u{201c}{name}\u{201d} has been rejected because it is in a cross-site context and its \u{201c}SameSite\u{201d} is \u{201c}Lax\u{201d} or \u{201c}Strict\u{201d}."
+                )
+            }
+            CookieRejection::SameSiteNoneWithoutSecure => format!(
+                "Cookie \u{201c}{name}\u{201d} rejected because it has the \u{201c}SameSite=None\u{201d} attribute but is missing the \u{201c}secure\u{201d} attribute."
+            ),
+            CookieRejection::PartitionedWithoutSecure => format!(
+                "Cookie \u{201c}{name}\u{201d} has been rejected because it has the \u{201c}Partitioned\u{201d} attribute but is missing the \u{201c}secure\u{201d} attribute."
+            ),
+            CookieRejection::SecureFromInsecureUrl => format!(
+                "Cookie \u{201c}{name}\u{201d} has been rejected because a non-HTTPS cookie can\u{2019}t be set as \u{201c}secure\u{201d}."
+            ),
+            // PENDING(issue 17): the other refusals (third-party blocked, unparsable,
+            // domain or path) are not observed.
+            _ => return Vec::new(),
+        };
+        vec![line]
     }
 
     fn mixed_content_blocked(&self, _page_url: &Url, url: &Url) -> Vec<String> {

@@ -12,6 +12,7 @@ mod webkit;
 
 use url::Url;
 
+use crate::cookies::CookieRejection;
 use crate::engine::Engine;
 use crate::errors::{CorsError, RequestError};
 use crate::origin::Origin;
@@ -56,6 +57,8 @@ pub(crate) trait Wording: Sync {
     /// The console lines of a URL whose scheme fetch cannot load (`about:`, `ftp:`, an
     /// unknown `blob:` URL...), fetched with `mode`.
     fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String>;
+    /// The console lines about a `Set-Cookie` line refused (`name` is the cookie's name).
+    fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String>;
     /// The console lines of a blocked mixed-content fetch.
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String>;
     /// The warning printed when mixed content is left to Local Network Access to decide.

@@ -7,6 +7,7 @@ use url::Url;
 
 use super::chromium::Chromium;
 use super::{CorsConsole, Wording};
+use crate::cookies::CookieRejection;
 use crate::errors::RequestError;
 use crate::origin::Origin;
 use crate::request::Mode;
@@ -47,6 +48,10 @@ impl Wording for Webkit {
 
     fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String> {
         Chromium.unsupported_scheme(url, mode)
+    }
+
+    fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String> {
+        Chromium.cookie_rejected(name, why)
     }
 
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
