@@ -73,6 +73,8 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/set-ab") => respond(200, &[("Set-Cookie", "a=1"), ("Set-Cookie", "b=1")], ""),
+        (_, "/set-a2") => respond(200, &[("Set-Cookie", "a=2")], ""),
         (_, "/cred") => respond(
             200,
             &[acao, ("Access-Control-Allow-Credentials", "true")],
@@ -430,4 +432,21 @@ async fn firefox_sends_no_storage_access_header_when_third_party_cookies_are_all
             );
         }
     }
+}
+
+#[tokio::test]
+async fn an_overwritten_cookie_keeps_its_place_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        for path in ["set-ab", "set-a2", "r"] {
+            p.fetch(Request::get(format!("{APP}/{path}")))
+                .await
+                .unwrap();
+        }
+        let wire = w.take_wire();
+        wire[2].header("cookie").map(String::from)
+    })
+    .await;
+    assert_eq!(c.as_deref(), Some("b=1; a=2"));
+    assert_eq!(f.as_deref(), Some("a=2; b=1"));
 }
