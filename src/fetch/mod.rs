@@ -229,7 +229,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     // https://fetch.spec.whatwg.org/#dom-request (only-if-cached needs mode
     // same-origin; checked before the method)
     if req.cache == CacheMode::OnlyIfCached && req.mode != Mode::SameOrigin {
-        return Err(RequestError::OnlyIfCachedWithoutSameOrigin);
+        return Err(RequestError::OnlyIfCachedWithoutSameOrigin(req.mode));
     }
     // Method: a token, not forbidden, then normalized.
     if !is_token(req.method.as_bytes()) {

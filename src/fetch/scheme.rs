@@ -58,6 +58,6 @@ pub(crate) fn unsupported_scheme(state: &FetchState<'_>, url: &Url) -> Failure {
         .ctx
         .profile
         .wording()
-        .unsupported_scheme(url, state.mode);
+        .unsupported_scheme(url, state.page_url, state.mode);
     Failure::new(reason, lines)
 }

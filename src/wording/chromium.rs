@@ -39,7 +39,7 @@ impl Wording for Chromium {
             RequestError::InvalidTargetAddressSpace(v) => format!(
                 "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
             ),
-            RequestError::OnlyIfCachedWithoutSameOrigin => {
+            RequestError::OnlyIfCachedWithoutSameOrigin(_) => {
                 "'only-if-cached' can be set only with 'same-origin' mode".to_string()
             }
         };
@@ -90,7 +90,7 @@ impl Wording for Chromium {
     /// Observed (docs/chromium-observations.md case 25): `file:` has its own wording, an
     /// unknown `blob:` URL fails silently, other schemes are "not supported"; the mode
     /// does not matter.
-    fn unsupported_scheme(&self, url: &Url, _mode: Mode) -> Vec<String> {
+    fn unsupported_scheme(&self, url: &Url, _page_url: &Url, _mode: Mode) -> Vec<String> {
         match url.scheme() {
             "blob" => Vec::new(),
             "file" => vec![format!("Not allowed to load local resource: {url}")],

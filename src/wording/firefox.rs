@@ -147,7 +147,9 @@ impl Wording for Firefox {
             }
             RequestError::BodyWithGetOrHead => "HEAD or GET Request cannot have a body.".into(),
             RequestError::InvalidUrl(u) => format!("{u} is not a valid URL."),
-            RequestError::UrlHasCredentials(u) => format!("{u} is an url with embedded credentials."),
+            RequestError::UrlHasCredentials(u) => {
+                format!("{u} is an url with embedded credentials.")
+            }
             RequestError::InvalidHeaderName(n) => format!("{n} is an invalid header name."),
             // PENDING(issue 17): Firefox quotes the value (up to a NUL byte), which the
             // error does not carry, and accepts control bytes other than NUL, CR and LF.
@@ -155,9 +157,11 @@ impl Wording for Firefox {
             // Unreachable under the Firefox profile: it ignores `targetAddressSpace`
             // (`Profile::target_address_space`). Described in plain words.
             RequestError::InvalidTargetAddressSpace(_) => e.to_string(),
-            // PENDING(issue 17): Firefox names the request's mode ('cors' or 'no-cors'),
-            // which the error does not carry; observed with mode cors.
-            RequestError::OnlyIfCachedWithoutSameOrigin => "Request mode 'cors' was used, but request cache mode 'only-if-cached' can only be used with request mode 'same-origin'.".into(),
+            // Observed with modes cors and no-cors.
+            RequestError::OnlyIfCachedWithoutSameOrigin(mode) => format!(
+                "Request mode '{}' was used, but request cache mode 'only-if-cached' can only be used with request mode 'same-origin'.",
+                mode.as_str()
+            ),
         };
         format!("{FETCH_CONTEXT}{detail}")
     }
@@ -201,13 +205,17 @@ impl Wording for Firefox {
         vec![did_not_succeed(url)]
     }
 
-    /// Observed: `about:` and `blob:` fail without a line; another scheme in mode `cors`
-    /// is "CORS request not http".
-    fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String> {
+    /// Observed: `about:` and `blob:` fail without a line, `file:` is a security error;
+    /// another scheme (`ftp:`) is "CORS request not http" in mode `cors`, silent in mode
+    /// `no-cors`.
+    fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String> {
         match url.scheme() {
             "about" | "blob" => Vec::new(),
+            "file" => vec![format!(
+                "Security Error: Content at {page_url} may not load or link to {url}."
+            )],
             _ if mode == Mode::Cors => vec![blocked(url.as_str(), "CORS request not http", None)],
-            // PENDING(issue 17): other schemes outside mode cors are not observed.
+            // PENDING(issue 17): mode same-origin is not observed.
             _ => Vec::new(),
         }
     }
@@ -356,6 +364,24 @@ mod tests {
         assert_eq!(
             Firefox.request_error(&RequestError::ForbiddenMethod("trace".into())),
             "Window.fetch: Invalid request method trace."
+        );
+        assert_eq!(
+            Firefox.request_error(&RequestError::OnlyIfCachedWithoutSameOrigin(Mode::NoCors)),
+            "Window.fetch: Request mode 'no-cors' was used, but request cache mode 'only-if-cached' can only be used with request mode 'same-origin'."
+        );
+        let page = Url::parse("https://app.example/index.html").unwrap();
+        let file = Url::parse("file:///etc/hosts").unwrap();
+        assert_eq!(
+            Firefox.unsupported_scheme(&file, &page, Mode::Cors),
+            [
+                "Security Error: Content at https://app.example/index.html may not load or link to file:///etc/hosts."
+            ]
+        );
+        let ftp = Url::parse("ftp://api.example/x").unwrap();
+        assert!(
+            Firefox
+                .unsupported_scheme(&ftp, &page, Mode::NoCors)
+                .is_empty()
         );
         assert_eq!(
             Firefox.network_error(),

@@ -55,8 +55,8 @@ pub(crate) trait Wording: Sync {
     /// network level (no response: the host is unreachable, the connection broke).
     fn cors_network_failure(&self, url: &Url) -> Vec<String>;
     /// The console lines of a URL whose scheme fetch cannot load (`about:`, `ftp:`, an
-    /// unknown `blob:` URL...), fetched with `mode`.
-    fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String>;
+    /// unknown `blob:` URL...), fetched with `mode` from the document at `page_url`.
+    fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String>;
     /// The console lines about a `Set-Cookie` line refused (`name` is the cookie's name).
     fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String>;
     /// The console lines of a blocked mixed-content fetch.

@@ -46,8 +46,8 @@ impl Wording for Webkit {
         Vec::new()
     }
 
-    fn unsupported_scheme(&self, url: &Url, mode: Mode) -> Vec<String> {
-        Chromium.unsupported_scheme(url, mode)
+    fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String> {
+        Chromium.unsupported_scheme(url, page_url, mode)
     }
 
     fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String> {
