@@ -130,3 +130,67 @@ impl Default for Profile {
         Profile::chromium()
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each behaviour field where Firefox 153 was observed to differ from Chromium 156
+    /// (issue 17); the two-profile tests in tests/firefox_profile.rs show each on the wire.
+    #[test]
+    fn firefox_differs_from_chromium_where_observed() {
+        let (c, f) = (Profile::chromium(), Profile::firefox());
+        assert_eq!(c.third_party_cookies, ThirdPartyCookies::Block);
+        assert_eq!(f.third_party_cookies, ThirdPartyCookies::Partitioned);
+        assert!(c.request_headers.is_empty());
+        assert_eq!(f.request_headers, [("priority".into(), "u=4".into())]);
+        assert_eq!(
+            c.http2_request_headers,
+            [("priority".into(), "u=1, i".into())]
+        );
+        assert_eq!(f.http2_request_headers, [("te".into(), "trailers".into())]);
+        assert_eq!(
+            f.http2_response_headers,
+            [("x-firefox-spdy".into(), "h2".into())]
+        );
+        for (chromium, firefox) in [
+            (
+                c.sec_fetch_mode_on_every_preflight,
+                f.sec_fetch_mode_on_every_preflight,
+            ),
+            (
+                c.preflight_cache_wildcards_match,
+                f.preflight_cache_wildcards_match,
+            ),
+            (
+                c.tainted_preflight_origin_is_null,
+                f.tainted_preflight_origin_is_null,
+            ),
+            (
+                c.relaxed_referrer_policies_cross_site,
+                f.relaxed_referrer_policies_cross_site,
+            ),
+            (
+                c.target_address_space_supported,
+                f.target_address_space_supported,
+            ),
+            (c.no_samesite_is_lax, f.no_samesite_is_lax),
+        ] {
+            assert!(chromium && !firefox);
+        }
+        assert!(!c.data_url_content_length && f.data_url_content_length);
+        assert!(!c.cookie_overwrite_keeps_creation_time && f.cookie_overwrite_keeps_creation_time);
+        assert_eq!(c.storage_access_header, StorageAccessHeader::ActiveOrNone);
+        assert_eq!(
+            f.storage_access_header,
+            StorageAccessHeader::NoneWhilePartitioned
+        );
+        // WebKit keeps Chromium's behaviour fields until issue 18 observes them.
+        let w = Profile::webkit();
+        assert_eq!(
+            w.preflight_cache_wildcards_match,
+            c.preflight_cache_wildcards_match
+        );
+        assert_eq!(w.storage_access_header, c.storage_access_header);
+    }
+}
