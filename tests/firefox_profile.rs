@@ -450,3 +450,27 @@ async fn an_overwritten_cookie_keeps_its_place_in_firefox() {
     assert_eq!(c.as_deref(), Some("b=1; a=2"));
     assert_eq!(f.as_deref(), Some("a=2; b=1"));
 }
+
+#[tokio::test]
+async fn firefox_blocks_private_addresses_as_mixed_content() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let e = p
+            .fetch(Request::get("http://192.168.1.1/api/status"))
+            .await
+            .unwrap_err();
+        (e.reason().clone(), e.console().to_vec())
+    })
+    .await;
+    // Chromium: a warning, then Local Network Access denies it.
+    assert!(
+        matches!(c.0, fetchguard::FailureReason::Cors(_)),
+        "{:?}",
+        c.0
+    );
+    assert_eq!(f.0, fetchguard::FailureReason::MixedContent);
+    assert_eq!(
+        f.1,
+        ["Blocked loading mixed active content \u{201c}http://192.168.1.1/api/status\u{201d}"]
+    );
+}

@@ -278,7 +278,9 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     // a `.local` name, or a fetch naming a `targetAddressSpace`): then only a warning is
     // printed and the LNA check below decides.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(url) {
-        if !left_to_local_network_access(url, state.target_address_space) {
+        if !state.ctx.profile.mixed_content_left_to_local_network_access
+            || !left_to_local_network_access(url, state.target_address_space)
+        {
             state.trace.note(Notice::MixedContent);
             return Err(Failure::new(
                 FailureReason::MixedContent,

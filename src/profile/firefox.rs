@@ -43,6 +43,9 @@ impl Profile {
             data_url_content_length: true,
             // Observed: `targetAddressSpace: "bogus"` is not a TypeError; the fetch runs.
             target_address_space_supported: false,
+            // Observed: examples/intranet-router.toml (192.168.1.1 and printer.local are
+            // "Blocked loading mixed active content").
+            mixed_content_left_to_local_network_access: false,
             // Issue 17, facts 8 and 9 (observed: the preflight and the request of a
             // credentialed cross-site fetch say `none` under the default; nothing under
             // allow or block).

@@ -78,6 +78,11 @@ pub struct Profile {
     /// `fetch()` reads the `targetAddressSpace` member (Local Network Access), rejecting
     /// an unknown value (Chromium). When false (Firefox), the member is ignored.
     pub target_address_space_supported: bool,
+    /// An https page's fetch of an insecure URL in a private address space (a private IP
+    /// literal, a `.local` name, a `local`/`loopback` `targetAddressSpace`) is only warned
+    /// about and left to Local Network Access (Chromium). When false (Firefox), it is
+    /// blocked as mixed content like any other insecure URL.
+    pub mixed_content_left_to_local_network_access: bool,
     /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
     /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
     pub no_samesite_is_lax: bool,
@@ -175,6 +180,10 @@ mod tests {
                 f.target_address_space_supported,
             ),
             (c.no_samesite_is_lax, f.no_samesite_is_lax),
+            (
+                c.mixed_content_left_to_local_network_access,
+                f.mixed_content_left_to_local_network_access,
+            ),
         ] {
             assert!(chromium && !firefox);
         }

@@ -38,6 +38,7 @@ impl Profile {
             relaxed_referrer_policies_cross_site: true,
             data_url_content_length: false,
             target_address_space_supported: true,
+            mixed_content_left_to_local_network_access: true,
             no_samesite_is_lax: true,
             // Observed: WebKit never sends it (docs/firefox-webkit-observations.md); no
             // rule for that yet.

@@ -267,8 +267,9 @@ impl Wording for Firefox {
         )]
     }
 
-    /// PENDING(issue 17): Firefox leaves no mixed content to Local Network Access (not
-    /// observed); Chromium's line until it is.
+    /// Not printed under the Firefox profile: Firefox leaves no mixed content to Local
+    /// Network Access (`Profile::mixed_content_left_to_local_network_access`, observed);
+    /// Chromium's line for a profile that would.
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         super::chromium::Chromium.mixed_content_warning(page_url, url)
     }
