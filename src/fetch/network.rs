@@ -64,8 +64,12 @@ pub(crate) async fn http_network_or_cache_fetch(
     if kind == HopKind::Main && coep_credentialless_omits(state) {
         // CHROMIUM: such a request also goes out with `Pragma: no-cache` and
         // `Cache-Control: no-cache`, kept on the hops after it (observed:
-        // wpt-subset html/cross-origin-embedder-policy/credentialless-fetch).
+        // wpt-subset html/cross-origin-embedder-policy/credentialless-fetch); the profile
+        // says whether its engine does.
         for name in ["pragma", "cache-control"] {
+            if !state.ctx.profile.credentialless_requests_bypass_caches {
+                break;
+            }
             if !state.headers.contains_key(name) {
                 set(&mut state.headers, name, "no-cache");
             }

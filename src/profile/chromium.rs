@@ -40,6 +40,7 @@ impl Profile {
             data_url_content_length: false,
             target_address_space_supported: true,
             mixed_content_left_to_local_network_access: true,
+            credentialless_requests_bypass_caches: true,
             no_samesite_is_lax: true,
             storage_access_header: StorageAccessHeader::ActiveOrNone,
             // Observed: examples/cookie-order-and-partitioned*.toml.

@@ -46,6 +46,8 @@ impl Profile {
             // Observed: examples/intranet-router.toml (192.168.1.1 and printer.local are
             // "Blocked loading mixed active content").
             mixed_content_left_to_local_network_access: false,
+            // Observed: wpt-subset credentialless-fetch and credentialless-cookies.
+            credentialless_requests_bypass_caches: false,
             // Issue 17, facts 8 and 9 (observed: the preflight and the request of a
             // credentialed cross-site fetch say `none` under the default; nothing under
             // allow or block).

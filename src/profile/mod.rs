@@ -83,6 +83,10 @@ pub struct Profile {
     /// about and left to Local Network Access (Chromium). When false (Firefox), it is
     /// blocked as mixed content like any other insecure URL.
     pub mixed_content_left_to_local_network_access: bool,
+    /// A cross-origin no-cors request that `COEP: credentialless` sends without
+    /// credentials also says `Pragma: no-cache` and `Cache-Control: no-cache` (Chromium).
+    /// Firefox sends neither.
+    pub credentialless_requests_bypass_caches: bool,
     /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
     /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
     pub no_samesite_is_lax: bool,
@@ -183,6 +187,10 @@ mod tests {
             (
                 c.mixed_content_left_to_local_network_access,
                 f.mixed_content_left_to_local_network_access,
+            ),
+            (
+                c.credentialless_requests_bypass_caches,
+                f.credentialless_requests_bypass_caches,
             ),
         ] {
             assert!(chromium && !firefox);

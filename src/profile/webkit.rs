@@ -39,6 +39,7 @@ impl Profile {
             data_url_content_length: false,
             target_address_space_supported: true,
             mixed_content_left_to_local_network_access: true,
+            credentialless_requests_bypass_caches: true,
             no_samesite_is_lax: true,
             // Observed: WebKit never sends it (docs/firefox-webkit-observations.md); no
             // rule for that yet.

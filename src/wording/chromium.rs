@@ -106,6 +106,11 @@ impl Wording for Chromium {
         Vec::new()
     }
 
+    /// CHROMIUM: none (DevTools shows `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`).
+    fn corp_blocked(&self, _url: &Url) -> Vec<String> {
+        Vec::new()
+    }
+
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
         vec![format!(
             "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."

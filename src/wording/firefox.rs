@@ -127,7 +127,13 @@ fn before_final_response(c: &CorsConsole<'_>) -> bool {
                 | InvalidAllowHeadersPreflightResponse
                 | RedirectContainsCredentials(_)
         )
-        || c.status.is_some_and(|s| (300..400).contains(&s))
+        // A redirect (a 3xx with `Location`; without one it is the final response).
+        // Observed: a redirect to a scheme CORS does not support has no second line.
+        || (c.status.is_some_and(|s| (300..400).contains(&s))
+            && c.response_headers
+                .iter()
+                .any(|(n, _)| n.eq_ignore_ascii_case("location"))
+            && !matches!(c.error, CorsDisabledScheme))
 }
 
 impl Wording for Firefox {
@@ -261,6 +267,13 @@ impl Wording for Firefox {
         vec![line]
     }
 
+    /// Observed: wpt-subset's CORP and COEP files.
+    fn corp_blocked(&self, url: &Url) -> Vec<String> {
+        vec![format!(
+            "The resource at \u{201c}{url}\u{201d} was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"
+        )]
+    }
+
     fn mixed_content_blocked(&self, _page_url: &Url, url: &Url) -> Vec<String> {
         vec![format!(
             "Blocked loading mixed active content \u{201c}{url}\u{201d}"
@@ -338,9 +351,16 @@ mod tests {
             ]
         );
         // A redirect hop that fails the check: the status, then the second line.
+        let location = vec![("location".to_string(), "https://b.example/".to_string())];
         assert_eq!(
-            lines(CorsError::MissingAllowOriginHeader, Some(302), &[]).len(),
+            lines(CorsError::MissingAllowOriginHeader, Some(302), &location).len(),
             2
+        );
+        // A 3xx without Location is the final response: one line (observed,
+        // examples/generated/seed4-00294.toml).
+        assert_eq!(
+            lines(CorsError::MissingAllowOriginHeader, Some(308), &[]).len(),
+            1
         );
         assert_eq!(
             lines(
@@ -376,6 +396,13 @@ mod tests {
             Firefox.unsupported_scheme(&file, &page, Mode::Cors),
             [
                 "Security Error: Content at https://app.example/index.html may not load or link to file:///etc/hosts."
+            ]
+        );
+        let so = Url::parse("https://cdn.example/so").unwrap();
+        assert_eq!(
+            Firefox.corp_blocked(&so),
+            [
+                "The resource at \u{201c}https://cdn.example/so\u{201d} was blocked due to its Cross-Origin-Resource-Policy header (or lack thereof). See https://developer.mozilla.org/docs/Web/HTTP/Cross-Origin_Resource_Policy_(CORP)#"
             ]
         );
         let ftp = Url::parse("ftp://api.example/x").unwrap();

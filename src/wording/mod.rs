@@ -59,6 +59,9 @@ pub(crate) trait Wording: Sync {
     fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String>;
     /// The console lines about a `Set-Cookie` line refused (`name` is the cookie's name).
     fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String>;
+    /// The console lines of a response the cross-origin resource policy check blocked
+    /// (`url`: the response's).
+    fn corp_blocked(&self, url: &Url) -> Vec<String>;
     /// The console lines of a blocked mixed-content fetch.
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String>;
     /// The warning printed when mixed content is left to Local Network Access to decide.

@@ -54,6 +54,10 @@ impl Wording for Webkit {
         Chromium.cookie_rejected(name, why)
     }
 
+    fn corp_blocked(&self, url: &Url) -> Vec<String> {
+        Chromium.corp_blocked(url)
+    }
+
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
         Chromium.mixed_content_blocked(page_url, url)
     }
