@@ -474,3 +474,22 @@ async fn firefox_blocks_private_addresses_as_mixed_content() {
         ["Blocked loading mixed active content \u{201c}http://192.168.1.1/api/status\u{201d}"]
     );
 }
+
+#[tokio::test]
+async fn a_no_cors_post_under_no_referrer_says_origin_null_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let _ = p
+            .fetch(
+                Request::post(format!("{API}/r"))
+                    .mode(fetchguard::Mode::NoCors)
+                    .referrer_policy(fetchguard::ReferrerPolicy::NoReferrer),
+            )
+            .await;
+        let wire = w.take_wire();
+        wire[0].header("origin").map(String::from)
+    })
+    .await;
+    assert_eq!(c.as_deref(), Some("https://app.example"));
+    assert_eq!(f.as_deref(), Some("null"));
+}

@@ -54,7 +54,31 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
+    let serialized = if state.ctx.profile.origin_header_follows_referrer_policy {
+        serialize_request_origin(state, serialized)
+    } else {
+        serialized
+    };
     non_cors_origin_header(state.method.as_str(), serialized)
+}
+
+/// Serializing a request origin, the referrer-policy switch of
+/// <https://fetch.spec.whatwg.org/#append-a-request-origin-header>: `null` under
+/// `no-referrer`, under `same-origin` to another origin, and under the strict policies
+/// (and `no-referrer-when-downgrade`) from an https origin to a URL that is not https.
+fn serialize_request_origin(state: &FetchState<'_>, serialized: String) -> String {
+    use crate::policy::referrer::ReferrerPolicy as P;
+    let url = state.current_url();
+    let downgrade = state.origin.scheme() == Some("https") && url.scheme() != "https";
+    let null = match state.referrer_policy {
+        P::NoReferrer => true,
+        P::NoReferrerWhenDowngrade | P::StrictOrigin | P::StrictOriginWhenCrossOrigin => downgrade,
+        P::SameOrigin => !state
+            .origin
+            .is_same_origin(&crate::origin::Origin::from_url(url)),
+        _ => false,
+    };
+    if null { "null".to_string() } else { serialized }
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:

@@ -41,6 +41,8 @@ impl Profile {
             target_address_space_supported: true,
             mixed_content_left_to_local_network_access: true,
             credentialless_requests_bypass_caches: true,
+            // Observed: examples/origin-header-no-cors-*.toml.
+            origin_header_follows_referrer_policy: false,
             no_samesite_is_lax: true,
             storage_access_header: StorageAccessHeader::ActiveOrNone,
             // Observed: examples/cookie-order-and-partitioned*.toml.

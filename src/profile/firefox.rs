@@ -48,6 +48,9 @@ impl Profile {
             mixed_content_left_to_local_network_access: false,
             // Observed: wpt-subset credentialless-fetch and credentialless-cookies.
             credentialless_requests_bypass_caches: false,
+            // Observed: examples/origin-header-no-cors-*.toml (no-referrer; same-origin
+            // to another origin).
+            origin_header_follows_referrer_policy: true,
             // Issue 17, facts 8 and 9 (observed: the preflight and the request of a
             // credentialed cross-site fetch say `none` under the default; nothing under
             // allow or block).

@@ -87,6 +87,10 @@ pub struct Profile {
     /// credentials also says `Pragma: no-cache` and `Cache-Control: no-cache` (Chromium).
     /// Firefox sends neither.
     pub credentialless_requests_bypass_caches: bool,
+    /// The `Origin` of a request outside CORS (a no-cors or same-origin POST, say) is
+    /// `null` where the referrer policy withholds the origin, as the Fetch Standard says
+    /// (Firefox). When false (Chromium), it is always the page's origin.
+    pub origin_header_follows_referrer_policy: bool,
     /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
     /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
     pub no_samesite_is_lax: bool,
@@ -196,6 +200,9 @@ mod tests {
             assert!(chromium && !firefox);
         }
         assert!(!c.data_url_content_length && f.data_url_content_length);
+        assert!(
+            !c.origin_header_follows_referrer_policy && f.origin_header_follows_referrer_policy
+        );
         assert!(!c.cookie_overwrite_keeps_creation_time && f.cookie_overwrite_keeps_creation_time);
         assert_eq!(c.storage_access_header, StorageAccessHeader::ActiveOrNone);
         assert_eq!(

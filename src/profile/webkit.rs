@@ -40,6 +40,8 @@ impl Profile {
             target_address_space_supported: true,
             mixed_content_left_to_local_network_access: true,
             credentialless_requests_bypass_caches: true,
+            // PENDING(issue 18): observed `null` as Firefox; not yet set here.
+            origin_header_follows_referrer_policy: false,
             no_samesite_is_lax: true,
             // Observed: WebKit never sends it (docs/firefox-webkit-observations.md); no
             // rule for that yet.
