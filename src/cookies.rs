@@ -6,6 +6,11 @@
 //! requires `Secure`; a cross-site `fetch()` carries only `SameSite=None` cookies, and none
 //! at all when third-party cookies are blocked (a fresh profile's default); the same rules
 //! decide whether a cross-site response may set cookies.
+//!
+//! Firefox's default, Total Cookie Protection ([`ThirdPartyCookies::Partitioned`]), keeps
+//! the cookies of cross-site requests in a partition of the jar keyed by the page's site:
+//! stored and sent back there only; and a cookie without `SameSite` is not `Lax` there
+//! (the profile's `no_samesite_is_lax`).
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -29,15 +34,49 @@ pub enum ThirdPartyCookies {
     Allow,
     /// Cross-site requests carry and set no cookies (a fresh Chromium profile).
     Block,
+    /// Cross-site requests carry and set cookies in a jar partitioned by the page's site
+    /// (Firefox's Total Cookie Protection, its default): a cookie a cross-site response
+    /// sets is sent back only on cross-site requests from pages of the same site, and a
+    /// cookie set first-party is never sent cross-site.
+    Partitioned,
 }
 
 /// The site relation of a request, decided by the fetch algorithms.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct CookieContext {
     /// The request (and every URL of its redirect chain) is same-site with the page.
     pub same_site: bool,
     /// Third-party cookies are blocked.
     pub block_third_party: bool,
+    /// A cross-site request under [`ThirdPartyCookies::Partitioned`]: the page's site,
+    /// whose partition of the jar the request reads and writes.
+    pub partition: Option<String>,
+    /// A cookie without `SameSite` counts as `Lax` (Chromium); otherwise as `None`.
+    pub no_samesite_is_lax: bool,
+    /// Overwriting a cookie with a new value keeps its creation time, hence its place in
+    /// the `Cookie` header (Firefox); otherwise only the same value keeps it (Chromium).
+    pub overwrite_keeps_creation: bool,
+}
+
+impl CookieContext {
+    /// A first-party context (a top-level visit): no partition, every cookie may go.
+    pub(crate) fn first_party() -> Self {
+        CookieContext {
+            same_site: true,
+            block_third_party: false,
+            partition: None,
+            no_samesite_is_lax: true,
+            overwrite_keeps_creation: false,
+        }
+    }
+
+    /// The key of the jar's store for `host` in this context.
+    fn store_key(&self, host: &str) -> String {
+        match &self.partition {
+            Some(top) => format!("{} (partitioned under {top})", site_key(host)),
+            None => site_key(host),
+        }
+    }
 }
 
 /// What the jar decided for one request.
@@ -220,11 +259,8 @@ impl CookieJar {
         set_cookie: &str,
         now: Instant,
     ) -> Result<(), CookieRejection> {
-        let ctx = CookieContext {
-            same_site: true,
-            block_third_party: false,
-        };
-        let out = self.store_response(url, &[set_cookie.as_bytes()], ctx, now);
+        let ctx = CookieContext::first_party();
+        let out = self.store_response(url, &[set_cookie.as_bytes()], &ctx, now);
         match out.rejected.into_iter().next() {
             Some((_, why)) => Err(why),
             None => Ok(()),
@@ -258,13 +294,13 @@ impl CookieJar {
     }
 
     /// Selects the cookies for a request to `url`.
-    pub(crate) fn select(&self, url: &Url, ctx: CookieContext, now: Instant) -> CookieSelection {
+    pub(crate) fn select(&self, url: &Url, ctx: &CookieContext, now: Instant) -> CookieSelection {
         let now_odt = to_offset(now);
         let mut sent = Vec::new();
         let mut blocked = Vec::new();
         let Some(store) = self
             .sites
-            .get(&site_key(url.host_str().unwrap_or_default()))
+            .get(&ctx.store_key(url.host_str().unwrap_or_default()))
         else {
             return CookieSelection::default();
         };
@@ -313,7 +349,7 @@ impl CookieJar {
         &mut self,
         url: &Url,
         lines: &[&[u8]],
-        ctx: CookieContext,
+        ctx: &CookieContext,
         now: Instant,
     ) -> StoreOutcome {
         let mut out = StoreOutcome::default();
@@ -371,7 +407,7 @@ impl CookieJar {
             let name = raw.name().to_string();
             let store = self
                 .sites
-                .entry(site_key(url.host_str().unwrap_or_default()))
+                .entry(ctx.store_key(url.host_str().unwrap_or_default()))
                 .or_default();
             // The creation time: kept when the cookie is overwritten with the same value,
             // renewed otherwise.
@@ -381,7 +417,7 @@ impl CookieJar {
             let same_value = key.as_ref().is_some_and(|(d, p, n)| {
                 store
                     .get(d, p, n)
-                    .is_some_and(|old| old.value() == raw.value())
+                    .is_some_and(|old| old.value() == raw.value() || ctx.overwrite_keeps_creation)
             });
             match store.insert_raw(&raw, url) {
                 Ok(_) => {
@@ -404,7 +440,7 @@ impl CookieJar {
 
 /// Why a cookie with this SameSite value is kept off (or out of) a request in this
 /// context; `None` when it may go.
-fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<CookieBlock> {
+fn exclusion(same_site: Option<cookie::SameSite>, ctx: &CookieContext) -> Option<CookieBlock> {
     use cookie::SameSite as S;
     if ctx.same_site {
         return None;
@@ -416,6 +452,7 @@ fn exclusion(same_site: Option<cookie::SameSite>, ctx: CookieContext) -> Option<
         Some(S::None) => None,
         Some(S::Strict) => Some(CookieBlock::SameSiteStrict),
         Some(S::Lax) => Some(CookieBlock::SameSiteLax),
+        None if !ctx.no_samesite_is_lax => None,
         None => Some(CookieBlock::NoSameSiteTreatedAsLax),
     }
 }
@@ -453,14 +490,23 @@ mod tests {
     const SAME: CookieContext = CookieContext {
         same_site: true,
         block_third_party: true,
+        partition: None,
+        no_samesite_is_lax: true,
+        overwrite_keeps_creation: false,
     };
     const CROSS_ALLOW: CookieContext = CookieContext {
         same_site: false,
         block_third_party: false,
+        partition: None,
+        no_samesite_is_lax: true,
+        overwrite_keeps_creation: false,
     };
     const CROSS_BLOCK: CookieContext = CookieContext {
         same_site: false,
         block_third_party: true,
+        partition: None,
+        no_samesite_is_lax: true,
+        overwrite_keeps_creation: false,
     };
 
     fn jar_with(lines: &[&str]) -> CookieJar {
@@ -477,7 +523,7 @@ mod tests {
         let j = jar_with(&["a=1", "b=2; SameSite=Strict", "c=3; SameSite=None; Secure"]);
         let s = j.select(
             &u("https://api.example/x"),
-            SAME,
+            &SAME,
             std::time::SystemTime::now(),
         );
         let mut sent = s.sent.clone();
@@ -492,7 +538,7 @@ mod tests {
         let mut j = jar_with(&["a=1", "b=1", "c=1; Path=/x"]);
         let url = u("https://api.example/x");
         let now = std::time::SystemTime::now();
-        let header = |j: &CookieJar| j.select(&url, SAME, now).header.unwrap();
+        let header = |j: &CookieJar| j.select(&url, &SAME, now).header.unwrap();
         assert_eq!(header(&j), "c=1; a=1; b=1");
         j.set(
             &u("https://api.example/"),
@@ -533,11 +579,11 @@ mod tests {
     fn cross_site_requests_carry_only_samesite_none_when_allowed() {
         let j = jar_with(&["a=1", "b=2; SameSite=Lax", "c=3; SameSite=None; Secure"]);
         let now = std::time::SystemTime::now();
-        let s = j.select(&u("https://api.example/x"), CROSS_ALLOW, now);
+        let s = j.select(&u("https://api.example/x"), &CROSS_ALLOW, now);
         assert_eq!(s.sent, ["c"]);
         assert_eq!(s.header.as_deref(), Some("c=3"));
         assert_eq!(s.blocked.len(), 2);
-        let b = j.select(&u("https://api.example/x"), CROSS_BLOCK, now);
+        let b = j.select(&u("https://api.example/x"), &CROSS_BLOCK, now);
         assert!(b.header.is_none());
         assert_eq!(b.blocked.len(), 3);
         assert!(
@@ -554,12 +600,12 @@ mod tests {
         let out = j.store_response(
             &u("https://api.example/"),
             &[b"a=1", b"b=2; SameSite=None", b"c=3; SameSite=None; Secure"],
-            CROSS_ALLOW,
+            &CROSS_ALLOW,
             now,
         );
         assert_eq!(out.stored, ["c"]);
         assert_eq!(out.rejected.len(), 2);
-        let out = j.store_response(&u("http://plain.example/"), &[b"d=4; Secure"], SAME, now);
+        let out = j.store_response(&u("http://plain.example/"), &[b"d=4; Secure"], &SAME, now);
         assert_eq!(out.rejected[0].1, CookieRejection::SecureFromInsecureUrl);
     }
 
@@ -570,7 +616,7 @@ mod tests {
         j.store_response(
             &u("https://a.shop.test/"),
             &[b"d=1; Domain=shop.test", b"h=2"],
-            SAME,
+            &SAME,
             now,
         );
         for i in 0..1000 {
@@ -578,25 +624,25 @@ mod tests {
             j.store_response(
                 &u(&format!("https://s{i}.example/")),
                 &[line.as_bytes()],
-                SAME,
+                &SAME,
                 now,
             );
         }
         assert_eq!(j.len(), 1002);
-        assert_eq!(j.select(&u("https://b.shop.test/"), SAME, now).sent, ["d"]);
-        let mut on_a = j.select(&u("https://a.shop.test/"), SAME, now).sent;
+        assert_eq!(j.select(&u("https://b.shop.test/"), &SAME, now).sent, ["d"]);
+        let mut on_a = j.select(&u("https://a.shop.test/"), &SAME, now).sent;
         on_a.sort();
         assert_eq!(on_a, ["d", "h"]);
-        assert_eq!(j.select(&u("https://s7.example/"), SAME, now).sent, ["n7"]);
+        assert_eq!(j.select(&u("https://s7.example/"), &SAME, now).sent, ["n7"]);
         // A cookie for a public suffix is never stored where another site could see it.
         j.store_response(
             &u("https://a.shop.test/"),
             &[b"tld=1; Domain=test"],
-            SAME,
+            &SAME,
             now,
         );
         assert!(
-            j.select(&u("https://other.test/"), SAME, now)
+            j.select(&u("https://other.test/"), &SAME, now)
                 .sent
                 .is_empty()
         );
@@ -605,11 +651,11 @@ mod tests {
         j.save_json(&mut json).unwrap();
         let back = CookieJar::load_json(&json[..]).unwrap();
         assert_eq!(
-            back.select(&u("https://b.shop.test/"), SAME, now).sent,
+            back.select(&u("https://b.shop.test/"), &SAME, now).sent,
             ["d"]
         );
         assert_eq!(
-            back.select(&u("https://s999.example/"), SAME, now).sent,
+            back.select(&u("https://s999.example/"), &SAME, now).sent,
             ["n999"]
         );
     }
@@ -626,30 +672,80 @@ mod tests {
                 b"m=1; Max-Age=9223372036854775807",
                 b"e=1; Expires=Fri, 31 Dec 9999 23:59:59 GMT",
             ],
-            SAME,
+            &SAME,
             now,
         );
         assert_eq!(out.stored.len(), 2);
-        let mut at_399 = j.select(&url, SAME, now + day * 399).sent;
+        let mut at_399 = j.select(&url, &SAME, now + day * 399).sent;
         at_399.sort();
         assert_eq!(at_399, ["e", "m"]);
-        assert!(j.select(&url, SAME, now + day * 401).sent.is_empty());
+        assert!(j.select(&url, &SAME, now + day * 401).sent.is_empty());
     }
 
     #[test]
     fn max_age_counts_on_the_browser_clock() {
         let mut j = CookieJar::new();
         let now = std::time::SystemTime::now();
-        j.store_response(&u("https://a.example/"), &[b"m=1; Max-Age=60"], SAME, now);
+        j.store_response(&u("https://a.example/"), &[b"m=1; Max-Age=60"], &SAME, now);
         let url = u("https://a.example/");
         assert_eq!(
-            j.select(&url, SAME, now + Duration::from_secs(59)).sent,
+            j.select(&url, &SAME, now + Duration::from_secs(59)).sent,
             ["m"]
         );
         assert!(
-            j.select(&url, SAME, now + Duration::from_secs(61))
+            j.select(&url, &SAME, now + Duration::from_secs(61))
                 .sent
                 .is_empty()
         );
+    }
+    #[test]
+    fn firefox_keeps_the_creation_time_of_an_overwritten_cookie() {
+        // Observed in Firefox 153: examples/cookie-order-and-partitioned-http.toml.
+        let keep = CookieContext {
+            overwrite_keeps_creation: true,
+            ..SAME
+        };
+        let mut j = CookieJar::new();
+        let url = u("https://api.example/");
+        let now = std::time::SystemTime::now();
+        j.store_response(&url, &[b"a=1", b"b=1"], &keep, now);
+        j.store_response(&url, &[b"a=2"], &keep, now);
+        assert_eq!(j.select(&url, &keep, now).header.unwrap(), "a=2; b=1");
+        j.store_response(&url, &[b"a=3"], &SAME, now);
+        assert_eq!(j.select(&url, &SAME, now).header.unwrap(), "b=1; a=3");
+    }
+
+    #[test]
+    fn a_partition_holds_cross_site_cookies_apart_from_first_party_ones() {
+        let now = std::time::SystemTime::now();
+        let url = u("https://api.example/");
+        let under = |top: &str| CookieContext {
+            same_site: false,
+            block_third_party: false,
+            partition: Some(top.to_string()),
+            no_samesite_is_lax: false,
+            overwrite_keeps_creation: true,
+        };
+        let mut j = jar_with(&["first=1; SameSite=None; Secure"]);
+        // A cross-site response sets `t` (no SameSite: not Lax here) in app's partition.
+        let out = j.store_response(&url, &[b"t=1", b"l=1; SameSite=Lax"], &under("app"), now);
+        assert_eq!(out.stored, ["t"]);
+        assert_eq!(out.rejected.len(), 1);
+        assert_eq!(
+            j.select(&url, &under("app"), now).header.as_deref(),
+            Some("t=1")
+        );
+        // Not under another top-level site, and not first-party.
+        assert_eq!(j.select(&url, &under("shop"), now).header, None);
+        assert_eq!(
+            j.select(&url, &SAME, now).header.as_deref(),
+            Some("first=1")
+        );
+        // Without the partition, a cookie lacking SameSite is Lax cross-site.
+        let lax = CookieContext {
+            no_samesite_is_lax: true,
+            ..under("app")
+        };
+        assert_eq!(j.select(&url, &lax, now).header, None);
     }
 }

@@ -208,8 +208,8 @@ pub enum RequestError {
     InvalidHeaderValue(String),
     /// A `targetAddressSpace` that is not an `IPAddressSpace` value (the value).
     InvalidTargetAddressSpace(String),
-    /// Cache mode `only-if-cached` with a mode other than `same-origin`.
-    OnlyIfCachedWithoutSameOrigin,
+    /// Cache mode `only-if-cached` with a mode other than `same-origin` (the mode).
+    OnlyIfCachedWithoutSameOrigin(crate::request::Mode),
 }
 
 /// Network-level failures: what Chromium reports as a `net::ERR_*` and script as
@@ -293,7 +293,7 @@ impl fmt::Display for RequestError {
                     "'{v}' is not a targetAddressSpace (local, loopback or public)"
                 )
             }
-            RequestError::OnlyIfCachedWithoutSameOrigin => {
+            RequestError::OnlyIfCachedWithoutSameOrigin(_) => {
                 f.write_str("cache mode only-if-cached outside mode same-origin")
             }
         }

@@ -1,7 +1,7 @@
 //! End to end: example scenarios observed in real Firefox ESR and real WebKitGTK through
 //! the proxy oracle. Each test is skipped (with a message) when its browser is not
-//! installed. The engine models Chromium only, so these check the observations themselves
-//! (what each browser really did), not agreement with the engine.
+//! installed. These check the observations themselves (what each browser really did), not
+//! agreement with the engine.
 
 use std::path::Path;
 

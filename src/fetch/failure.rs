@@ -29,7 +29,7 @@ impl Failure {
     }
 }
 
-/// A CORS failure at the current URL, with Chromium's console line.
+/// A CORS failure at the current URL, with the profile's console lines.
 pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
     state.trace.push(TraceEvent::CorsBlocked(e.clone()));
     let lines = cors_console_lines(state, &e);
@@ -43,7 +43,18 @@ fn cors_console_lines(state: &FetchState<'_>, e: &CorsError) -> Vec<String> {
         initial_url: state.first_url(),
         origin: state.origin,
         error: e,
-        status: state.trace.last_answer().map(|(status, _)| status),
+        status: failed_status(state),
+        response_headers: state.trace.last_answer_headers(),
+    })
+}
+
+/// The status of the response that failed the check: the last one a server sent, or the
+/// one the HTTP cache answered with, whichever came last.
+fn failed_status(state: &FetchState<'_>) -> Option<u16> {
+    state.trace.events().iter().rev().find_map(|e| match e {
+        TraceEvent::Received { status, .. } => Some(*status),
+        TraceEvent::Note(Notice::FromHttpCache { status, .. }) => Some(*status),
+        _ => None,
     })
 }
 
@@ -64,8 +75,8 @@ pub(crate) fn enforce_cors(state: &mut FetchState<'_>, e: CorsError) -> Result<(
     Ok(())
 }
 
-/// A blocked CORP check: a silent network error (CHROMIUM: DevTools shows
-/// `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`, the console nothing); under
+/// A blocked CORP check: a network error with the profile's console lines (none in
+/// Chromium); under
 /// [`Enforcement::ReportOnly`] it is recorded as a violation and the fetch goes on.
 pub(crate) fn enforce_corp(state: &mut FetchState<'_>, b: CorpBlock) -> Result<(), Failure> {
     let url = state.current_url().to_string();
@@ -73,7 +84,12 @@ pub(crate) fn enforce_corp(state: &mut FetchState<'_>, b: CorpBlock) -> Result<(
         .trace
         .note(Notice::CorpBlocked(url.clone(), b.clone()));
     if state.ctx.enforcement == Enforcement::Enforce {
-        return Err(Failure::silent(FailureReason::Corp(b)));
+        let lines = state
+            .ctx
+            .profile
+            .wording()
+            .corp_blocked(state.current_url());
+        return Err(Failure::new(FailureReason::Corp(b), lines));
     }
     let violation = Violation {
         url,

@@ -214,6 +214,16 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
     }
 }
 
+/// The origin a preflight is checked against: the request's (opaque once a redirect
+/// tainted it), or the page's where the profile keeps it for preflights.
+fn preflight_origin(state: &FetchState<'_>) -> Origin {
+    if state.ctx.profile.tainted_preflight_origin_is_null {
+        state.origin_for_cors()
+    } else {
+        state.origin.clone()
+    }
+}
+
 /// The CORS-preflight fetch: `OPTIONS` without credentials, then Chromium's checks in
 /// Chromium's order, then the cache.
 async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure> {
@@ -233,7 +243,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
     if is_redirect_status(response.status) && response.headers.contains_key("location") {
         return enforce_cors(state, CorsError::PreflightDisallowedRedirect);
     }
-    let origin = state.origin_for_cors();
+    let origin = preflight_origin(state);
     let result = evaluate_preflight_response(
         response.status,
         &response.headers,
@@ -244,7 +254,13 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
     );
     match result {
         Err(e) => enforce_cors(state, e),
-        Ok(result) => {
+        Ok(mut result) => {
+            if !state.ctx.profile.preflight_cache_wildcards_match {
+                // The `*` is kept literally: from the cache it matches no request (a
+                // method or header literally named `*` is not modelled).
+                result.methods.retain(|m| m != "*");
+                result.headers.retain(|h| h != "*");
+            }
             if !state.tainted_origin && !result.max_age.is_zero() {
                 state
                     .trace

@@ -9,7 +9,7 @@ use crate::enforcement::Enforcement;
 use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
-use crate::policy::referrer::determine_referrer;
+use crate::policy::referrer::{ReferrerPolicy, determine_referrer};
 use crate::policy::{
     AddressSpace, LnaDecision, LnaDenial, LnaInput, TargetAddressSpace, local_network_access_check,
 };
@@ -177,10 +177,10 @@ pub(crate) async fn main_fetch(state: &mut FetchState<'_>) -> Result<Fetched, Fa
 async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failure> {
     let url = state.current_url().clone();
 
-    // Schemes fetch cannot load fail first, each with Chromium's console line.
+    // Schemes fetch cannot load fail first, with the profile's console lines.
     match url.scheme() {
         "http" | "https" | "data" => {}
-        _ => return Err(unsupported_scheme(&url)),
+        _ => return Err(unsupported_scheme(state, &url)),
     }
 
     let chosen = choose_path(&PathInput {
@@ -251,6 +251,24 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
     }
 }
 
+/// The request's referrer policy for a hop to `url`: a relaxed policy (`unsafe-url`,
+/// `no-referrer-when-downgrade`) is `strict-origin-when-cross-origin` on a cross-site hop
+/// where the profile says so.
+fn effective_referrer_policy(state: &FetchState<'_>, url: &Url) -> ReferrerPolicy {
+    let relaxed = matches!(
+        state.referrer_policy,
+        ReferrerPolicy::UnsafeUrl | ReferrerPolicy::NoReferrerWhenDowngrade
+    );
+    if relaxed
+        && !state.ctx.profile.relaxed_referrer_policies_cross_site
+        && !state.origin.is_same_site(&Origin::from_url(url))
+    {
+        ReferrerPolicy::StrictOriginWhenCrossOrigin
+    } else {
+        state.referrer_policy
+    }
+}
+
 /// The checks of main fetch between choosing the path and fetching: mixed content (step 5)
 /// and the request's referrer for this hop (step 8).
 fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
@@ -260,7 +278,9 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     // a `.local` name, or a fetch naming a `targetAddressSpace`): then only a warning is
     // printed and the LNA check below decides.
     if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(url) {
-        if !left_to_local_network_access(url, state.target_address_space) {
+        if !state.ctx.profile.mixed_content_left_to_local_network_access
+            || !left_to_local_network_access(url, state.target_address_space)
+        {
             state.trace.note(Notice::MixedContent);
             return Err(Failure::new(
                 FailureReason::MixedContent,
@@ -289,8 +309,8 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     // Step 8: the request's referrer for this hop, computed from the previous one
     // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
     if let Some(r) = state.referrer.take() {
-        state.referrer = determine_referrer(&r, state.referrer_policy, url)
-            .and_then(|s| url::Url::parse(&s).ok());
+        let policy = effective_referrer_policy(state, url);
+        state.referrer = determine_referrer(&r, policy, url).and_then(|s| url::Url::parse(&s).ok());
     }
     Ok(())
 }

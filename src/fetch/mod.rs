@@ -128,9 +128,13 @@ pub(crate) struct Fetched {
 pub(crate) async fn fetch(
     ctx: &FetchContext,
     client: Client<'_>,
-    req: Request,
+    mut req: Request,
 ) -> Result<crate::Response, FetchError> {
     let mut trace = Trace::new();
+    if !ctx.profile.target_address_space_supported {
+        // The engine does not know the `RequestInit` member: it is never read.
+        req.target_address_space = None;
+    }
     let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {
@@ -229,7 +233,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     // https://fetch.spec.whatwg.org/#dom-request (only-if-cached needs mode
     // same-origin; checked before the method)
     if req.cache == CacheMode::OnlyIfCached && req.mode != Mode::SameOrigin {
-        return Err(RequestError::OnlyIfCachedWithoutSameOrigin);
+        return Err(RequestError::OnlyIfCachedWithoutSameOrigin(req.mode));
     }
     // Method: a token, not forbidden, then normalized.
     if !is_token(req.method.as_bytes()) {

@@ -16,7 +16,7 @@ use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, Wir
 use super::request_headers::{
     append_cache_mode_headers, append_client_hints, append_content_length, append_default_headers,
     append_fetch_metadata_headers, append_referer, append_request_origin_header,
-    append_storage_access_header, append_user_agent, set,
+    append_storage_access_header, append_user_agent, set, set_owned,
 };
 use super::{Failure, FetchState, Tainting};
 
@@ -59,13 +59,17 @@ pub(crate) async fn http_network_or_cache_fetch(
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);
     append_client_hints(state, kind, &mut headers);
-    append_storage_access_header(state, kind, cookies, &mut headers);
+    append_storage_access_header(state, kind, &cookies, &mut headers);
     let include_credentials = kind == HopKind::Main && includes_credentials(state);
     if kind == HopKind::Main && coep_credentialless_omits(state) {
         // CHROMIUM: such a request also goes out with `Pragma: no-cache` and
         // `Cache-Control: no-cache`, kept on the hops after it (observed:
-        // wpt-subset html/cross-origin-embedder-policy/credentialless-fetch).
+        // wpt-subset html/cross-origin-embedder-policy/credentialless-fetch); the profile
+        // says whether its engine does.
         for name in ["pragma", "cache-control"] {
+            if !state.ctx.profile.credentialless_requests_bypass_caches {
+                break;
+            }
             if !state.headers.contains_key(name) {
                 set(&mut state.headers, name, "no-cache");
             }
@@ -76,7 +80,7 @@ pub(crate) async fn http_network_or_cache_fetch(
         state.trace.note(Notice::CoepCredentialless);
     }
     if kind == HopKind::Main {
-        append_cookie_header(state, include_credentials, cookies, &mut headers);
+        append_cookie_header(state, include_credentials, &cookies, &mut headers);
     }
     let given = state.body.as_ref().map(|_| body.len());
     append_content_length(kind, &method, given, &mut headers);
@@ -130,7 +134,7 @@ pub(crate) async fn http_network_or_cache_fetch(
     // Set-Cookie is stored whenever credentials were included, even if CORS later blocks
     // the response (a 304's own Set-Cookie too).
     if include_credentials {
-        store_set_cookie(state, &response, cookies);
+        store_set_cookie(state, &response, &cookies);
     }
     if kind != HopKind::Main {
         return Ok(response);
@@ -335,11 +339,21 @@ async fn http_network_fetch(
         headers: headers.clone(),
         body_len: body.len(),
     };
+    let mut http2_headers = HeaderMap::new();
+    for (n, v) in &state.ctx.profile.http2_request_headers {
+        set_owned(&mut http2_headers, n, v);
+    }
+    let mut http2_response_headers = HeaderMap::new();
+    for (n, v) in &state.ctx.profile.http2_response_headers {
+        set_owned(&mut http2_response_headers, n, v);
+    }
     let request = WireRequest {
         method,
         url,
         headers,
         body,
+        http2_headers,
+        http2_response_headers,
     };
     let sent = state.ctx.transport.send(request).await;
     // A request reached the server only when a server received it.
@@ -352,9 +366,18 @@ async fn http_network_fetch(
         Ok(r) => r,
         Err(e) => {
             state.trace.push(TraceEvent::NetworkFailed(e.clone()));
-            // CHROMIUM: a network failure prints no console line (DevTools shows
-            // `net::ERR_…`, which is not a console line).
-            return Err(Failure::silent(FailureReason::Network(e)));
+            // A request under the CORS protocol (another origin, mode `cors`) has the
+            // profile's line for a network failure; other requests fail silently.
+            let lines = if state.tainting == Tainting::Cors {
+                state
+                    .ctx
+                    .profile
+                    .wording()
+                    .cors_network_failure(state.current_url())
+            } else {
+                Vec::new()
+            };
+            return Err(Failure::new(FailureReason::Network(e), lines));
         }
     };
     let response = match decode::decode_body(&response.headers, response.body, DECODED_LIMIT) {
@@ -396,7 +419,7 @@ fn coep_credentialless_omits(state: &FetchState<'_>) -> bool {
 fn append_cookie_header(
     state: &mut FetchState<'_>,
     include_credentials: bool,
-    ctx: CookieContext,
+    ctx: &CookieContext,
     headers: &mut HeaderMap,
 ) {
     let decision = if include_credentials {
@@ -420,7 +443,7 @@ fn append_cookie_header(
 }
 
 /// Stores the response's `Set-Cookie` lines in the jar.
-fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: CookieContext) {
+fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: &CookieContext) {
     let lines: Vec<&[u8]> = response
         .headers
         .get_all(http::header::SET_COOKIE)
@@ -433,21 +456,36 @@ fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: Co
     let now = state.ctx.clock.now();
     let url = state.current_url().clone();
     let out = state.ctx.jar().store_response(&url, &lines, ctx, now);
+    for (text, why) in &out.rejected {
+        let name = text.split(['=', ';']).next().unwrap_or_default().trim();
+        for line in state.ctx.profile.wording().cookie_rejected(name, why) {
+            state
+                .trace
+                .note(Notice::CookieRejectedConsole(line.clone()));
+            state.warnings.push(line);
+        }
+    }
     state.trace.push(TraceEvent::CookiesStored {
         stored: out.stored,
         rejected: out.rejected,
     });
 }
 
-/// Same-site-ness for cookies: every URL of the chain is same-site with the page, and the
-/// third-party-cookie policy.
+/// Same-site-ness for cookies: every URL of the chain is same-site with the page, the
+/// third-party-cookie policy (and the partition it puts a cross-site request in), and the
+/// profile's SameSite default.
 fn cookie_context(state: &FetchState<'_>) -> CookieContext {
     let same_site = state
         .url_list
         .iter()
         .all(|u| state.origin.is_same_site(&Origin::from_url(u)));
+    let partitioned = state.ctx.third_party == ThirdPartyCookies::Partitioned;
     CookieContext {
         same_site,
         block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
+        // The page's site: the top-level site of every fetch modelled here.
+        partition: (partitioned && !same_site).then(|| format!("{:?}", state.origin.site())),
+        no_samesite_is_lax: state.ctx.profile.no_samesite_is_lax,
+        overwrite_keeps_creation: state.ctx.profile.cookie_overwrite_keeps_creation_time,
     }
 }

@@ -9,6 +9,7 @@ use crate::net::decode;
 use crate::origin::is_url_potentially_trustworthy;
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
 use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
+use crate::profile::StorageAccessHeader;
 use crate::request::{CacheMode, Credentials, Mode};
 use crate::trace::HopKind;
 
@@ -18,6 +19,16 @@ use super::{FetchState, Tainting};
 pub(crate) fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         headers.insert(HeaderName::from_static(name), v);
+    }
+}
+
+/// Sets `name` (any valid header name) to `value`; invalid ones are skipped.
+pub(crate) fn set_owned(headers: &mut HeaderMap, name: &str, value: &str) {
+    if let (Ok(n), Ok(v)) = (
+        HeaderName::from_bytes(name.as_bytes()),
+        HeaderValue::from_str(value),
+    ) {
+        headers.insert(n, v);
     }
 }
 
@@ -36,11 +47,38 @@ pub(crate) fn append_request_origin_header(
 /// The `Origin` value for this hop, or none: always on preflights and CORS requests;
 /// otherwise Chromium's rule ([`non_cors_origin_header`]).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
+    if kind == HopKind::Preflight && !state.ctx.profile.tainted_preflight_origin_is_null {
+        return Some(state.origin.serialize());
+    }
     let serialized = state.serialized_origin();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
+    let serialized = if state.ctx.profile.origin_header_follows_referrer_policy {
+        serialize_request_origin(state, serialized)
+    } else {
+        serialized
+    };
     non_cors_origin_header(state.method.as_str(), serialized)
+}
+
+/// Serializing a request origin, the referrer-policy switch of
+/// <https://fetch.spec.whatwg.org/#append-a-request-origin-header>: `null` under
+/// `no-referrer`, under `same-origin` to another origin, and under the strict policies
+/// (and `no-referrer-when-downgrade`) from an https origin to a URL that is not https.
+fn serialize_request_origin(state: &FetchState<'_>, serialized: String) -> String {
+    use crate::policy::referrer::ReferrerPolicy as P;
+    let url = state.current_url();
+    let downgrade = state.origin.scheme() == Some("https") && url.scheme() != "https";
+    let null = match state.referrer_policy {
+        P::NoReferrer => true,
+        P::NoReferrerWhenDowngrade | P::StrictOrigin | P::StrictOriginWhenCrossOrigin => downgrade,
+        P::SameOrigin => !state
+            .origin
+            .is_same_origin(&crate::origin::Origin::from_url(url)),
+        _ => false,
+    };
+    if null { "null".to_string() } else { serialized }
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:
@@ -65,6 +103,11 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
             "accept-language",
             &state.ctx.profile.accept_language,
         );
+    }
+    for (n, v) in &state.ctx.profile.request_headers {
+        if !headers.contains_key(n.as_str()) {
+            set_owned(headers, n, v);
+        }
     }
 }
 
@@ -114,8 +157,9 @@ pub(crate) fn append_fetch_metadata_headers(
     let url = state.current_url();
     if !should_send_fetch_metadata(url) {
         // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that
-        // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
-        if kind == HopKind::Preflight {
+        // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http);
+        // the profile says whether its engine does.
+        if kind == HopKind::Preflight && state.ctx.profile.sec_fetch_mode_on_every_preflight {
             set(headers, "sec-fetch-mode", "cors");
         }
         return;
@@ -153,27 +197,36 @@ pub(crate) fn append_client_hints(state: &FetchState<'_>, kind: HopKind, headers
 }
 
 /// `Sec-Fetch-Storage-Access`
-/// (<https://privacycg.github.io/storage-access-headers/#append-sec-fetch-storage-access>).
-/// CHROMIUM: credentialed cross-site requests say whether storage access is active
-/// (observed: `none` with third-party cookies blocked, `active` when allowed).
+/// (<https://privacycg.github.io/storage-access-headers/#append-sec-fetch-storage-access>),
+/// on credentialed cross-site requests to potentially trustworthy URLs, by the profile's
+/// [`StorageAccessHeader`] rule.
 pub(crate) fn append_storage_access_header(
     state: &FetchState<'_>,
     kind: HopKind,
-    cookies: CookieContext,
+    cookies: &CookieContext,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main
-        && state.credentials == Credentials::Include
-        && !cookies.same_site
-        && should_send_fetch_metadata(state.current_url())
+    if state.credentials != Credentials::Include
+        || cookies.same_site
+        || !should_send_fetch_metadata(state.current_url())
     {
-        let v = if cookies.block_third_party {
-            "none"
-        } else {
-            "active"
-        };
-        set(headers, "sec-fetch-storage-access", v);
+        return;
     }
+    let value = match state.ctx.profile.storage_access_header {
+        // CHROMIUM: whether storage access is active (observed: `none` with third-party
+        // cookies blocked, `active` when allowed); never on preflights.
+        StorageAccessHeader::ActiveOrNone if kind == HopKind::Main => {
+            if cookies.block_third_party {
+                "none"
+            } else {
+                "active"
+            }
+        }
+        StorageAccessHeader::ActiveOrNone => return,
+        StorageAccessHeader::NoneWhilePartitioned if cookies.partition.is_some() => "none",
+        StorageAccessHeader::NoneWhilePartitioned => return,
+    };
+    set(headers, "sec-fetch-storage-access", value);
 }
 
 /// `Content-Length: 0` for a request with an empty body: one given as empty (any method),

@@ -28,6 +28,9 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     if let Ok(v) = HeaderValue::from_str(&mime) {
         headers.insert(http::header::CONTENT_TYPE, v);
     }
+    if state.ctx.profile.data_url_content_length {
+        headers.insert(http::header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+    }
     let body = if state.method == http::Method::HEAD {
         Bytes::new()
     } else {
@@ -47,36 +50,14 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     })
 }
 
-/// The failure for a URL whose scheme fetch cannot load, with Chromium's console line
-/// (observed, docs/chromium-observations.md case 25): `file:` has its own wording, an
-/// unknown `blob:` URL fails silently, other schemes are "not supported".
-pub(crate) fn unsupported_scheme(url: &Url) -> Failure {
+/// The failure for a URL whose scheme fetch cannot load, with the profile's console
+/// lines.
+pub(crate) fn unsupported_scheme(state: &FetchState<'_>, url: &Url) -> Failure {
     let reason = FailureReason::UnsupportedScheme(url.scheme().to_string());
-    match url.scheme() {
-        "blob" => Failure::silent(reason),
-        "file" => Failure::new(
-            reason,
-            vec![format!("Not allowed to load local resource: {url}")],
-        ),
-        scheme => Failure::new(
-            reason,
-            vec![format!(
-                "Fetch API cannot load {}. URL scheme \"{scheme}\" is not supported.",
-                chromium_url(url)
-            )],
-        ),
-    }
-}
-
-/// A URL as Chromium prints it: hierarchical URLs of unknown schemes get the root path
-/// `/` that Chromium's URL parser adds (`chrome://version` prints as `chrome://version/`).
-fn chromium_url(url: &Url) -> String {
-    if url.has_host() && url.path().is_empty() {
-        let mut s = url.to_string();
-        let at = s.find(['?', '#']).unwrap_or(s.len());
-        s.insert(at, '/');
-        s
-    } else {
-        url.to_string()
-    }
+    let lines = state
+        .ctx
+        .profile
+        .wording()
+        .unsupported_scheme(url, state.page_url, state.mode);
+    Failure::new(reason, lines)
 }

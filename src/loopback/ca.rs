@@ -81,18 +81,27 @@ impl TestCa {
         // public key, and every leaf here has the same key: Firefox (NSS) refuses a second
         // certificate with the same issuer and serial number, and every connection to a
         // second host failed.
-        let n = self
-            .issued
-            .fetch_add(1, std::sync::atomic::Ordering::SeqCst);
-        let mut seed = self.root_der.clone();
-        seed.extend_from_slice(&n.to_be_bytes());
-        let mut serial = sha256(&seed)[..16].to_vec();
-        serial[0] &= 0x7f;
-        serial[0] |= 0x01;
-        params.serial_number = Some(serial.into());
+        params.serial_number = Some(self.next_serial());
         let cert = params.signed_by(&self.leaf_key, &self.issuer)?;
         let key_der = PrivateKeyDer::Pkcs8(PrivatePkcs8KeyDer::from(self.leaf_key.serialize_der()));
         Ok((vec![cert.der().clone()], key_der))
+    }
+
+    /// A serial number no other certificate of this CA has. rcgen's default derives the
+    /// serial from the subject key, and every leaf here has the same key: NSS (Firefox)
+    /// then rejects the second certificate it sees with one issuer and serial
+    /// (`SEC_ERROR_REUSED_ISSUER_AND_SERIAL`). The CA certificate is hashed in, so that
+    /// runs (whose CAs share a name) do not repeat serials either.
+    fn next_serial(&self) -> rcgen::SerialNumber {
+        let n = self
+            .issued
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        let mut seed = self.root_der.clone();
+        seed.extend_from_slice(&n.to_be_bytes());
+        let mut serial = sha256(&seed)[..16].to_vec();
+        serial[0] &= 0x7f; // positive, at most 16 bytes
+        serial[0] |= 0x01; // and no leading zero byte
+        rcgen::SerialNumber::from_slice(&serial)
     }
 
     /// The base64 of the SHA-256 of the leaf key's SubjectPublicKeyInfo (DER): the form

@@ -156,11 +156,15 @@ impl Transport for HyperTransport {
                 NetError::ConnectionFailed(format!("not sent: URL not usable on the wire: {e}"))
             })?;
             let mut headers = req.headers;
-            if self.speaks_h2(&uri).await? && !headers.contains_key("priority") {
-                // CHROMIUM: over HTTP/2 every request says how urgent it is (RFC 9218);
-                // a fetch() is `u=1, i` (observed, examples/bodiless-content-length.toml).
-                // Over HTTP/1.1 Chromium sends no such header.
-                headers.insert("priority", http::HeaderValue::from_static("u=1, i"));
+            let h2 = (!req.http2_headers.is_empty() || !req.http2_response_headers.is_empty())
+                && self.speaks_h2(&uri).await?;
+            if h2 {
+                // The profile's HTTP/2-only headers (Chromium: `priority: u=1, i`).
+                for (name, value) in &req.http2_headers {
+                    if !headers.contains_key(name) {
+                        headers.insert(name.clone(), value.clone());
+                    }
+                }
             }
             let mut builder = http::Request::builder().method(req.method).uri(uri);
             if let Some(h) = builder.headers_mut() {
@@ -178,9 +182,17 @@ impl Transport for HyperTransport {
                     .await
                     .map_err(|e| NetError::Protocol(format!("reading the body: {e}")))?
                     .to_bytes();
+                let mut headers = trim_header_values(parts.headers);
+                if h2 {
+                    for (name, value) in &req.http2_response_headers {
+                        if !headers.contains_key(name) {
+                            headers.insert(name.clone(), value.clone());
+                        }
+                    }
+                }
                 Ok(WireResponse {
                     status: parts.status.as_u16(),
-                    headers: trim_header_values(parts.headers),
+                    headers,
                     body,
                 })
             };

@@ -31,6 +31,14 @@ pub struct WireRequest {
     pub headers: HeaderMap,
     /// The body (empty for none).
     pub body: Bytes,
+    /// Headers to add when the request goes over HTTP/2 (names not already in
+    /// `headers`): the profile's [`http2_request_headers`](crate::Profile::http2_request_headers).
+    /// A transport without protocols ignores them.
+    pub http2_headers: HeaderMap,
+    /// Headers the browser's network stack adds to a response that came over HTTP/2
+    /// (names the server did not send): the profile's
+    /// [`http2_response_headers`](crate::Profile::http2_response_headers).
+    pub http2_response_headers: HeaderMap,
 }
 
 /// A response as the server sent it, body fully read.

@@ -1,6 +1,6 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, Profile};
+use super::{Engine, Profile, StorageAccessHeader};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -25,6 +25,28 @@ impl Profile {
             ],
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            request_headers: Vec::new(),
+            // Observed over HTTP/2 (examples/bodiless-content-length.toml); nothing over
+            // HTTP/1.1.
+            http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
+            http2_response_headers: Vec::new(),
+            // Observed: wpt-subset cors-preflight-*, plain http.
+            sec_fetch_mode_on_every_preflight: true,
+            // Observed (docs/chromium-observations.md case 8 and the preflight-cache
+            // examples): a cached `*` serves later requests.
+            preflight_cache_wildcards_match: true,
+            tainted_preflight_origin_is_null: true,
+            relaxed_referrer_policies_cross_site: true,
+            data_url_content_length: false,
+            target_address_space_supported: true,
+            mixed_content_left_to_local_network_access: true,
+            credentialless_requests_bypass_caches: true,
+            // Observed: examples/origin-header-no-cors-*.toml.
+            origin_header_follows_referrer_policy: false,
+            no_samesite_is_lax: true,
+            storage_access_header: StorageAccessHeader::ActiveOrNone,
+            // Observed: examples/cookie-order-and-partitioned*.toml.
+            cookie_overwrite_keeps_creation_time: false,
         }
     }
 }

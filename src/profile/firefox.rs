@@ -1,7 +1,7 @@
 //! Firefox 153 ESR (Linux), as Debian's `firefox-esr` runs it headless with a fresh
 //! profile.
 
-use super::{Engine, Profile};
+use super::{Engine, Profile, StorageAccessHeader};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -22,10 +22,42 @@ impl Profile {
                 .to_string(),
             accept_language: "en-US,en;q=0.9".to_string(),
             client_hints: Vec::new(),
-            // PENDING(issue 17): Total Cookie Protection (a jar partitioned by top-level
-            // site) is Firefox's default; modelled as Block until the partitioned jar lands.
-            third_party_cookies: ThirdPartyCookies::Block,
+            // Total Cookie Protection: `network.cookie.cookieBehavior` 5 in a fresh profile.
+            third_party_cookies: ThirdPartyCookies::Partitioned,
             redirect_limit: 20,
+            // Observed (issue 17, fact 11): on every request, preflights and HTTP/1.1
+            // included; over HTTP/2 also `te: trailers`.
+            request_headers: vec![("priority".to_string(), "u=4".to_string())],
+            http2_request_headers: vec![("te".to_string(), "trailers".to_string())],
+            http2_response_headers: vec![("x-firefox-spdy".to_string(), "h2".to_string())],
+            // Observed: a preflight to a plain-http origin carries no `sec-fetch-*`.
+            sec_fetch_mode_on_every_preflight: false,
+            // Each observed in Firefox 153.8.0esr (issue 17, facts 5, 6, 7, 10): a `*`
+            // preflight is sent again for the next request; the preflight after a
+            // cross-origin redirect carries (and is checked against) the page's origin;
+            // `unsafe-url` and `no-referrer-when-downgrade` send the origin only
+            // cross-site (full URL same-site); `data:` responses show `content-length`.
+            preflight_cache_wildcards_match: false,
+            tainted_preflight_origin_is_null: false,
+            relaxed_referrer_policies_cross_site: false,
+            data_url_content_length: true,
+            // Observed: `targetAddressSpace: "bogus"` is not a TypeError; the fetch runs.
+            target_address_space_supported: false,
+            // Observed: examples/intranet-router.toml (192.168.1.1 and printer.local are
+            // "Blocked loading mixed active content").
+            mixed_content_left_to_local_network_access: false,
+            // Observed: wpt-subset credentialless-fetch and credentialless-cookies.
+            credentialless_requests_bypass_caches: false,
+            // Observed: examples/origin-header-no-cors-*.toml (no-referrer; same-origin
+            // to another origin).
+            origin_header_follows_referrer_policy: true,
+            // Issue 17, facts 8 and 9 (observed: the preflight and the request of a
+            // credentialed cross-site fetch say `none` under the default; nothing under
+            // allow or block).
+            no_samesite_is_lax: false,
+            storage_access_header: StorageAccessHeader::NoneWhilePartitioned,
+            // Observed: examples/cookie-order-and-partitioned*.toml (`a=2; b=1`).
+            cookie_overwrite_keeps_creation_time: true,
         }
     }
 }

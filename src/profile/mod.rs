@@ -43,6 +43,83 @@ pub struct Profile {
     pub third_party_cookies: ThirdPartyCookies,
     /// At most this many redirects are followed.
     pub redirect_limit: usize,
+    /// Headers added to every request the engine sends, preflights included, over any
+    /// protocol (unless script set the name). Firefox: `priority: u=4`.
+    pub request_headers: Vec<(String, String)>,
+    /// Headers added only to requests that go over HTTP/2, once the protocol is known
+    /// (unless already present). Chromium: `priority: u=1, i`; Firefox: `te: trailers`.
+    pub http2_request_headers: Vec<(String, String)>,
+    /// Headers the engine's network stack adds to every response that came over HTTP/2
+    /// (script sees them where the response filter lets them through). Firefox:
+    /// `x-firefox-spdy: h2`.
+    pub http2_response_headers: Vec<(String, String)>,
+    /// A preflight says `Sec-Fetch-Mode: cors` even to a URL that gets no other fetch
+    /// metadata (one that is not potentially trustworthy). Chromium does; Firefox sends
+    /// no fetch metadata there at all.
+    pub sec_fetch_mode_on_every_preflight: bool,
+    /// A `*` in a cached preflight's `Access-Control-Allow-Methods` or `-Headers` lets a
+    /// later request use the cache entry (Chromium). When false (Firefox), a `*` works as
+    /// a wildcard on the fresh preflight only; from the cache it matches nothing, so the
+    /// next such request is preflighted again. Listed methods and headers are cached
+    /// either way.
+    pub preflight_cache_wildcards_match: bool,
+    /// After a cross-origin redirect, the preflight's `Origin` is `null` and its check is
+    /// against an opaque origin, as for the request itself (Chromium). When false
+    /// (Firefox), the preflight carries the page's origin and is checked against it; the
+    /// request after it still says `null`.
+    pub tainted_preflight_origin_is_null: bool,
+    /// The relaxed referrer policies (`unsafe-url`, `no-referrer-when-downgrade`) apply
+    /// to cross-site requests (Chromium). When false (Firefox), a cross-site request under
+    /// one of them is treated as `strict-origin-when-cross-origin`: the origin only.
+    pub relaxed_referrer_policies_cross_site: bool,
+    /// A `data:` response carries `Content-Length` (the decoded length, for `HEAD` too).
+    /// Firefox adds it; Chromium does not.
+    pub data_url_content_length: bool,
+    /// `fetch()` reads the `targetAddressSpace` member (Local Network Access), rejecting
+    /// an unknown value (Chromium). When false (Firefox), the member is ignored.
+    pub target_address_space_supported: bool,
+    /// An https page's fetch of an insecure URL in a private address space (a private IP
+    /// literal, a `.local` name, a `local`/`loopback` `targetAddressSpace`) is only warned
+    /// about and left to Local Network Access (Chromium). When false (Firefox), it is
+    /// blocked as mixed content like any other insecure URL.
+    pub mixed_content_left_to_local_network_access: bool,
+    /// A cross-origin no-cors request that `COEP: credentialless` sends without
+    /// credentials also says `Pragma: no-cache` and `Cache-Control: no-cache` (Chromium).
+    /// Firefox sends neither.
+    pub credentialless_requests_bypass_caches: bool,
+    /// The `Origin` of a request outside CORS (a no-cors or same-origin POST, say) is
+    /// `null` where the referrer policy withholds the origin, as the Fetch Standard says
+    /// (Firefox). When false (Chromium), it is always the page's origin.
+    pub origin_header_follows_referrer_policy: bool,
+    /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
+    /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
+    pub no_samesite_is_lax: bool,
+    /// When `Sec-Fetch-Storage-Access` is sent.
+    pub storage_access_header: StorageAccessHeader,
+    /// Overwriting a cookie with a new value keeps its creation time, so it keeps its
+    /// place among cookies of equal path length in `Cookie` (Firefox). When false
+    /// (Chromium), a new value makes it the newest; the same value keeps its place.
+    pub cookie_overwrite_keeps_creation_time: bool,
+}
+
+/// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
+/// a potentially trustworthy URL.
+///
+/// ```
+/// use fetchguard::{Profile, StorageAccessHeader};
+/// assert_eq!(Profile::chromium().storage_access_header, StorageAccessHeader::ActiveOrNone);
+/// assert_eq!(Profile::firefox().storage_access_header, StorageAccessHeader::NoneWhilePartitioned);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum StorageAccessHeader {
+    /// On the request (not its preflight): `none` when third-party cookies are blocked,
+    /// `active` otherwise (Chromium).
+    ActiveOrNone,
+    /// `none` on the request and on its preflight, only while third-party cookies are
+    /// [partitioned](crate::ThirdPartyCookies::Partitioned); never under allow or block
+    /// (Firefox).
+    NoneWhilePartitioned,
 }
 
 impl Profile {
@@ -64,5 +141,80 @@ impl Profile {
 impl Default for Profile {
     fn default() -> Self {
         Profile::chromium()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Each behaviour field where Firefox 153 was observed to differ from Chromium 156
+    /// (issue 17); the two-profile tests in tests/firefox_profile.rs show each on the wire.
+    #[test]
+    fn firefox_differs_from_chromium_where_observed() {
+        let (c, f) = (Profile::chromium(), Profile::firefox());
+        assert_eq!(c.third_party_cookies, ThirdPartyCookies::Block);
+        assert_eq!(f.third_party_cookies, ThirdPartyCookies::Partitioned);
+        assert!(c.request_headers.is_empty());
+        assert_eq!(f.request_headers, [("priority".into(), "u=4".into())]);
+        assert_eq!(
+            c.http2_request_headers,
+            [("priority".into(), "u=1, i".into())]
+        );
+        assert_eq!(f.http2_request_headers, [("te".into(), "trailers".into())]);
+        assert_eq!(
+            f.http2_response_headers,
+            [("x-firefox-spdy".into(), "h2".into())]
+        );
+        for (chromium, firefox) in [
+            (
+                c.sec_fetch_mode_on_every_preflight,
+                f.sec_fetch_mode_on_every_preflight,
+            ),
+            (
+                c.preflight_cache_wildcards_match,
+                f.preflight_cache_wildcards_match,
+            ),
+            (
+                c.tainted_preflight_origin_is_null,
+                f.tainted_preflight_origin_is_null,
+            ),
+            (
+                c.relaxed_referrer_policies_cross_site,
+                f.relaxed_referrer_policies_cross_site,
+            ),
+            (
+                c.target_address_space_supported,
+                f.target_address_space_supported,
+            ),
+            (c.no_samesite_is_lax, f.no_samesite_is_lax),
+            (
+                c.mixed_content_left_to_local_network_access,
+                f.mixed_content_left_to_local_network_access,
+            ),
+            (
+                c.credentialless_requests_bypass_caches,
+                f.credentialless_requests_bypass_caches,
+            ),
+        ] {
+            assert!(chromium && !firefox);
+        }
+        assert!(!c.data_url_content_length && f.data_url_content_length);
+        assert!(
+            !c.origin_header_follows_referrer_policy && f.origin_header_follows_referrer_policy
+        );
+        assert!(!c.cookie_overwrite_keeps_creation_time && f.cookie_overwrite_keeps_creation_time);
+        assert_eq!(c.storage_access_header, StorageAccessHeader::ActiveOrNone);
+        assert_eq!(
+            f.storage_access_header,
+            StorageAccessHeader::NoneWhilePartitioned
+        );
+        // WebKit keeps Chromium's behaviour fields until issue 18 observes them.
+        let w = Profile::webkit();
+        assert_eq!(
+            w.preflight_cache_wildcards_match,
+            c.preflight_cache_wildcards_match
+        );
+        assert_eq!(w.storage_access_header, c.storage_access_header);
     }
 }

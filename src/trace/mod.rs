@@ -288,6 +288,9 @@ pub enum Notice {
     /// a fetch that names a `local` or `loopback` `targetAddressSpace`. Holds the
     /// warning line Chromium prints.
     MixedContentLeftToLocalNetwork(String),
+    /// A console line the profile's engine prints about a `Set-Cookie` it refused (the
+    /// line; Firefox prints them, Chromium does not).
+    CookieRejectedConsole(String),
     /// The cross-origin resource policy check blocked this hop's response (URL, why).
     CorpBlocked(String, crate::policy::corp::CorpBlock),
     /// The page's `Cross-Origin-Embedder-Policy-Report-Only` would have blocked this
@@ -368,6 +371,7 @@ impl fmt::Display for Notice {
             Notice::MixedContentLeftToLocalNetwork(_) => f.write_str(
                 "mixed content: an insecure URL in a private address space is only warned about; Local Network Access decides",
             ),
+            Notice::CookieRejectedConsole(line) => write!(f, "console: {line}"),
             Notice::FromHttpCache {
                 status,
                 fresh_for: None,
@@ -478,9 +482,10 @@ impl Trace {
         self.events
             .iter()
             .filter_map(|e| match e {
-                TraceEvent::Note(Notice::MixedContentLeftToLocalNetwork(line)) => {
-                    Some(line.clone())
-                }
+                TraceEvent::Note(
+                    Notice::MixedContentLeftToLocalNetwork(line)
+                    | Notice::CookieRejectedConsole(line),
+                ) => Some(line.clone()),
                 _ => None,
             })
             .collect()
@@ -518,6 +523,24 @@ impl Trace {
             } => Some((*status, *body_len)),
             _ => None,
         })
+    }
+
+    /// The headers of the last response the server sent (empty before any).
+    ///
+    /// ```
+    /// use fetchguard::trace::Trace;
+    /// assert!(Trace::new().last_answer_headers().is_empty());
+    /// ```
+    pub fn last_answer_headers(&self) -> &HeaderMap {
+        static NONE: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(HeaderMap::new);
+        self.events
+            .iter()
+            .rev()
+            .find_map(|e| match e {
+                TraceEvent::Received { headers, .. } => Some(headers),
+                _ => None,
+            })
+            .unwrap_or(&NONE)
     }
 
     /// For a response script cannot read into (opaque or opaqueredirect): what script

@@ -4,8 +4,10 @@
 use url::Url;
 
 use super::{CorsConsole, Wording};
+use crate::cookies::CookieRejection;
 use crate::errors::RequestError;
 use crate::origin::Origin;
+use crate::request::Mode;
 
 /// Chromium's wording.
 pub(crate) struct Chromium;
@@ -37,7 +39,7 @@ impl Wording for Chromium {
             RequestError::InvalidTargetAddressSpace(v) => format!(
                 "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
             ),
-            RequestError::OnlyIfCachedWithoutSameOrigin => {
+            RequestError::OnlyIfCachedWithoutSameOrigin(_) => {
                 "'only-if-cached' can be set only with 'same-origin' mode".to_string()
             }
         };
@@ -80,6 +82,35 @@ impl Wording for Chromium {
         )]
     }
 
+    /// CHROMIUM: none (DevTools shows `net::ERR_…`, which is not a console line).
+    fn cors_network_failure(&self, _url: &Url) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// Observed (docs/chromium-observations.md case 25): `file:` has its own wording, an
+    /// unknown `blob:` URL fails silently, other schemes are "not supported"; the mode
+    /// does not matter.
+    fn unsupported_scheme(&self, url: &Url, _page_url: &Url, _mode: Mode) -> Vec<String> {
+        match url.scheme() {
+            "blob" => Vec::new(),
+            "file" => vec![format!("Not allowed to load local resource: {url}")],
+            scheme => vec![format!(
+                "Fetch API cannot load {}. URL scheme \"{scheme}\" is not supported.",
+                chromium_url(url)
+            )],
+        }
+    }
+
+    /// Observed: none at error level (DevTools' Issues panel lists them).
+    fn cookie_rejected(&self, _name: &str, _why: &CookieRejection) -> Vec<String> {
+        Vec::new()
+    }
+
+    /// CHROMIUM: none (DevTools shows `net::ERR_BLOCKED_BY_RESPONSE.NotSameOrigin`).
+    fn corp_blocked(&self, _url: &Url) -> Vec<String> {
+        Vec::new()
+    }
+
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
         vec![format!(
             "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This request has been blocked; the content must be served over HTTPS."
@@ -93,6 +124,19 @@ impl Wording for Chromium {
         format!(
             "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This content should also be served over HTTPS."
         )
+    }
+}
+
+/// A URL as Chromium prints it: hierarchical URLs of unknown schemes get the root path
+/// `/` that Chromium's URL parser adds (`chrome://version` prints as `chrome://version/`).
+fn chromium_url(url: &Url) -> String {
+    if url.has_host() && url.path().is_empty() {
+        let mut s = url.to_string();
+        let at = s.find(['?', '#']).unwrap_or(s.len());
+        s.insert(at, '/');
+        s
+    } else {
+        url.to_string()
     }
 }
 
@@ -113,6 +157,7 @@ mod tests {
                 origin: &o,
                 error: e,
                 status: Some(200),
+                response_headers: &http::HeaderMap::new(),
             })
         };
         assert_eq!(

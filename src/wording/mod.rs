@@ -12,9 +12,11 @@ mod webkit;
 
 use url::Url;
 
+use crate::cookies::CookieRejection;
 use crate::engine::Engine;
 use crate::errors::{CorsError, RequestError};
 use crate::origin::Origin;
+use crate::request::Mode;
 
 /// A CORS failure as the console reports it.
 pub(crate) struct CorsConsole<'a> {
@@ -27,8 +29,10 @@ pub(crate) struct CorsConsole<'a> {
     /// Why.
     pub error: &'a CorsError,
     /// The status of the response that failed the check, when one arrived.
-    #[allow(dead_code)] // PENDING(issues 17, 18): Firefox and WebKit quote it.
     pub status: Option<u16>,
+    /// The headers of that response (lower-case names, in order; empty when none
+    /// arrived): Firefox quotes the bad token of an `Access-Control-Allow-*` list.
+    pub response_headers: &'a http::HeaderMap,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order
@@ -47,6 +51,17 @@ pub(crate) trait Wording: Sync {
     /// The console lines of a cross-origin no-cors request whose redirect mode is not
     /// `follow`.
     fn no_cors_redirect_mode(&self, url: &Url) -> Vec<String>;
+    /// The console lines of a fetch in mode `cors` to another origin that failed at the
+    /// network level (no response: the host is unreachable, the connection broke).
+    fn cors_network_failure(&self, url: &Url) -> Vec<String>;
+    /// The console lines of a URL whose scheme fetch cannot load (`about:`, `ftp:`, an
+    /// unknown `blob:` URL...), fetched with `mode` from the document at `page_url`.
+    fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String>;
+    /// The console lines about a `Set-Cookie` line refused (`name` is the cookie's name).
+    fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String>;
+    /// The console lines of a response the cross-origin resource policy check blocked
+    /// (`url`: the response's).
+    fn corp_blocked(&self, url: &Url) -> Vec<String>;
     /// The console lines of a blocked mixed-content fetch.
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String>;
     /// The warning printed when mixed content is left to Local Network Access to decide.

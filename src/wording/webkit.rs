@@ -7,8 +7,10 @@ use url::Url;
 
 use super::chromium::Chromium;
 use super::{CorsConsole, Wording};
+use crate::cookies::CookieRejection;
 use crate::errors::RequestError;
 use crate::origin::Origin;
+use crate::request::Mode;
 
 /// Webkit's wording.
 pub(crate) struct Webkit;
@@ -36,6 +38,24 @@ impl Wording for Webkit {
 
     fn no_cors_redirect_mode(&self, url: &Url) -> Vec<String> {
         Chromium.no_cors_redirect_mode(url)
+    }
+
+    /// Observed (docs/firefox-webkit-observations.md): an unreachable host, http or https,
+    /// prints no line.
+    fn cors_network_failure(&self, _url: &Url) -> Vec<String> {
+        Vec::new()
+    }
+
+    fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String> {
+        Chromium.unsupported_scheme(url, page_url, mode)
+    }
+
+    fn cookie_rejected(&self, name: &str, why: &CookieRejection) -> Vec<String> {
+        Chromium.cookie_rejected(name, why)
+    }
+
+    fn corp_blocked(&self, url: &Url) -> Vec<String> {
+        Chromium.corp_blocked(url)
     }
 
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String> {
