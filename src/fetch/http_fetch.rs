@@ -16,7 +16,7 @@ use crate::request::{Mode, RedirectMode};
 use crate::response::InternalResponse;
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
-use super::failure::{enforce_corp, enforce_cors};
+use super::failure::{CorsFailureAt, enforce_corp, enforce_cors, enforce_cors_at};
 use super::network::{Hop, http_network_or_cache_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
@@ -70,7 +70,20 @@ pub(crate) async fn http_fetch(
             state.credentials_include(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
-            Err(e) => enforce_cors(state, e)?,
+            Err(e) => {
+                // WEBKIT quotes where a failing redirect pointed (`Cross-origin
+                // redirection to URL denied ...`).
+                let redirect_to = is_redirect_status(response.status)
+                    .then(|| response.headers.get("location"))
+                    .flatten()
+                    .and_then(|l| l.to_str().ok())
+                    .and_then(|l| state.current_url().join(l).ok());
+                let at = CorsFailureAt {
+                    redirect_to: redirect_to.as_ref(),
+                    response_headers: Some(&response.headers),
+                };
+                enforce_cors_at(state, e, at)?
+            }
         }
     }
 
@@ -216,7 +229,13 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         &state.unsafe_header_names,
     );
     match result {
-        Err(e) => enforce_cors(state, e),
+        Err(e) => {
+            let at = CorsFailureAt {
+                redirect_to: None,
+                response_headers: Some(&response.headers),
+            };
+            enforce_cors_at(state, e, at)
+        }
         Ok(result) => {
             if !state.tainted_origin && !result.max_age.is_zero() {
                 state

@@ -250,7 +250,10 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         }
         let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         if HeaderValue::from_str(value).is_err() {
-            return Err(RequestError::InvalidHeaderValue(name.clone()));
+            return Err(RequestError::InvalidHeaderValue(
+                name.clone(),
+                value.to_string(),
+            ));
         }
         if is_forbidden_request_header(name, value.as_bytes()) {
             trace.note(Notice::ForbiddenHeaderDropped(name.clone()));
@@ -284,7 +287,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     let body = match &req.body {
         Some(b) => {
             if method == http::Method::GET || method == http::Method::HEAD {
-                return Err(RequestError::BodyWithGetOrHead);
+                return Err(RequestError::BodyWithGetOrHead(method.to_string()));
             }
             if let Some(ct) = b.implied_content_type()
                 && !combined

@@ -4,7 +4,7 @@
 use url::Url;
 
 use super::{CorsConsole, Wording};
-use crate::errors::RequestError;
+use crate::errors::{CorsError, RequestError};
 use crate::origin::Origin;
 
 /// Chromium's wording.
@@ -25,7 +25,7 @@ impl Wording for Chromium {
             RequestError::MethodUnsupportedInNoCors(m) => {
                 format!("'{m}' is unsupported in no-cors mode.")
             }
-            RequestError::BodyWithGetOrHead => {
+            RequestError::BodyWithGetOrHead(_) => {
                 "Request with GET/HEAD method cannot have body.".to_string()
             }
             RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
@@ -33,7 +33,7 @@ impl Wording for Chromium {
                 format!("Request cannot be constructed from a URL that includes credentials: {u}")
             }
             RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
-            RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
+            RequestError::InvalidHeaderValue(..) => "Invalid value".to_string(),
             RequestError::InvalidTargetAddressSpace(v) => format!(
                 "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
             ),
@@ -46,15 +46,20 @@ impl Wording for Chromium {
 
     /// The last URL, the first one when they differ, the serialized origin, then the
     /// detail.
+    /// A redirect to a scheme CORS does not support names the new URL.
     fn cors(&self, c: &CorsConsole<'_>) -> Vec<String> {
-        let redirected = if c.last_url != c.initial_url {
+        let last_url = match (c.error, c.redirect_to) {
+            (CorsError::CorsDisabledScheme, Some(to)) => to,
+            _ => c.last_url,
+        };
+        let redirected = if last_url != c.initial_url {
             format!("(redirected from '{}') ", c.initial_url)
         } else {
             String::new()
         };
         vec![format!(
             "Access to fetch at '{}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
-            c.last_url,
+            last_url,
             c.origin.serialize(),
             c.error.detail()
         )]
@@ -99,7 +104,6 @@ impl Wording for Chromium {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::errors::CorsError;
 
     #[test]
     fn console_line_names_the_first_url_when_redirected() {
@@ -113,6 +117,9 @@ mod tests {
                 origin: &o,
                 error: e,
                 status: Some(200),
+                origin_tainted: false,
+                redirect_to: None,
+                response_headers: None,
             })
         };
         assert_eq!(

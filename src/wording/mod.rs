@@ -27,8 +27,15 @@ pub(crate) struct CorsConsole<'a> {
     /// Why.
     pub error: &'a CorsError,
     /// The status of the response that failed the check, when one arrived.
-    #[allow(dead_code)] // PENDING(issues 17, 18): Firefox and WebKit quote it.
     pub status: Option<u16>,
+    /// Whether a cross-origin redirect tainted the request's origin (the check then
+    /// compared against an opaque origin, serialized `null`).
+    pub origin_tainted: bool,
+    /// When the failing response was a redirect: where it pointed (`last_url` is then
+    /// the redirecting URL).
+    pub redirect_to: Option<&'a Url>,
+    /// The headers of the response that failed the check, when one arrived.
+    pub response_headers: Option<&'a http::HeaderMap>,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order
