@@ -235,12 +235,15 @@ impl BrowserBuilder {
         let guards = Vec::new();
         let base: Arc<dyn Transport> = match self.transport {
             Some(t) => t,
-            None => Arc::new(HyperTransport::with_resolution(
-                self.overrides,
-                self.roots,
-                self.limits,
-                self.resolution,
-            )),
+            None => Arc::new(
+                HyperTransport::with_resolution(
+                    self.overrides,
+                    self.roots,
+                    self.limits,
+                    self.resolution,
+                )
+                .with_http2_priority(self.profile.http2_priority.as_deref()),
+            ),
         };
         let transport: Arc<dyn Transport> = if in_process.is_empty() {
             base

@@ -64,6 +64,7 @@ fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'
         origin_tainted: state.tainted_origin,
         redirect_to: at.redirect_to,
         response_headers: at.response_headers,
+        header_names_as_written: &state.header_names_as_written,
     })
 }
 

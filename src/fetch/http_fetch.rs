@@ -4,7 +4,8 @@
 use http::HeaderMap;
 
 use crate::cors::{
-    CacheLookup, access_control_request_headers, cors_check, evaluate_preflight_response,
+    AuthorizationUnderWildcard, CacheLookup, access_control_request_headers, cors_check,
+    evaluate_preflight_response,
 };
 use crate::errors::{CorsError, FailureReason, RedirectError};
 use crate::headers::parse::get_combined;
@@ -67,7 +68,7 @@ pub(crate) async fn http_fetch(
             acao.as_deref(),
             acac.as_deref(),
             &origin,
-            state.credentials_include(),
+            state.credentials_for_cors(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
             Err(e) => {
@@ -180,10 +181,16 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
         return false;
     }
     let now = state.ctx.clock.now();
-    let lookup = state.ctx.preflight_cache().lookup(
+    let authorization = if state.ctx.profile.cached_wildcard_covers_authorization {
+        AuthorizationUnderWildcard::Covered
+    } else {
+        AuthorizationUnderWildcard::NotCovered
+    };
+    let lookup = state.ctx.preflight_cache().lookup_with(
+        authorization,
         state.origin,
         state.current_url(),
-        state.credentials_include(),
+        state.credentials_for_cors(),
         state.method.as_str(),
         &state.unsafe_header_names,
         now,
@@ -224,7 +231,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         response.status,
         &response.headers,
         &origin,
-        state.credentials_include(),
+        state.credentials_for_cors(),
         state.method.as_str(),
         &state.unsafe_header_names,
     );

@@ -47,9 +47,13 @@ pub(crate) struct FetchState<'a> {
     /// The request's origin (the page's).
     pub origin: &'a Origin,
     pub method: http::Method,
+    /// The method the request began with.
+    pub initial_method: http::Method,
     pub url_list: Vec<Url>,
     /// Script's headers, filtered and combined.
     pub headers: HeaderMap,
+    /// The names of `headers` as script wrote them (first spelling of each).
+    pub header_names_as_written: Vec<String>,
     /// The CORS-unsafe names among `headers`
     /// (<https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names>), computed once
     /// and again only when a redirect changes the headers.
@@ -108,6 +112,26 @@ impl FetchState<'_> {
         self.credentials == Credentials::Include
     }
 
+    /// Whether the CORS checks (the response's, the preflight's and the preflight
+    /// cache's) treat the request as credentialed: `include`; and, when the profile
+    /// judges credentials at the start of the request, `same-origin` when the first URL
+    /// was same-origin with the page (WEBKIT: it stays credentialed after a cross-origin
+    /// redirect, issue 18 fact 3).
+    pub fn credentials_for_cors(&self) -> bool {
+        self.credentials_include()
+            || (self.ctx.profile.credentials_judged_at_start
+                && self.credentials == Credentials::SameOrigin
+                && self
+                    .origin
+                    .is_same_origin(&Origin::from_url(self.first_url())))
+    }
+
+    /// Whether the request began with a method other than GET and HEAD (a redirect may
+    /// have turned it into GET since).
+    pub fn began_with_unsafe_method(&self) -> bool {
+        !matches!(self.initial_method.as_str(), "GET" | "HEAD")
+    }
+
     /// Recomputes what is derived from the headers, after a redirect changed them.
     pub fn headers_changed(&mut self) {
         self.unsafe_header_names = cors_unsafe_request_header_names(&self.headers);
@@ -128,6 +152,12 @@ pub(crate) async fn fetch(
     req: Request,
 ) -> Result<crate::Response, FetchError> {
     let mut trace = Trace::new();
+    let mut req = req;
+    // WEBKIT: `RequestInit` has no `targetAddressSpace` member; fetch() ignores it
+    // (observed: an invalid value is not a TypeError).
+    if !ctx.profile.local_network_access {
+        req.target_address_space = None;
+    }
     let prepared = match prepare(client.url, req, &mut trace) {
         Ok(p) => p,
         Err(e) => {
@@ -141,10 +171,12 @@ pub(crate) async fn fetch(
         ctx,
         page_url: client.url,
         origin: client.origin,
+        initial_method: prepared.method.clone(),
         method: prepared.method,
         url_list: vec![prepared.url],
         unsafe_header_names: cors_unsafe_request_header_names(&prepared.headers),
         headers: prepared.headers,
+        header_names_as_written: prepared.header_names_as_written,
         body: prepared.body,
         mode: prepared.mode,
         credentials: prepared.credentials,
@@ -154,7 +186,9 @@ pub(crate) async fn fetch(
         target_address_space: prepared.target_address_space,
         warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
-        referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
+        // WEBKIT: it does (observed, examples/sandboxed-null-origin.toml).
+        referrer: (!client.origin.is_opaque() || ctx.profile.sandboxed_page_sends_referrer)
+            .then(|| client.url.clone()),
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
@@ -195,6 +229,7 @@ struct Prepared {
     url: Url,
     method: http::Method,
     headers: HeaderMap,
+    header_names_as_written: Vec<String>,
     body: Option<Bytes>,
     mode: Mode,
     credentials: Credentials,
@@ -301,6 +336,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         None => None,
     };
     let mut headers = HeaderMap::new();
+    let header_names_as_written = combined.iter().map(|(n, _)| n.clone()).collect();
     for (n, v) in combined {
         // Both were validated above.
         if let (Ok(n), Ok(v)) = (
@@ -314,6 +350,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         url,
         method,
         headers,
+        header_names_as_written,
         body,
         mode: req.mode,
         credentials: req.credentials,

@@ -368,13 +368,27 @@ fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: Co
 /// Same-site-ness for cookies: every URL of the chain is same-site with the page, and the
 /// third-party-cookie policy.
 fn cookie_context(state: &FetchState<'_>) -> CookieContext {
+    let profile = &state.ctx.profile;
     let same_site = state
         .url_list
         .iter()
         .all(|u| state.origin.is_same_site(&Origin::from_url(u)));
+    let first_party_for_store = if profile.unlisted_suffix_never_same_site {
+        state
+            .url_list
+            .iter()
+            .all(|u| crate::cookies::same_site_by_listed_suffix(state.page_url, u))
+    } else {
+        same_site
+    };
     CookieContext {
         same_site,
+        first_party_for_store,
         block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
+        refuse_third_party_store: state.ctx.third_party == ThirdPartyCookies::BlockNew,
+        lax_by_default: profile.lax_by_default,
+        partitioned_requires_secure: profile.partitioned_cookie_requires_secure,
+        overwrite_keeps_creation_time: profile.cookie_overwrite_keeps_creation_time,
     }
 }
 

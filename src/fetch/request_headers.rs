@@ -6,9 +6,11 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cookies::CookieContext;
 use crate::net::decode;
-use crate::origin::is_url_potentially_trustworthy;
+use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
-use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
+use crate::policy::wire_headers::{
+    empty_body_content_length, non_cors_origin_header, origin_under_referrer_policy,
+};
 use crate::request::{CacheMode, Credentials, Mode};
 use crate::trace::HopKind;
 
@@ -34,13 +36,32 @@ pub(crate) fn append_request_origin_header(
 }
 
 /// The `Origin` value for this hop, or none: always on preflights and CORS requests;
-/// otherwise Chromium's rule ([`non_cors_origin_header`]).
+/// otherwise Chromium's rule ([`non_cors_origin_header`]), or the Standard's when the
+/// profile follows the referrer policy ([`origin_under_referrer_policy`]).
+///
+/// WEBKIT: a request that began with another method keeps its `Origin` after a redirect
+/// turned it into GET (observed, issue 18 fact 7).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
     let serialized = state.serialized_origin();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
-    non_cors_origin_header(state.method.as_str(), serialized)
+    let profile = &state.ctx.profile;
+    let method = if profile.origin_kept_after_redirect_to_get && state.began_with_unsafe_method() {
+        state.initial_method.as_str()
+    } else {
+        state.method.as_str()
+    };
+    let value = non_cors_origin_header(method, serialized)?;
+    if profile.origin_header_follows_referrer_policy && state.mode != Mode::Cors {
+        return Some(origin_under_referrer_policy(
+            state.referrer_policy,
+            state.origin,
+            state.current_url(),
+            value,
+        ));
+    }
+    Some(value)
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:
@@ -53,7 +74,11 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
     if !headers.contains_key(http::header::ACCEPT) {
         set(headers, "accept", "*/*");
     }
-    let encodings = decode::accept_encoding(url, headers.contains_key(http::header::RANGE));
+    let encodings = decode::accept_encoding(
+        &state.ctx.profile,
+        url,
+        headers.contains_key(http::header::RANGE),
+    );
     set(headers, "accept-encoding", encodings);
     // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
     if url.scheme() == "http" {
@@ -112,6 +137,14 @@ pub(crate) fn append_fetch_metadata_headers(
     headers: &mut HeaderMap,
 ) {
     let url = state.current_url();
+    // WEBKIT: none at all on a hop redirected from another, potentially trustworthy
+    // origin (observed: examples/redirect-taints-origin.toml, the second hop; but
+    // examples/client-hints-redirect-chain.toml's https hop after an http one has them).
+    if !state.ctx.profile.fetch_metadata_after_cross_origin_redirect
+        && redirected_from_another_trustworthy_origin(&state.url_list)
+    {
+        return;
+    }
     if !should_send_fetch_metadata(url) {
         // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that
         // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
@@ -132,6 +165,18 @@ pub(crate) fn append_fetch_metadata_headers(
     set(headers, "sec-fetch-site", site.as_str());
     set(headers, "sec-fetch-mode", mode);
     set(headers, "sec-fetch-dest", "empty");
+}
+
+/// Whether the current URL was reached by a redirect from another origin whose URL was
+/// potentially trustworthy.
+fn redirected_from_another_trustworthy_origin(url_list: &[url::Url]) -> bool {
+    match url_list {
+        [.., from, to] => {
+            is_url_potentially_trustworthy(from)
+                && !Origin::from_url(from).is_same_origin(&Origin::from_url(to))
+        }
+        _ => false,
+    }
 }
 
 /// The profile's user-agent client hints (`sec-ch-ua*`). CHROMIUM: not on preflights
@@ -162,7 +207,8 @@ pub(crate) fn append_storage_access_header(
     cookies: CookieContext,
     headers: &mut HeaderMap,
 ) {
-    if kind == HopKind::Main
+    if state.ctx.profile.storage_access_header
+        && kind == HopKind::Main
         && state.credentials == Credentials::Include
         && !cookies.same_site
         && should_send_fetch_metadata(state.current_url())

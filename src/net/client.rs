@@ -86,9 +86,19 @@ pub struct HyperTransport {
     client: Client<Connector, WireBody>,
     connector: Connector,
     limits: Limits,
+    /// The `Priority` added to requests sent over HTTP/2 without one.
+    http2_priority: Option<http::HeaderValue>,
 }
 
 impl HyperTransport {
+    /// The `Priority` header (RFC 9218) added to every request sent over HTTP/2 that has
+    /// none; `None` adds nothing. The default is Chromium's `u=1, i`. A value that is not
+    /// a valid header value adds nothing.
+    pub fn with_http2_priority(mut self, priority: Option<&str>) -> Self {
+        self.http2_priority = priority.and_then(|p| http::HeaderValue::from_str(p).ok());
+        self
+    }
+
     /// A transport resolving `(host, port)` through `overrides` first (real DNS
     /// otherwise), trusting the web PKI roots plus `extra_roots` (DER certificates).
     pub fn new(
@@ -140,6 +150,7 @@ impl HyperTransport {
             client,
             connector,
             limits,
+            http2_priority: Some(http::HeaderValue::from_static("u=1, i")),
         }
     }
 }
@@ -151,11 +162,14 @@ impl Transport for HyperTransport {
                 NetError::ConnectionFailed(format!("not sent: URL not usable on the wire: {e}"))
             })?;
             let mut headers = req.headers;
-            if self.speaks_h2(&uri).await? && !headers.contains_key("priority") {
+            if let Some(priority) = &self.http2_priority
+                && self.speaks_h2(&uri).await?
+                && !headers.contains_key("priority")
+            {
                 // CHROMIUM: over HTTP/2 every request says how urgent it is (RFC 9218);
                 // a fetch() is `u=1, i` (observed, examples/bodiless-content-length.toml).
                 // Over HTTP/1.1 Chromium sends no such header.
-                headers.insert("priority", http::HeaderValue::from_static("u=1, i"));
+                headers.insert("priority", priority.clone());
             }
             let mut builder = http::Request::builder().method(req.method).uri(uri);
             if let Some(h) = builder.headers_mut() {

@@ -25,6 +25,22 @@ impl Profile {
             ],
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            accept_encoding_secure: "gzip, deflate, br, zstd".to_string(),
+            accept_encoding_insecure: "gzip, deflate".to_string(),
+            loopback_http_is_trustworthy: true,
+            http2_priority: Some("u=1, i".to_string()),
+            fetch_metadata_after_cross_origin_redirect: true,
+            storage_access_header: true,
+            lax_by_default: true,
+            partitioned_cookie_requires_secure: true,
+            cookie_overwrite_keeps_creation_time: false,
+            unlisted_suffix_never_same_site: false,
+            credentials_judged_at_start: false,
+            cached_wildcard_covers_authorization: false,
+            origin_kept_after_redirect_to_get: false,
+            sandboxed_page_sends_referrer: false,
+            local_network_access: true,
+            origin_header_follows_referrer_policy: false,
         }
     }
 }

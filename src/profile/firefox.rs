@@ -26,6 +26,9 @@ impl Profile {
             // site) is Firefox's default; modelled as Block until the partitioned jar lands.
             third_party_cookies: ThirdPartyCookies::Block,
             redirect_limit: 20,
+            // PENDING(issue 17): every field below is Chromium's value until observed in
+            // Firefox.
+            ..Profile::chromium()
         }
     }
 }

@@ -43,6 +43,56 @@ pub struct Profile {
     pub third_party_cookies: ThirdPartyCookies,
     /// At most this many redirects are followed.
     pub redirect_limit: usize,
+    /// `Accept-Encoding` sent to potentially trustworthy URLs (a request with `Range`
+    /// asks for `identity` in every engine).
+    pub accept_encoding_secure: String,
+    /// `Accept-Encoding` sent to other URLs (plain http).
+    pub accept_encoding_insecure: String,
+    /// Whether `http://localhost`, `http://127.0.0.1` and `http://*.localhost` count as
+    /// potentially trustworthy for mixed content and `Accept-Encoding`. When false, an
+    /// https page's fetch of `http://localhost` is blocked as mixed content.
+    pub loopback_http_is_trustworthy: bool,
+    /// The `Priority` header (RFC 9218) the network stack adds to every request it sends
+    /// over HTTP/2; `None` for none.
+    pub http2_priority: Option<String>,
+    /// Whether `Sec-Fetch-*` headers are still sent once the request has been redirected
+    /// from one origin to another.
+    pub fetch_metadata_after_cross_origin_redirect: bool,
+    /// Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access`.
+    pub storage_access_header: bool,
+    /// Whether a cookie without `SameSite` is treated as `SameSite=Lax` (when false it
+    /// goes on cross-site requests as `SameSite=None` would).
+    pub lax_by_default: bool,
+    /// Whether a `Partitioned` cookie without `Secure` is refused.
+    pub partitioned_cookie_requires_secure: bool,
+    /// Whether a cookie overwritten with a new value keeps its creation time (and so its
+    /// place in the `Cookie` header); when false the creation time is renewed unless the
+    /// value is unchanged.
+    pub cookie_overwrite_keeps_creation_time: bool,
+    /// Whether cookies judge "same site" by the public suffix list alone, so that hosts
+    /// under a suffix the list does not know (`app.example`, `api.example`) are never
+    /// same-site with another host. When false, an unknown suffix counts as one label.
+    pub unlisted_suffix_never_same_site: bool,
+    /// Whether a request's credentials are judged once, at its start: a `same-origin`
+    /// credentials request that starts same-origin stays credentialed for the CORS check
+    /// after a cross-origin redirect (so `Access-Control-Allow-Origin: *` fails there).
+    pub credentials_judged_at_start: bool,
+    /// Whether a cached preflight whose `Access-Control-Allow-Headers` is `*` lets
+    /// `Authorization` through without a new preflight.
+    pub cached_wildcard_covers_authorization: bool,
+    /// Whether a non-GET request redirected to GET keeps its `Origin` header on the
+    /// following hops.
+    pub origin_kept_after_redirect_to_get: bool,
+    /// Whether a sandboxed (opaque-origin) page sends `Referer`.
+    pub sandboxed_page_sends_referrer: bool,
+    /// Whether Local Network Access applies (permission checks for local and loopback
+    /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
+    pub local_network_access: bool,
+    /// Whether the `Origin` of a non-CORS, non-GET request follows the referrer policy as
+    /// the Fetch Standard says (`null` under `no-referrer`, under `same-origin` to another
+    /// origin, and on a downgrade under the strict policies and
+    /// `no-referrer-when-downgrade`).
+    pub origin_header_follows_referrer_policy: bool,
 }
 
 impl Profile {
@@ -53,6 +103,22 @@ impl Profile {
             Engine::Firefox => Profile::firefox(),
             Engine::Webkit => Profile::webkit(),
         }
+    }
+
+    /// Whether `url` is potentially trustworthy for mixed content and `Accept-Encoding`:
+    /// <https://w3c.github.io/webappsec-secure-contexts/#is-url-trustworthy>, except that
+    /// plain-http loopback URLs count only when
+    /// [`loopback_http_is_trustworthy`](Self::loopback_http_is_trustworthy) is set.
+    ///
+    /// ```
+    /// use fetchguard::Profile;
+    /// let local = url::Url::parse("http://localhost/x").unwrap();
+    /// assert!(Profile::chromium().is_trustworthy_for_network(&local));
+    /// assert!(!Profile::webkit().is_trustworthy_for_network(&local));
+    /// ```
+    pub fn is_trustworthy_for_network(&self, url: &url::Url) -> bool {
+        crate::origin::is_url_potentially_trustworthy(url)
+            && (self.loopback_http_is_trustworthy || url.scheme() != "http")
     }
 
     /// The words this profile's engine uses for TypeErrors and console lines.

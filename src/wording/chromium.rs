@@ -120,6 +120,7 @@ mod tests {
                 origin_tainted: false,
                 redirect_to: None,
                 response_headers: None,
+                header_names_as_written: &[],
             })
         };
         assert_eq!(

@@ -36,6 +36,8 @@ pub(crate) struct CorsConsole<'a> {
     pub redirect_to: Option<&'a Url>,
     /// The headers of the response that failed the check, when one arrived.
     pub response_headers: Option<&'a http::HeaderMap>,
+    /// The request's header names as script wrote them.
+    pub header_names_as_written: &'a [String],
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order

@@ -91,8 +91,16 @@ fn reason(c: &CorsConsole<'_>) -> String {
         MethodDisallowedByPreflightResponse(m) => {
             format!("Method {m} is not allowed by Access-Control-Allow-Methods.")
         }
+        // The name as script wrote it (observed: `Authorization`, `X-Other`).
         HeaderDisallowedByPreflightResponse(h) => {
-            format!("Request header field {h} is not allowed by Access-Control-Allow-Headers.")
+            let written = c
+                .header_names_as_written
+                .iter()
+                .find(|n| n.eq_ignore_ascii_case(h))
+                .unwrap_or(h);
+            format!(
+                "Request header field {written} is not allowed by Access-Control-Allow-Headers."
+            )
         }
         RedirectContainsCredentials(to) => format!("redirection URL {to} has credentials"),
         CorsDisabledScheme if c.redirect_to.is_some() => {
@@ -211,6 +219,7 @@ mod tests {
             origin_tainted: false,
             redirect_to,
             response_headers: None,
+            header_names_as_written: &[],
         })
     }
 
