@@ -68,7 +68,7 @@ pub(crate) async fn http_fetch(
             acao.as_deref(),
             acac.as_deref(),
             &origin,
-            state.credentials_for_cors(),
+            state.credentials_include(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
             Err(e) => {
@@ -190,7 +190,7 @@ fn preflight_cached(state: &mut FetchState<'_>) -> bool {
         authorization,
         state.origin,
         state.current_url(),
-        state.credentials_for_cors(),
+        state.credentials_include(),
         state.method.as_str(),
         &state.unsafe_header_names,
         now,
@@ -231,7 +231,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         response.status,
         &response.headers,
         &origin,
-        state.credentials_for_cors(),
+        state.credentials_include(),
         state.method.as_str(),
         &state.unsafe_header_names,
     );

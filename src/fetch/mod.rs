@@ -112,18 +112,17 @@ impl FetchState<'_> {
         self.credentials == Credentials::Include
     }
 
-    /// Whether the CORS checks (the response's, the preflight's and the preflight
-    /// cache's) treat the request as credentialed: `include`; and, when the profile
-    /// judges credentials at the start of the request, `same-origin` when the first URL
-    /// was same-origin with the page (WEBKIT: it stays credentialed after a cross-origin
-    /// redirect, issue 18 fact 3).
-    pub fn credentials_for_cors(&self) -> bool {
-        self.credentials_include()
-            || (self.ctx.profile.credentials_judged_at_start
-                && self.credentials == Credentials::SameOrigin
-                && self
-                    .origin
-                    .is_same_origin(&Origin::from_url(self.first_url())))
+    /// Whether a `same-origin`-credentials request keeps the credentials it started
+    /// with: the profile judges them at the start, the request is `no-cors` (a CORS-mode
+    /// redirect to another origin judges again), and its first URL was same-origin with
+    /// the page (WEBKIT, observed: cookies go to the other origin after the redirect).
+    pub fn credentials_kept_from_start(&self) -> bool {
+        self.ctx.profile.credentials_judged_at_start
+            && self.credentials == Credentials::SameOrigin
+            && self.mode == Mode::NoCors
+            && self
+                .origin
+                .is_same_origin(&Origin::from_url(self.first_url()))
     }
 
     /// Whether the request began with a method other than GET and HEAD (a redirect may

@@ -301,9 +301,12 @@ async fn http_network_fetch(
 /// Whether this request carries credentials: `include`, or `same-origin` while the
 /// response tainting is still basic
 /// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, includeCredentials).
+///
+/// WEBKIT: credentials judged at the start stay ([`FetchState::credentials_kept_from_start`]).
 fn includes_credentials(state: &FetchState<'_>) -> bool {
     (state.credentials == Credentials::Include
-        || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic))
+        || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic)
+        || state.credentials_kept_from_start())
         && !coep_credentialless_omits(state)
 }
 

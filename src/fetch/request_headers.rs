@@ -40,14 +40,21 @@ pub(crate) fn append_request_origin_header(
 /// profile follows the referrer policy ([`origin_under_referrer_policy`]).
 ///
 /// WEBKIT: a request that began with another method keeps its `Origin` after a redirect
-/// turned it into GET (observed, issue 18 fact 7).
+/// turned it into GET, while the URL stays same-origin (observed: a same-origin 302 after
+/// a POST keeps it; a no-cors 303 to another origin sends none).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
     let serialized = state.serialized_origin();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
     let profile = &state.ctx.profile;
-    let method = if profile.origin_kept_after_redirect_to_get && state.began_with_unsafe_method() {
+    let same_origin = state
+        .origin
+        .is_same_origin(&Origin::from_url(state.current_url()));
+    let method = if profile.origin_kept_after_redirect_to_get
+        && state.began_with_unsafe_method()
+        && same_origin
+    {
         state.initial_method.as_str()
     } else {
         state.method.as_str()
@@ -137,10 +144,12 @@ pub(crate) fn append_fetch_metadata_headers(
     headers: &mut HeaderMap,
 ) {
     let url = state.current_url();
-    // WEBKIT: none at all on a hop redirected from another, potentially trustworthy
-    // origin (observed: examples/redirect-taints-origin.toml, the second hop; but
-    // examples/client-hints-redirect-chain.toml's https hop after an http one has them).
+    // WEBKIT: none at all on a CORS-mode hop redirected from another, potentially
+    // trustworthy origin (observed: examples/redirect-taints-origin.toml, the second hop;
+    // but examples/client-hints-redirect-chain.toml's https hop after an http one has
+    // them, and so does a no-cors hop after a cross-origin redirect).
     if !state.ctx.profile.fetch_metadata_after_cross_origin_redirect
+        && state.mode == Mode::Cors
         && redirected_from_another_trustworthy_origin(&state.url_list)
     {
         return;

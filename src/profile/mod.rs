@@ -55,8 +55,8 @@ pub struct Profile {
     /// The `Priority` header (RFC 9218) the network stack adds to every request it sends
     /// over HTTP/2; `None` for none.
     pub http2_priority: Option<String>,
-    /// Whether `Sec-Fetch-*` headers are still sent once the request has been redirected
-    /// from one origin to another.
+    /// Whether a CORS-mode request still sends `Sec-Fetch-*` headers on a hop reached by
+    /// a redirect from another, potentially trustworthy origin.
     pub fetch_metadata_after_cross_origin_redirect: bool,
     /// Whether credentialed cross-site requests carry `Sec-Fetch-Storage-Access`.
     pub storage_access_header: bool,
@@ -73,9 +73,10 @@ pub struct Profile {
     /// under a suffix the list does not know (`app.example`, `api.example`) are never
     /// same-site with another host. When false, an unknown suffix counts as one label.
     pub unlisted_suffix_never_same_site: bool,
-    /// Whether a request's credentials are judged once, at its start: a `same-origin`
-    /// credentials request that starts same-origin stays credentialed for the CORS check
-    /// after a cross-origin redirect (so `Access-Control-Allow-Origin: *` fails there).
+    /// Whether a request's credentials are judged once, at its start: a `no-cors`
+    /// request with credentials `same-origin` that starts same-origin keeps sending
+    /// cookies after a redirect to another origin. (A CORS-mode request is judged again
+    /// at a cross-origin redirect in every engine.)
     pub credentials_judged_at_start: bool,
     /// Whether a cached preflight whose `Access-Control-Allow-Headers` is `*` lets
     /// `Authorization` through without a new preflight.
