@@ -29,6 +29,7 @@ use crate::request::{CacheMode, Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
 use crate::trace::{Notice, Trace};
 
+use crate::wording::QuietFailure;
 pub(crate) use context::{Client, FetchContext};
 use failure::{Failure, cors_failure};
 
@@ -218,7 +219,16 @@ pub(crate) async fn fetch(
                 _ => ctx.profile.wording().network_error(),
             };
             let mut console = std::mem::take(&mut state.warnings);
-            console.extend(f.console);
+            if f.console.is_empty() {
+                console.extend(ctx.profile.wording().quiet_failure(&QuietFailure {
+                    reason: &f.reason,
+                    url: state.current_url(),
+                    mode: state.mode,
+                    origin: state.origin,
+                }));
+            } else {
+                console.extend(f.console);
+            }
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }

@@ -157,7 +157,8 @@ pub(crate) fn append_fetch_metadata_headers(
     if !should_send_fetch_metadata(url) {
         // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that
         // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http).
-        if kind == HopKind::Preflight {
+        // WEBKIT: it does not (the same files).
+        if kind == HopKind::Preflight && state.ctx.profile.preflight_sec_fetch_mode_always {
             set(headers, "sec-fetch-mode", "cors");
         }
         return;

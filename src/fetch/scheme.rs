@@ -47,36 +47,8 @@ pub(crate) async fn scheme_fetch(state: &mut FetchState<'_>) -> Result<Fetched, 
     })
 }
 
-/// The failure for a URL whose scheme fetch cannot load, with Chromium's console line
-/// (observed, docs/chromium-observations.md case 25): `file:` has its own wording, an
-/// unknown `blob:` URL fails silently, other schemes are "not supported".
+/// The failure for a URL whose scheme fetch cannot load; the profile's wording gives its
+/// console lines ([`Wording::quiet_failure`](crate::wording::Wording::quiet_failure)).
 pub(crate) fn unsupported_scheme(url: &Url) -> Failure {
-    let reason = FailureReason::UnsupportedScheme(url.scheme().to_string());
-    match url.scheme() {
-        "blob" => Failure::silent(reason),
-        "file" => Failure::new(
-            reason,
-            vec![format!("Not allowed to load local resource: {url}")],
-        ),
-        scheme => Failure::new(
-            reason,
-            vec![format!(
-                "Fetch API cannot load {}. URL scheme \"{scheme}\" is not supported.",
-                chromium_url(url)
-            )],
-        ),
-    }
-}
-
-/// A URL as Chromium prints it: hierarchical URLs of unknown schemes get the root path
-/// `/` that Chromium's URL parser adds (`chrome://version` prints as `chrome://version/`).
-fn chromium_url(url: &Url) -> String {
-    if url.has_host() && url.path().is_empty() {
-        let mut s = url.to_string();
-        let at = s.find(['?', '#']).unwrap_or(s.len());
-        s.insert(at, '/');
-        s
-    } else {
-        url.to_string()
-    }
+    Failure::silent(FailureReason::UnsupportedScheme(url.scheme().to_string()))
 }

@@ -84,6 +84,12 @@ pub struct Profile {
     /// Whether a non-GET request redirected to GET keeps its `Origin` header on the
     /// following hops.
     pub origin_kept_after_redirect_to_get: bool,
+    /// Whether a preflight says `Sec-Fetch-Mode: cors` even to a URL that gets no other
+    /// fetch metadata (plain http).
+    pub preflight_sec_fetch_mode_always: bool,
+    /// Whether the request's referrer is computed once, for its first URL, and kept
+    /// across redirects (when false it is computed again for every hop).
+    pub referrer_judged_at_start: bool,
     /// Whether a sandboxed (opaque-origin) page sends `Referer`.
     pub sandboxed_page_sends_referrer: bool,
     /// Whether Local Network Access applies (permission checks for local and loopback

@@ -3,8 +3,8 @@
 
 use url::Url;
 
-use super::{CorsConsole, Wording};
-use crate::errors::{CorsError, RequestError};
+use super::{CorsConsole, QuietFailure, Wording};
+use crate::errors::{CorsError, FailureReason, RequestError};
 use crate::origin::Origin;
 
 /// Chromium's wording.
@@ -94,10 +94,42 @@ impl Wording for Chromium {
     /// Printed when an https page fetches an http URL that mixed content lets through
     /// because Local Network Access gates it (a private IP literal, a `.local` name, or a
     /// fetch naming a `targetAddressSpace`).
+    /// A URL whose scheme fetch cannot load (observed, docs/chromium-observations.md
+    /// case 25): `file:` has its own wording, an unknown `blob:` URL fails silently, other
+    /// schemes are "not supported". Anything else: nothing (DevTools shows a `net::` code,
+    /// which is not a console line).
+    fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String> {
+        let url = q.url;
+        match q.reason {
+            FailureReason::UnsupportedScheme(scheme) => match scheme.as_str() {
+                "blob" => Vec::new(),
+                "file" => vec![format!("Not allowed to load local resource: {url}")],
+                scheme => vec![format!(
+                    "Fetch API cannot load {}. URL scheme \"{scheme}\" is not supported.",
+                    chromium_url(url)
+                )],
+            },
+            _ => Vec::new(),
+        }
+    }
+
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         format!(
             "Mixed Content: The page at '{page_url}' was loaded over HTTPS, but requested an insecure resource '{url}'. This content should also be served over HTTPS."
         )
+    }
+}
+
+/// A URL as Chromium prints it: hierarchical URLs of unknown schemes get the root path
+/// `/` that Chromium's URL parser adds (`chrome://version` prints as `chrome://version/`).
+fn chromium_url(url: &Url) -> String {
+    if url.has_host() && url.path().is_empty() {
+        let mut s = url.to_string();
+        let at = s.find(['?', '#']).unwrap_or(s.len());
+        s.insert(at, '/');
+        s
+    } else {
+        url.to_string()
     }
 }
 

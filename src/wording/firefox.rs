@@ -6,7 +6,7 @@
 use url::Url;
 
 use super::chromium::Chromium;
-use super::{CorsConsole, Wording};
+use super::{CorsConsole, QuietFailure, Wording};
 use crate::errors::RequestError;
 use crate::origin::Origin;
 
@@ -44,5 +44,9 @@ impl Wording for Firefox {
 
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         Chromium.mixed_content_warning(page_url, url)
+    }
+
+    fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String> {
+        Chromium.quiet_failure(q)
     }
 }

@@ -9,9 +9,10 @@
 use url::Url;
 
 use super::chromium::Chromium;
-use super::{CorsConsole, Wording};
-use crate::errors::{CorsError, RequestError};
+use super::{CorsConsole, QuietFailure, Wording};
+use crate::errors::{CorsError, FailureReason, RedirectError, RequestError};
 use crate::origin::Origin;
+use crate::request::Mode;
 
 /// WebKit's wording.
 pub(crate) struct Webkit;
@@ -196,6 +197,65 @@ impl Wording for Webkit {
     /// warning is never printed; Chromium's words are kept.
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         Chromium.mixed_content_warning(page_url, url)
+    }
+
+    /// Observed: wpt-subset redirect-mode-*, redirect-count, redirect-schemes,
+    /// redirect-to-dataurl, corp-fetch. A network error prints nothing.
+    fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String> {
+        let url = q.url;
+        let first = match q.reason {
+            FailureReason::Redirect(RedirectError::ModeError) => {
+                format!("Not allowed to follow a redirection while loading {url}")
+            }
+            FailureReason::Redirect(RedirectError::TooManyRedirects) => {
+                "Load cannot follow more than 20 redirections".to_string()
+            }
+            FailureReason::Corp(_) => format!(
+                "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
+            ),
+            FailureReason::Redirect(RedirectError::NonHttpScheme(to)) => {
+                return non_http_redirect(q, to);
+            }
+            // PENDING(issue 18): `file:` and `blob:` fetched directly are not observed.
+            FailureReason::UnsupportedScheme(s) if s == "file" || s == "blob" => {
+                return Chromium.quiet_failure(q);
+            }
+            // Observed for `about:` and `ftp:` (cors mode).
+            FailureReason::UnsupportedScheme(_) => {
+                "Cross origin requests are only supported for HTTP.".to_string()
+            }
+            _ => return Vec::new(),
+        };
+        vec![first, access_control_checks(url)]
+    }
+}
+
+/// A redirect to a URL that is not HTTP(S), by mode.
+fn non_http_redirect(q: &QuietFailure<'_>, to: &str) -> Vec<String> {
+    match q.mode {
+        Mode::NoCors => vec![
+            "Redirection to URL with a scheme that is not HTTP(S).".to_string(),
+            format!("Fetch API cannot load {to} due to access control checks."),
+        ],
+        Mode::SameOrigin => vec![
+            format!(
+                "Unsafe attempt to load URL {to} from origin {}. Domains, protocols and ports must match.\n",
+                q.origin.serialize()
+            ),
+            access_control_checks(q.url),
+        ],
+        Mode::Cors => {
+            let first = if to.starts_with("blob:") {
+                format!("Not allowed to load local resource: {to}")
+            } else if to.starts_with("ftp:") {
+                "FTP URLs are disabled".to_string()
+            } else {
+                format!(
+                    "Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: not allowed to follow a cross-origin CORS redirection with non CORS scheme"
+                )
+            };
+            vec![first, access_control_checks(q.url)]
+        }
     }
 }
 
