@@ -36,6 +36,7 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/open") => respond(200, &cors, "open"),
         (_, "/closed") => respond(200, &[], "closed"),
         (_, "/to-api") => respond(302, &[("Location", "https://api.example/open")], ""),
+        (_, "/loop") => respond(302, &[("Location", "/loop")], ""),
         (_, "/to-got") => respond(302, &[("Location", "/got")], ""),
         (_, "/got") => respond(200, &[], "got"),
         (_, "/set-none") => respond(
@@ -369,4 +370,74 @@ async fn target_address_space_is_ignored() {
             .await
             .is_err()
     );
+}
+
+#[tokio::test]
+async fn the_referrer_is_judged_at_the_start() {
+    let w = world().await;
+    for (profile, referer) in [
+        (Profile::webkit(), "https://app.example/page.html"),
+        (Profile::chromium(), "https://app.example/"),
+    ] {
+        let page = browser(&w, profile)
+            .page(&format!("{APP}/page.html"))
+            .unwrap();
+        page.fetch(Request::get(format!("{APP}/to-api")).credentials(Credentials::Omit))
+            .await
+            .unwrap();
+        assert_eq!(sent(&w, "/open").header("referer"), Some(referer));
+    }
+}
+
+#[tokio::test]
+async fn a_plain_http_preflight_has_no_sec_fetch_mode() {
+    let w = World::new(&["http://app.example", "http://api.example"], route).await;
+    for (profile, mode) in [
+        (Profile::webkit(), None),
+        (Profile::chromium(), Some("cors")),
+    ] {
+        let page = browser(&w, profile).page("http://app.example/").unwrap();
+        let _ = page
+            .fetch(Request::put("http://api.example/pf").header("X-A", "1"))
+            .await;
+        let wire = w.take_wire();
+        let preflight = wire.iter().find(|r| r.method == "OPTIONS").unwrap();
+        assert_eq!(preflight.header("sec-fetch-mode"), mode);
+    }
+}
+
+#[tokio::test]
+async fn quiet_failures_get_webkit_s_lines() {
+    let w = world().await;
+    let page = browser(&w, Profile::webkit())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(format!("{APP}/loop")))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.console(),
+        [
+            "Load cannot follow more than 20 redirections",
+            "Fetch API cannot load https://app.example/loop due to access control checks."
+        ]
+    );
+    let e = page
+        .fetch(Request::get(format!("{APP}/loop")).redirect(fetchguard::RedirectMode::Error))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.console()[0],
+        "Not allowed to follow a redirection while loading https://app.example/loop"
+    );
+    // Chromium prints nothing for either.
+    let page = browser(&w, Profile::chromium())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(format!("{APP}/loop")))
+        .await
+        .unwrap_err();
+    assert!(e.console().is_empty());
 }
