@@ -441,3 +441,35 @@ async fn quiet_failures_get_webkit_s_lines() {
         .unwrap_err();
     assert!(e.console().is_empty());
 }
+
+#[tokio::test]
+async fn coep_credentialless_is_not_understood() {
+    let w = world().await;
+    for (profile, cookie) in [
+        (Profile::webkit(), Some("sid=1")),
+        (Profile::chromium(), None),
+    ] {
+        let b = w
+            .builder()
+            .profile(profile)
+            .third_party_cookies(ThirdPartyCookies::Allow)
+            .build();
+        b.set_cookie(
+            &Url::parse(API).unwrap(),
+            "sid=1; SameSite=None; Secure; Path=/",
+        )
+        .unwrap();
+        let page = b
+            .page(&format!("{APP}/"))
+            .unwrap()
+            .with_document_headers([("Cross-Origin-Embedder-Policy", "credentialless")]);
+        page.fetch(
+            Request::get(format!("{API}/open"))
+                .mode(Mode::NoCors)
+                .credentials(Credentials::Include),
+        )
+        .await
+        .unwrap();
+        assert_eq!(sent(&w, "/open").header("cookie"), cookie);
+    }
+}

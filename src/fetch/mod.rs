@@ -192,7 +192,7 @@ pub(crate) async fn fetch(
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
-        embedder_policies: client.embedder_policies,
+        embedder_policies: supported_embedder_policies(&ctx.profile, client.embedder_policies),
         trace,
     };
     match main_fetch::main_fetch(&mut state).await {
@@ -232,6 +232,24 @@ pub(crate) async fn fetch(
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
+}
+
+/// The page's embedder policies as the profile's engine understands them: one without
+/// `credentialless` reads that value as an unknown one, that is `unsafe-none` (WEBKIT,
+/// observed: wpt-subset credentialless-* send the cookie and no `Pragma`).
+fn supported_embedder_policies(
+    profile: &crate::Profile,
+    mut p: crate::policy::corp::EmbedderPolicies,
+) -> crate::policy::corp::EmbedderPolicies {
+    use crate::policy::corp::EmbedderPolicy;
+    if !profile.coep_credentialless {
+        for v in [&mut p.value, &mut p.report_only] {
+            if *v == EmbedderPolicy::Credentialless {
+                *v = EmbedderPolicy::UnsafeNone;
+            }
+        }
+    }
+    p
 }
 
 struct Prepared {

@@ -39,6 +39,7 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
+            coep_credentialless: true,
             preflight_sec_fetch_mode_always: true,
             referrer_judged_at_start: false,
             local_network_access: true,

@@ -90,6 +90,9 @@ pub struct Profile {
     /// Whether the request's referrer is computed once, for its first URL, and kept
     /// across redirects (when false it is computed again for every hop).
     pub referrer_judged_at_start: bool,
+    /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
+    /// reads as `unsafe-none`).
+    pub coep_credentialless: bool,
     /// Whether a sandboxed (opaque-origin) page sends `Referer`.
     pub sandboxed_page_sends_referrer: bool,
     /// Whether Local Network Access applies (permission checks for local and loopback

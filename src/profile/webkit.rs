@@ -57,6 +57,7 @@ impl Profile {
             cached_wildcard_covers_authorization: true,
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
+            coep_credentialless: false,
             preflight_sec_fetch_mode_always: false,
             referrer_judged_at_start: true,
             local_network_access: false,
