@@ -36,6 +36,7 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/open") => respond(200, &cors, "open"),
         (_, "/closed") => respond(200, &[], "closed"),
         (_, "/to-api") => respond(302, &[("Location", "https://api.example/open")], ""),
+        (_, "/to-pf") => respond(307, &[("Location", "https://api.example/pf")], ""),
         (_, "/loop") => respond(302, &[("Location", "/loop")], ""),
         (_, "/to-got") => respond(302, &[("Location", "/got")], ""),
         (_, "/got") => respond(200, &[], "got"),
@@ -373,7 +374,7 @@ async fn target_address_space_is_ignored() {
 }
 
 #[tokio::test]
-async fn the_referrer_is_judged_at_the_start() {
+async fn a_preflight_after_a_redirect_carries_the_first_url_s_referrer() {
     let w = world().await;
     for (profile, referer) in [
         (Profile::webkit(), "https://app.example/page.html"),
@@ -382,10 +383,15 @@ async fn the_referrer_is_judged_at_the_start() {
         let page = browser(&w, profile)
             .page(&format!("{APP}/page.html"))
             .unwrap();
-        page.fetch(Request::get(format!("{APP}/to-api")).credentials(Credentials::Omit))
+        page.fetch(Request::put(format!("{APP}/to-pf")).header("X-A", "1"))
             .await
             .unwrap();
-        assert_eq!(sent(&w, "/open").header("referer"), Some(referer));
+        let wire = w.take_wire();
+        let preflight = wire.iter().find(|r| r.method == "OPTIONS").unwrap();
+        assert_eq!(preflight.header("referer"), Some(referer));
+        // The request itself: the origin alone in both (strict-origin-when-cross-origin).
+        let put = wire.iter().rfind(|r| r.url.path() == "/pf").unwrap();
+        assert_eq!(put.header("referer"), Some("https://app.example/"));
     }
 }
 

@@ -292,11 +292,7 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
 
     // Step 8: the request's referrer for this hop, computed from the previous one
     // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
-    // WEBKIT: computed for the first URL only and kept across redirects (observed:
-    // wpt-subset cors-redirect-preflight, the full page URL after a redirect to another
-    // origin under strict-origin-when-cross-origin).
-    let keep = state.ctx.profile.referrer_judged_at_start && state.redirect_count > 0;
-    if !keep && let Some(r) = state.referrer.take() {
+    if let Some(r) = state.referrer.take() {
         state.referrer = determine_referrer(&r, state.referrer_policy, url)
             .and_then(|s| url::Url::parse(&s).ok());
     }

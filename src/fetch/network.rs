@@ -55,7 +55,7 @@ pub(crate) async fn http_network_or_cache_fetch(
     append_request_origin_header(state, kind, &mut headers);
     append_default_headers(state, &mut headers);
     append_cache_mode_headers(state, &mut headers);
-    append_referer(state, &mut headers);
+    append_referer(state, kind, &mut headers);
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);
     append_client_hints(state, kind, &mut headers);

@@ -8,6 +8,7 @@ use crate::cookies::CookieContext;
 use crate::net::decode;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
+use crate::policy::referrer::determine_referrer;
 use crate::policy::wire_headers::{
     empty_body_content_length, non_cors_origin_header, origin_under_referrer_policy,
 };
@@ -124,10 +125,24 @@ pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut He
 
 /// `Referer`: the referrer main fetch determined for this hop
 /// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, the referrer step).
-pub(crate) fn append_referer(state: &FetchState<'_>, headers: &mut HeaderMap) {
-    if let Some(r) = &state.referrer {
-        set(headers, "referer", r.as_str());
+///
+/// WEBKIT: a preflight sent after a redirect carries the referrer as determined for the
+/// first URL (observed: wpt-subset cors-redirect-preflight-*, the full page URL on the
+/// preflight to the other origin, the origin alone on the request after it).
+pub(crate) fn append_referer(state: &FetchState<'_>, kind: HopKind, headers: &mut HeaderMap) {
+    let Some(r) = &state.referrer else {
+        return;
+    };
+    if kind == HopKind::Preflight
+        && state.ctx.profile.preflight_referrer_from_first_url
+        && state.redirect_count > 0
+        && let Some(first) =
+            determine_referrer(state.page_url, state.referrer_policy, state.first_url())
+    {
+        set(headers, "referer", &first);
+        return;
     }
+    set(headers, "referer", r.as_str());
 }
 
 /// `User-Agent` (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>).

@@ -41,7 +41,7 @@ impl Profile {
             sandboxed_page_sends_referrer: false,
             coep_credentialless: true,
             preflight_sec_fetch_mode_always: true,
-            referrer_judged_at_start: false,
+            preflight_referrer_from_first_url: false,
             local_network_access: true,
             origin_header_follows_referrer_policy: false,
         }

@@ -87,9 +87,9 @@ pub struct Profile {
     /// Whether a preflight says `Sec-Fetch-Mode: cors` even to a URL that gets no other
     /// fetch metadata (plain http).
     pub preflight_sec_fetch_mode_always: bool,
-    /// Whether the request's referrer is computed once, for its first URL, and kept
-    /// across redirects (when false it is computed again for every hop).
-    pub referrer_judged_at_start: bool,
+    /// Whether a preflight sent after a redirect carries the referrer as determined for
+    /// the request's first URL (when false: as determined for the preflight's URL).
+    pub preflight_referrer_from_first_url: bool,
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
     /// reads as `unsafe-none`).
     pub coep_credentialless: bool,

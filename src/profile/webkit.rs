@@ -59,7 +59,7 @@ impl Profile {
             sandboxed_page_sends_referrer: true,
             coep_credentialless: false,
             preflight_sec_fetch_mode_always: false,
-            referrer_judged_at_start: true,
+            preflight_referrer_from_first_url: true,
             local_network_access: false,
             origin_header_follows_referrer_policy: true,
         }

@@ -151,6 +151,15 @@ impl Wording for Webkit {
     /// Why, prefixed with the refused redirect when a redirect failed, then the
     /// access-control line naming the URL whose response failed.
     fn cors(&self, c: &CorsConsole<'_>) -> Vec<String> {
+        // Observed: wpt-subset redirect-schemes, a redirect to `ftp://example.com/`.
+        if let (CorsError::CorsDisabledScheme, Some(to)) = (c.error, c.redirect_to)
+            && to.scheme() == "ftp"
+        {
+            return vec![
+                "FTP URLs are disabled".to_string(),
+                access_control_checks(c.last_url),
+            ];
+        }
         let why = reason(c);
         let first = match c.redirect_to {
             Some(to) => format!(
