@@ -37,6 +37,8 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/closed") => respond(200, &[], "closed"),
         (_, "/to-api") => respond(302, &[("Location", "https://api.example/open")], ""),
         (_, "/to-pf") => respond(307, &[("Location", "https://api.example/pf")], ""),
+        (_, "/p308") => respond(308, &[("Location", "/got")], ""),
+        (_, "/empty-location") => respond(302, &[("Location", "")], ""),
         (_, "/loop") => respond(302, &[("Location", "/loop")], ""),
         (_, "/to-got") => respond(302, &[("Location", "/got")], ""),
         (_, "/got") => respond(200, &[], "got"),
@@ -478,4 +480,42 @@ async fn coep_credentialless_is_not_understood() {
         .unwrap();
         assert_eq!(sent(&w, "/open").header("cookie"), cookie);
     }
+}
+
+#[tokio::test]
+async fn a_308_without_freshness_is_not_cached() {
+    let w = world().await;
+    for (profile, sent_twice) in [(Profile::webkit(), 2), (Profile::chromium(), 1)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        for _ in 0..2 {
+            page.fetch(Request::get(format!("{APP}/p308")))
+                .await
+                .unwrap();
+        }
+        let wire = w.take_wire();
+        let n = wire.iter().filter(|r| r.url.path() == "/p308").count();
+        assert_eq!(n, sent_twice);
+    }
+}
+
+#[tokio::test]
+async fn an_empty_location_is_a_network_error() {
+    let w = world().await;
+    let page = browser(&w, Profile::webkit())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(format!("{APP}/empty-location")))
+        .await
+        .unwrap_err();
+    assert_eq!(e.message(), "Load failed");
+    assert!(e.console().is_empty());
+    let page = browser(&w, Profile::chromium())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let r = page
+        .fetch(Request::get(format!("{APP}/empty-location")))
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 302);
 }

@@ -123,6 +123,17 @@ pub(crate) async fn http_fetch(
                 http_redirect_fetch(state, response.status, &location, &response.headers)?;
                 return Ok(HttpFetched::Redirected);
             }
+            // WEBKIT: an empty Location is a network error when following, with no
+            // console line (observed: wpt-subset redirect-empty-location).
+            (RedirectMode::Follow, None)
+                if !state.ctx.profile.empty_location_hands_over_response
+                    && response.headers.contains_key("location") =>
+            {
+                state.trace.note(Notice::InvalidLocation(String::new()));
+                return Err(Failure::silent(FailureReason::Redirect(
+                    RedirectError::InvalidLocation(String::new()),
+                )));
+            }
             (_, None) => {}
         }
     }

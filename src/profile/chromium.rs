@@ -39,6 +39,8 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
+            empty_location_hands_over_response: true,
+            heuristic_freshness_for_308: true,
             coep_credentialless: true,
             preflight_sec_fetch_mode_always: true,
             preflight_referrer_from_first_url: false,

@@ -93,6 +93,12 @@ pub struct Profile {
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
     /// reads as `unsafe-none`).
     pub coep_credentialless: bool,
+    /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
+    /// ever, as a permanent redirect); when false such a response is not stored.
+    pub heuristic_freshness_for_308: bool,
+    /// Whether a redirect whose `Location` is empty hands the redirect response to script
+    /// in `follow` mode (when false it is a network error).
+    pub empty_location_hands_over_response: bool,
     /// Whether a sandboxed (opaque-origin) page sends `Referer`.
     pub sandboxed_page_sends_referrer: bool,
     /// Whether Local Network Access applies (permission checks for local and loopback

@@ -57,6 +57,8 @@ impl Profile {
             cached_wildcard_covers_authorization: true,
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
+            empty_location_hands_over_response: false,
+            heuristic_freshness_for_308: false,
             coep_credentialless: false,
             preflight_sec_fetch_mode_always: false,
             preflight_referrer_from_first_url: true,
