@@ -229,6 +229,10 @@ impl Wording for Webkit {
             FailureReason::UnsupportedScheme(s) if s == "file" || s == "blob" => {
                 return Chromium.quiet_failure(q);
             }
+            // Observed: wpt-subset scheme-data, an invalid base64 `data:` URL.
+            FailureReason::Network(_) if url.scheme() == "data" => {
+                return vec![format!("Fetch API cannot load {url}.")];
+            }
             // Observed for `about:` and `ftp:` (cors mode).
             FailureReason::UnsupportedScheme(_) => {
                 "Cross origin requests are only supported for HTTP.".to_string()
