@@ -49,7 +49,7 @@ impl Profile {
             fetch_metadata_after_cross_origin_redirect: false,
             storage_access_header: false,
             lax_by_default: false,
-            // libsoup knows no `Partitioned` attribute: such a cookie is an ordinary one.
+            // Observed: `p=1; Partitioned` (no Secure) is stored and sent like any cookie.
             partitioned_cookie_requires_secure: false,
             cookie_overwrite_keeps_creation_time: true,
             unlisted_suffix_never_same_site: true,
