@@ -33,6 +33,9 @@ impl Failure {
 /// failing response's headers, and where it redirected to when it was a redirect.
 #[derive(Clone, Copy, Default)]
 pub(crate) struct CorsFailureAt<'a> {
+    /// The failing response's status (one served from the HTTP cache has no trace of
+    /// arriving).
+    pub status: Option<u16>,
     pub redirect_to: Option<&'a url::Url>,
     pub response_headers: Option<&'a http::HeaderMap>,
 }
@@ -60,7 +63,9 @@ fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'
         initial_url: state.first_url(),
         origin: state.origin,
         error: e,
-        status: state.trace.last_answer().map(|(status, _)| status),
+        status: at
+            .status
+            .or_else(|| state.trace.last_answer().map(|(status, _)| status)),
         origin_tainted: state.tainted_origin,
         redirect_to: at.redirect_to,
         response_headers: at.response_headers,

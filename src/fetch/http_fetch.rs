@@ -80,6 +80,7 @@ pub(crate) async fn http_fetch(
                     .and_then(|l| l.to_str().ok())
                     .and_then(|l| state.current_url().join(l).ok());
                 let at = CorsFailureAt {
+                    status: Some(response.status),
                     redirect_to: redirect_to.as_ref(),
                     response_headers: Some(&response.headers),
                 };
@@ -249,6 +250,7 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
     match result {
         Err(e) => {
             let at = CorsFailureAt {
+                status: Some(response.status),
                 redirect_to: None,
                 response_headers: Some(&response.headers),
             };

@@ -224,6 +224,7 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
                 .note(Notice::NonHttpRedirect(location.to_string()));
             if cors_line {
                 let at = CorsFailureAt {
+                    status: None,
                     redirect_to: Some(&location),
                     response_headers: None,
                 };
@@ -245,6 +246,7 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
         } => {
             if cors_line {
                 let at = CorsFailureAt {
+                    status: None,
                     redirect_to: Some(&location),
                     response_headers: None,
                 };

@@ -58,7 +58,23 @@ fn reason(c: &CorsConsole<'_>) -> String {
             status(c)
         )
     };
+    // WebKit checks a preflight's status before its headers (observed,
+    // examples/json-post-preflighted.toml: a bare 404).
+    let preflight_not_ok = !(200..300).contains(&status(c));
     match c.error {
+        PreflightMissingAllowOriginHeader
+        | PreflightAllowOriginMismatch(_)
+        | PreflightInvalidAllowOriginValue(_)
+        | PreflightMultipleAllowOriginValues(_)
+        | PreflightWildcardOriginNotAllowed
+        | PreflightInvalidAllowCredentials(_)
+            if preflight_not_ok =>
+        {
+            format!(
+                "Preflight response is not successful. Status code: {}",
+                status(c)
+            )
+        }
         MissingAllowOriginHeader
         | PreflightMissingAllowOriginHeader
         | AllowOriginMismatch(_)
