@@ -10,7 +10,7 @@
 //! Firefox's default, Total Cookie Protection ([`ThirdPartyCookies::Partitioned`]), keeps
 //! the cookies of cross-site requests in a partition of the jar keyed by the page's site:
 //! stored and sent back there only; and a cookie without `SameSite` is not `Lax` there
-//! (the profile's `no_samesite_is_lax`).
+//! (the profile's `lax_by_default`).
 
 use std::collections::HashMap;
 use std::io::{BufRead, Write};
@@ -39,6 +39,11 @@ pub enum ThirdPartyCookies {
     /// sets is sent back only on cross-site requests from pages of the same site, and a
     /// cookie set first-party is never sent cross-site.
     Partitioned,
+    /// Cross-site responses set no cookies, but cookies already in the jar (set by a
+    /// top-level visit) still go on cross-site requests under their `SameSite` rules
+    /// (WebKitGTK's default policy "no third party", libsoup's
+    /// `SOUP_COOKIE_JAR_ACCEPT_NO_THIRD_PARTY`).
+    BlockNew,
 }
 
 /// The site relation of a request, decided by the fetch algorithms.
@@ -51,11 +56,19 @@ pub(crate) struct CookieContext {
     /// A cross-site request under [`ThirdPartyCookies::Partitioned`]: the page's site,
     /// whose partition of the jar the request reads and writes.
     pub partition: Option<String>,
-    /// A cookie without `SameSite` counts as `Lax` (Chromium); otherwise as `None`.
-    pub no_samesite_is_lax: bool,
-    /// Overwriting a cookie with a new value keeps its creation time, hence its place in
-    /// the `Cookie` header (Firefox); otherwise only the same value keeps it (Chromium).
-    pub overwrite_keeps_creation: bool,
+    /// Cross-site responses may not store cookies (cookies in the jar are still sent).
+    pub refuse_third_party_store: bool,
+    /// The request is first-party for storing cookies under `refuse_third_party_store`
+    /// (WEBKIT: libsoup's own test, [`same_site_by_listed_suffix`]; otherwise `same_site`).
+    pub first_party_for_store: bool,
+    /// A cookie without `SameSite` is treated as `Lax`.
+    pub lax_by_default: bool,
+    /// A `Partitioned` cookie without `Secure` is refused.
+    pub partitioned_requires_secure: bool,
+    /// A cookie overwritten with a new value keeps the old one's creation time (so its
+    /// place in the `Cookie` header), as RFC 6265 section 5.3 says; when false it is
+    /// renewed unless the value is unchanged.
+    pub overwrite_keeps_creation_time: bool,
 }
 
 impl CookieContext {
@@ -65,8 +78,11 @@ impl CookieContext {
             same_site: true,
             block_third_party: false,
             partition: None,
-            no_samesite_is_lax: true,
-            overwrite_keeps_creation: false,
+            refuse_third_party_store: false,
+            first_party_for_store: true,
+            lax_by_default: true,
+            partitioned_requires_secure: true,
+            overwrite_keeps_creation_time: false,
         }
     }
 
@@ -371,7 +387,7 @@ impl CookieJar {
             }
             // CHROMIUM: a `Partitioned` cookie must be `Secure` (observed,
             // examples/cookie-order-and-partitioned.toml: refused from http and https).
-            if raw.partitioned() == Some(true) && !secure {
+            if ctx.partitioned_requires_secure && raw.partitioned() == Some(true) && !secure {
                 out.rejected
                     .push((text, CookieRejection::PartitionedWithoutSecure));
                 continue;
@@ -381,7 +397,9 @@ impl CookieJar {
                     .push((text, CookieRejection::SecureFromInsecureUrl));
                 continue;
             }
-            if let Some(why) = exclusion(raw.same_site(), ctx) {
+            let refused_third_party = (ctx.refuse_third_party_store && !ctx.first_party_for_store)
+                .then_some(CookieBlock::ThirdPartyBlocked);
+            if let Some(why) = refused_third_party.or_else(|| exclusion(raw.same_site(), ctx)) {
                 out.rejected.push((text, CookieRejection::CrossSite(why)));
                 continue;
             }
@@ -410,14 +428,15 @@ impl CookieJar {
                 .entry(ctx.store_key(url.host_str().unwrap_or_default()))
                 .or_default();
             // The creation time: kept when the cookie is overwritten with the same value,
-            // renewed otherwise.
+            // renewed otherwise (CHROMIUM); always kept when the context says so (WEBKIT,
+            // observed: examples/cookie-order-and-partitioned.toml, `a=2` after `a=1`).
             let key = cookie_store::Cookie::try_from_raw_cookie(&raw, url)
                 .ok()
                 .map(|c| (String::from(&c.domain), String::from(&c.path), name.clone()));
             let same_value = key.as_ref().is_some_and(|(d, p, n)| {
-                store
-                    .get(d, p, n)
-                    .is_some_and(|old| old.value() == raw.value() || ctx.overwrite_keeps_creation)
+                store.get(d, p, n).is_some_and(|old| {
+                    ctx.overwrite_keeps_creation_time || old.value() == raw.value()
+                })
             });
             match store.insert_raw(&raw, url) {
                 Ok(_) => {
@@ -452,8 +471,8 @@ fn exclusion(same_site: Option<cookie::SameSite>, ctx: &CookieContext) -> Option
         Some(S::None) => None,
         Some(S::Strict) => Some(CookieBlock::SameSiteStrict),
         Some(S::Lax) => Some(CookieBlock::SameSiteLax),
-        None if !ctx.no_samesite_is_lax => None,
-        None => Some(CookieBlock::NoSameSiteTreatedAsLax),
+        None if ctx.lax_by_default => Some(CookieBlock::NoSameSiteTreatedAsLax),
+        None => None,
     }
 }
 
@@ -465,6 +484,34 @@ fn site_key(host: &str) -> String {
         Some(d) => String::from_utf8_lossy(d.as_bytes()).into_owned(),
         None => host,
     }
+}
+
+/// Whether `url` is same-site with the page `page` as libsoup decides "third party" for
+/// cookies (WEBKIT): by registrable domain when the host's suffix is on the public suffix
+/// list; a host under a suffix the list does not know (`app.example`) is same-site only
+/// with itself (observed: `api.app.example` is third party to an `app.example` page,
+/// `api.app.example.com` is not to `app.example.com`). The scheme must match too, as in
+/// [`Origin::is_same_site`](crate::origin::Origin::is_same_site).
+///
+pub(crate) fn same_site_by_listed_suffix(page: &Url, url: &Url) -> bool {
+    let host = |u: &Url| {
+        u.host_str()
+            .unwrap_or_default()
+            .trim_end_matches('.')
+            .to_ascii_lowercase()
+    };
+    let (a, b) = (host(page), host(url));
+    if page.scheme() != url.scheme() {
+        return false;
+    }
+    if a == b {
+        return true;
+    }
+    let listed = |h: &str| psl::suffix(h.as_bytes()).is_some_and(|s| s.is_known());
+    if !listed(&a) || !listed(&b) {
+        return false;
+    }
+    site_key(&a) == site_key(&b)
 }
 
 fn is_secure_url(url: &Url) -> bool {
@@ -491,23 +538,78 @@ mod tests {
         same_site: true,
         block_third_party: true,
         partition: None,
-        no_samesite_is_lax: true,
-        overwrite_keeps_creation: false,
+        refuse_third_party_store: false,
+        first_party_for_store: true,
+        lax_by_default: true,
+        partitioned_requires_secure: true,
+        overwrite_keeps_creation_time: false,
     };
     const CROSS_ALLOW: CookieContext = CookieContext {
         same_site: false,
         block_third_party: false,
         partition: None,
-        no_samesite_is_lax: true,
-        overwrite_keeps_creation: false,
+        refuse_third_party_store: false,
+        first_party_for_store: true,
+        lax_by_default: true,
+        partitioned_requires_secure: true,
+        overwrite_keeps_creation_time: false,
     };
     const CROSS_BLOCK: CookieContext = CookieContext {
         same_site: false,
         block_third_party: true,
         partition: None,
-        no_samesite_is_lax: true,
-        overwrite_keeps_creation: false,
+        refuse_third_party_store: false,
+        first_party_for_store: true,
+        lax_by_default: true,
+        partitioned_requires_secure: true,
+        overwrite_keeps_creation_time: false,
     };
+
+    #[test]
+    fn unlisted_suffix_is_only_same_site_with_itself() {
+        let same = |a: &str, b: &str| same_site_by_listed_suffix(&u(a), &u(b));
+        assert!(same("https://app.example/", "https://app.example/x"));
+        assert!(!same("https://app.example/", "https://api.app.example/"));
+        assert!(same(
+            "https://app.example.com/",
+            "https://api.app.example.com/"
+        ));
+        assert!(!same(
+            "https://app.example.com/",
+            "https://app.example.org/"
+        ));
+        assert!(!same("https://app.example.com/", "http://app.example.com/"));
+    }
+
+    #[test]
+    fn block_new_refuses_cross_site_stores_but_sends_stored_cookies() {
+        let ctx = CookieContext {
+            same_site: false,
+            block_third_party: false,
+            partition: None,
+            refuse_third_party_store: true,
+            first_party_for_store: false,
+            lax_by_default: false,
+            partitioned_requires_secure: true,
+            overwrite_keeps_creation_time: false,
+        };
+        let mut j = jar_with(&["a=1", "b=2; SameSite=Lax"]);
+        let now = std::time::SystemTime::now();
+        let sel = j.select(&u("https://api.example/"), &ctx, now);
+        // No Lax-by-default: the cookie without SameSite goes cross-site, Lax does not.
+        assert_eq!(sel.sent, ["a"]);
+        let out = j.store_response(
+            &u("https://api.example/"),
+            &[b"c=3; SameSite=None; Secure"],
+            &ctx,
+            now,
+        );
+        assert!(out.stored.is_empty());
+        assert_eq!(
+            out.rejected[0].1,
+            CookieRejection::CrossSite(CookieBlock::ThirdPartyBlocked)
+        );
+    }
 
     fn jar_with(lines: &[&str]) -> CookieJar {
         let mut j = CookieJar::new();
@@ -702,7 +804,7 @@ mod tests {
     fn firefox_keeps_the_creation_time_of_an_overwritten_cookie() {
         // Observed in Firefox 153: examples/cookie-order-and-partitioned-http.toml.
         let keep = CookieContext {
-            overwrite_keeps_creation: true,
+            overwrite_keeps_creation_time: true,
             ..SAME
         };
         let mut j = CookieJar::new();
@@ -723,8 +825,11 @@ mod tests {
             same_site: false,
             block_third_party: false,
             partition: Some(top.to_string()),
-            no_samesite_is_lax: false,
-            overwrite_keeps_creation: true,
+            refuse_third_party_store: false,
+            first_party_for_store: false,
+            lax_by_default: false,
+            partitioned_requires_secure: true,
+            overwrite_keeps_creation_time: true,
         };
         let mut j = jar_with(&["first=1; SameSite=None; Secure"]);
         // A cross-site response sets `t` (no SameSite: not Lax here) in app's partition.
@@ -743,7 +848,7 @@ mod tests {
         );
         // Without the partition, a cookie lacking SameSite is Lax cross-site.
         let lax = CookieContext {
-            no_samesite_is_lax: true,
+            lax_by_default: true,
             ..under("app")
         };
         assert_eq!(j.select(&url, &lax, now).header, None);

@@ -196,16 +196,17 @@ pub enum RequestError {
     InvalidMethod(String),
     /// A method other than GET/HEAD/POST with mode `no-cors` (the normalized method).
     MethodUnsupportedInNoCors(String),
-    /// GET or HEAD with a body.
-    BodyWithGetOrHead,
+    /// GET or HEAD with a body (the normalized method).
+    BodyWithGetOrHead(String),
     /// The URL could not be parsed (the input).
     InvalidUrl(String),
     /// The URL has a username or password (the URL).
     UrlHasCredentials(String),
     /// A header name that is not a valid HTTP token (the name).
     InvalidHeaderName(String),
-    /// A header value with bytes HTTP does not allow (the header's name).
-    InvalidHeaderValue(String),
+    /// A header value with bytes HTTP does not allow (the header's name, then the value
+    /// with surrounding whitespace trimmed).
+    InvalidHeaderValue(String, String),
     /// A `targetAddressSpace` that is not an `IPAddressSpace` value (the value).
     InvalidTargetAddressSpace(String),
     /// Cache mode `only-if-cached` with a mode other than `same-origin` (the mode).
@@ -280,13 +281,13 @@ impl fmt::Display for RequestError {
             RequestError::MethodUnsupportedInNoCors(m) => {
                 write!(f, "method '{m}' is not allowed in mode no-cors")
             }
-            RequestError::BodyWithGetOrHead => f.write_str("a GET or HEAD request with a body"),
+            RequestError::BodyWithGetOrHead(_) => f.write_str("a GET or HEAD request with a body"),
             RequestError::InvalidUrl(u) => write!(f, "'{u}' is not a valid URL"),
             RequestError::UrlHasCredentials(u) => {
                 write!(f, "the URL '{u}' includes a username or password")
             }
             RequestError::InvalidHeaderName(n) => write!(f, "invalid header name '{n}'"),
-            RequestError::InvalidHeaderValue(v) => write!(f, "invalid header value '{v}'"),
+            RequestError::InvalidHeaderValue(n, _) => write!(f, "invalid value for header '{n}'"),
             RequestError::InvalidTargetAddressSpace(v) => {
                 write!(
                     f,

@@ -114,12 +114,12 @@ async fn bad_arguments_are_type_errors_and_nothing_is_sent() {
         (
             Request::get("https://app.example/c25/x").body("x"),
             "Request with GET/HEAD method cannot have body.",
-            RequestError::BodyWithGetOrHead,
+            RequestError::BodyWithGetOrHead("GET".into()),
         ),
         (
             Request::new("HEAD", "https://app.example/c25/x").body("x"),
             "Request with GET/HEAD method cannot have body.",
-            RequestError::BodyWithGetOrHead,
+            RequestError::BodyWithGetOrHead("HEAD".into()),
         ),
         (
             Request::new("bad method", "https://app.example/c25/x"),

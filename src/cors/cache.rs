@@ -252,6 +252,30 @@ impl PreflightCache {
         unsafe_header_names: &[String],
         now: Instant,
     ) -> CacheLookup {
+        self.lookup_with(
+            AuthorizationUnderWildcard::NotCovered,
+            origin,
+            url,
+            credentials_include,
+            method,
+            unsafe_header_names,
+            now,
+        )
+    }
+
+    /// [`PreflightCache::lookup`], choosing whether a cached `*` covers `authorization`
+    /// (WEBKIT: it does, issue 18 fact 6; Chromium: it does not).
+    #[allow(clippy::too_many_arguments)]
+    pub fn lookup_with(
+        &mut self,
+        authorization: AuthorizationUnderWildcard,
+        origin: &Origin,
+        url: &Url,
+        credentials_include: bool,
+        method: &str,
+        unsafe_header_names: &[String],
+        now: Instant,
+    ) -> CacheLookup {
         let key = Key {
             origin: origin.clone(),
             url: url.as_str().to_string(),
@@ -269,7 +293,7 @@ impl PreflightCache {
             MissReason::MethodNotCovered(method.to_string())
         } else if let Some(h) = entry
             .result
-            .disallowed_header(unsafe_header_names, AuthorizationUnderWildcard::NotCovered)
+            .disallowed_header(unsafe_header_names, authorization)
         {
             MissReason::HeaderNotCovered(h)
         } else {

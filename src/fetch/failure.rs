@@ -29,22 +29,47 @@ impl Failure {
     }
 }
 
+/// What the console lines of a CORS failure may quote beyond the request's state: the
+/// failing response's headers, and where it redirected to when it was a redirect.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct CorsFailureAt<'a> {
+    /// The failing response's status (one served from the HTTP cache has no trace of
+    /// arriving).
+    pub status: Option<u16>,
+    pub redirect_to: Option<&'a url::Url>,
+    pub response_headers: Option<&'a http::HeaderMap>,
+}
+
 /// A CORS failure at the current URL, with the profile's console lines.
 pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
+    cors_failure_at(state, e, CorsFailureAt::default())
+}
+
+/// [`cors_failure`], with what the console lines may quote of the failing response.
+pub(crate) fn cors_failure_at(
+    state: &mut FetchState<'_>,
+    e: CorsError,
+    at: CorsFailureAt<'_>,
+) -> Failure {
     state.trace.push(TraceEvent::CorsBlocked(e.clone()));
-    let lines = cors_console_lines(state, &e);
+    let lines = cors_console_lines(state, &e, at);
     Failure::new(FailureReason::Cors(e), lines)
 }
 
 /// The console lines the profile's engine prints for a CORS failure at the current URL.
-fn cors_console_lines(state: &FetchState<'_>, e: &CorsError) -> Vec<String> {
+fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'_>) -> Vec<String> {
     state.ctx.profile.wording().cors(&CorsConsole {
         last_url: state.current_url(),
         initial_url: state.first_url(),
         origin: state.origin,
         error: e,
-        status: failed_status(state),
-        response_headers: state.trace.last_answer_headers(),
+        status: at.status.or_else(|| failed_status(state)),
+        response_headers: at
+            .response_headers
+            .unwrap_or_else(|| state.trace.last_answer_headers()),
+        origin_tainted: state.tainted_origin,
+        redirect_to: at.redirect_to,
+        header_names_as_written: &state.header_names_as_written,
     })
 }
 
@@ -62,12 +87,21 @@ fn failed_status(state: &FetchState<'_>) -> Option<u16> {
 /// `ReportOnly` it is recorded once, as a violation, and the fetch goes on as if the check
 /// had passed.
 pub(crate) fn enforce_cors(state: &mut FetchState<'_>, e: CorsError) -> Result<(), Failure> {
+    enforce_cors_at(state, e, CorsFailureAt::default())
+}
+
+/// [`enforce_cors`], with what the console lines may quote of the failing response.
+pub(crate) fn enforce_cors_at(
+    state: &mut FetchState<'_>,
+    e: CorsError,
+    at: CorsFailureAt<'_>,
+) -> Result<(), Failure> {
     if state.ctx.enforcement == Enforcement::Enforce {
-        return Err(cors_failure(state, e));
+        return Err(cors_failure_at(state, e, at));
     }
     let violation = Violation {
         url: state.current_url().to_string(),
-        console: cors_console_lines(state, &e).join("\n"),
+        console: cors_console_lines(state, &e, at).join("\n"),
         error: ViolationError::Cors(e),
     };
     state.trace.push(TraceEvent::Violation(violation.clone()));

@@ -276,10 +276,14 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     // CHROMIUM: unless Local Network Access will gate the request (a private IP literal,
     // a `.local` name, or a fetch naming a `targetAddressSpace`): then only a warning is
-    // printed and the LNA check below decides.
-    if state.page_url.scheme() == "https" && !is_url_potentially_trustworthy(url) {
-        if !state.ctx.profile.mixed_content_left_to_local_network_access
-            || !left_to_local_network_access(url, state.target_address_space)
+    // printed and the LNA check below decides. WEBKIT: plain-http loopback URLs are mixed
+    // content too, and nothing is left to LNA (the profile's fields). FIREFOX: nothing is
+    // left to LNA either.
+    let profile = &state.ctx.profile;
+    if state.page_url.scheme() == "https" && !profile.is_trustworthy_for_network(url) {
+        if !(profile.local_network_access
+            && profile.mixed_content_left_to_local_network_access
+            && left_to_local_network_access(url, state.target_address_space))
         {
             state.trace.note(Notice::MixedContent);
             return Err(Failure::new(
@@ -302,7 +306,7 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
         state.warnings.push(line);
     }
 
-    if url.scheme() != "data" {
+    if url.scheme() != "data" && state.ctx.profile.local_network_access {
         local_network_access(state, url)?;
     }
 

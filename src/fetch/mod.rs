@@ -29,6 +29,7 @@ use crate::request::{CacheMode, Credentials, Mode, RedirectMode, Request};
 use crate::response::{FetchError, ResponseType, filter};
 use crate::trace::{Notice, Trace};
 
+use crate::wording::QuietFailure;
 pub(crate) use context::{Client, FetchContext};
 use failure::{Failure, cors_failure};
 
@@ -47,9 +48,13 @@ pub(crate) struct FetchState<'a> {
     /// The request's origin (the page's).
     pub origin: &'a Origin,
     pub method: http::Method,
+    /// The method the request began with.
+    pub initial_method: http::Method,
     pub url_list: Vec<Url>,
     /// Script's headers, filtered and combined.
     pub headers: HeaderMap,
+    /// The names of `headers` as script wrote them (first spelling of each).
+    pub header_names_as_written: Vec<String>,
     /// The CORS-unsafe names among `headers`
     /// (<https://fetch.spec.whatwg.org/#cors-unsafe-request-header-names>), computed once
     /// and again only when a redirect changes the headers.
@@ -111,6 +116,25 @@ impl FetchState<'_> {
         self.credentials == Credentials::Include
     }
 
+    /// Whether a `same-origin`-credentials request keeps the credentials it started
+    /// with: the profile judges them at the start, the request is `no-cors` (a CORS-mode
+    /// redirect to another origin judges again), and its first URL was same-origin with
+    /// the page (WEBKIT, observed: cookies go to the other origin after the redirect).
+    pub fn credentials_kept_from_start(&self) -> bool {
+        self.ctx.profile.credentials_judged_at_start
+            && self.credentials == Credentials::SameOrigin
+            && self.mode == Mode::NoCors
+            && self
+                .origin
+                .is_same_origin(&Origin::from_url(self.first_url()))
+    }
+
+    /// Whether the request began with a method other than GET and HEAD (a redirect may
+    /// have turned it into GET since).
+    pub fn began_with_unsafe_method(&self) -> bool {
+        !matches!(self.initial_method.as_str(), "GET" | "HEAD")
+    }
+
     /// Recomputes what is derived from the headers, after a redirect changed them.
     pub fn headers_changed(&mut self) {
         self.unsafe_header_names = cors_unsafe_request_header_names(&self.headers);
@@ -131,8 +155,9 @@ pub(crate) async fn fetch(
     mut req: Request,
 ) -> Result<crate::Response, FetchError> {
     let mut trace = Trace::new();
-    if !ctx.profile.target_address_space_supported {
-        // The engine does not know the `RequestInit` member: it is never read.
+    // Firefox and WebKit: `RequestInit` has no `targetAddressSpace` member; fetch()
+    // ignores it (observed: an invalid value is not a TypeError).
+    if !ctx.profile.target_address_space_supported || !ctx.profile.local_network_access {
         req.target_address_space = None;
     }
     let prepared = match prepare(client.url, req, &mut trace) {
@@ -148,10 +173,12 @@ pub(crate) async fn fetch(
         ctx,
         page_url: client.url,
         origin: client.origin,
+        initial_method: prepared.method.clone(),
         method: prepared.method,
         url_list: vec![prepared.url],
         unsafe_header_names: cors_unsafe_request_header_names(&prepared.headers),
         headers: prepared.headers,
+        header_names_as_written: prepared.header_names_as_written,
         body: prepared.body,
         mode: prepared.mode,
         credentials: prepared.credentials,
@@ -161,11 +188,13 @@ pub(crate) async fn fetch(
         target_address_space: prepared.target_address_space,
         warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
-        referrer: (!client.origin.is_opaque()).then(|| client.url.clone()),
+        // WEBKIT: it does (observed, examples/sandboxed-null-origin.toml).
+        referrer: (!client.origin.is_opaque() || ctx.profile.sandboxed_page_sends_referrer)
+            .then(|| client.url.clone()),
         tainted_origin: false,
         tainting: Tainting::Basic,
         redirect_count: 0,
-        embedder_policies: client.embedder_policies,
+        embedder_policies: supported_embedder_policies(&ctx.profile, client.embedder_policies),
         stored_in_http_cache: None,
         trace,
     };
@@ -193,16 +222,44 @@ pub(crate) async fn fetch(
                 _ => ctx.profile.wording().network_error(),
             };
             let mut console = std::mem::take(&mut state.warnings);
-            console.extend(f.console);
+            if f.console.is_empty() {
+                console.extend(ctx.profile.wording().quiet_failure(&QuietFailure {
+                    reason: &f.reason,
+                    url: state.current_url(),
+                    mode: state.mode,
+                    origin: state.origin,
+                }));
+            } else {
+                console.extend(f.console);
+            }
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
+}
+
+/// The page's embedder policies as the profile's engine understands them: one without
+/// `credentialless` reads that value as an unknown one, that is `unsafe-none` (WEBKIT,
+/// observed: wpt-subset credentialless-* send the cookie and no `Pragma`).
+fn supported_embedder_policies(
+    profile: &crate::Profile,
+    mut p: crate::policy::corp::EmbedderPolicies,
+) -> crate::policy::corp::EmbedderPolicies {
+    use crate::policy::corp::EmbedderPolicy;
+    if !profile.coep_credentialless {
+        for v in [&mut p.value, &mut p.report_only] {
+            if *v == EmbedderPolicy::Credentialless {
+                *v = EmbedderPolicy::UnsafeNone;
+            }
+        }
+    }
+    p
 }
 
 struct Prepared {
     url: Url,
     method: http::Method,
     headers: HeaderMap,
+    header_names_as_written: Vec<String>,
     body: Option<Bytes>,
     mode: Mode,
     credentials: Credentials,
@@ -258,7 +315,10 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         }
         let value = value.trim_matches(|c| matches!(c, ' ' | '\t' | '\r' | '\n'));
         if HeaderValue::from_str(value).is_err() {
-            return Err(RequestError::InvalidHeaderValue(name.clone()));
+            return Err(RequestError::InvalidHeaderValue(
+                name.clone(),
+                value.to_string(),
+            ));
         }
         if is_forbidden_request_header(name, value.as_bytes()) {
             trace.note(Notice::ForbiddenHeaderDropped(name.clone()));
@@ -292,7 +352,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
     let body = match &req.body {
         Some(b) => {
             if method == http::Method::GET || method == http::Method::HEAD {
-                return Err(RequestError::BodyWithGetOrHead);
+                return Err(RequestError::BodyWithGetOrHead(method.to_string()));
             }
             if let Some(ct) = b.implied_content_type()
                 && !combined
@@ -306,6 +366,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         None => None,
     };
     let mut headers = HeaderMap::new();
+    let header_names_as_written = combined.iter().map(|(n, _)| n.clone()).collect();
     for (n, v) in combined {
         // Both were validated above.
         if let (Ok(n), Ok(v)) = (
@@ -319,6 +380,7 @@ fn prepare(page_url: &Url, req: Request, trace: &mut Trace) -> Result<Prepared, 
         url,
         method,
         headers,
+        header_names_as_written,
         body,
         mode: req.mode,
         credentials: req.credentials,

@@ -55,7 +55,7 @@ pub(crate) async fn http_network_or_cache_fetch(
     append_request_origin_header(state, kind, &mut headers);
     append_default_headers(state, &mut headers);
     append_cache_mode_headers(state, &mut headers);
-    append_referer(state, &mut headers);
+    append_referer(state, kind, &mut headers);
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);
     append_client_hints(state, kind, &mut headers);
@@ -303,8 +303,25 @@ fn http_cache_revalidated(
 }
 
 /// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`).
+///
+/// WEBKIT: a 308 without `max-age` or `Expires` is not kept (observed: wpt-subset
+/// redirect-location-2, each 308 fetched again where Chromium answers from its cache).
 fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &WireResponse) {
     if state.cache_mode == CacheMode::NoStore {
+        return;
+    }
+    if !state.ctx.profile.heuristic_freshness_for_308
+        && response.status == 308
+        && !response.headers.contains_key(http::header::EXPIRES)
+        && !response
+            .headers
+            .get_all(http::header::CACHE_CONTROL)
+            .iter()
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("max-age"))
+            })
+    {
         return;
     }
     let now = state.ctx.clock.now();
@@ -398,9 +415,12 @@ async fn http_network_fetch(
 /// Whether this request carries credentials: `include`, or `same-origin` while the
 /// response tainting is still basic
 /// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, includeCredentials).
+///
+/// WEBKIT: credentials judged at the start stay ([`FetchState::credentials_kept_from_start`]).
 fn includes_credentials(state: &FetchState<'_>) -> bool {
     (state.credentials == Credentials::Include
-        || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic))
+        || (state.credentials == Credentials::SameOrigin && state.tainting == Tainting::Basic)
+        || state.credentials_kept_from_start())
         && !coep_credentialless_omits(state)
 }
 
@@ -475,17 +495,29 @@ fn store_set_cookie(state: &mut FetchState<'_>, response: &WireResponse, ctx: &C
 /// third-party-cookie policy (and the partition it puts a cross-site request in), and the
 /// profile's SameSite default.
 fn cookie_context(state: &FetchState<'_>) -> CookieContext {
+    let profile = &state.ctx.profile;
     let same_site = state
         .url_list
         .iter()
         .all(|u| state.origin.is_same_site(&Origin::from_url(u)));
     let partitioned = state.ctx.third_party == ThirdPartyCookies::Partitioned;
+    let first_party_for_store = if profile.unlisted_suffix_never_same_site {
+        state
+            .url_list
+            .iter()
+            .all(|u| crate::cookies::same_site_by_listed_suffix(state.page_url, u))
+    } else {
+        same_site
+    };
     CookieContext {
         same_site,
+        first_party_for_store,
         block_third_party: state.ctx.third_party == ThirdPartyCookies::Block,
         // The page's site: the top-level site of every fetch modelled here.
         partition: (partitioned && !same_site).then(|| format!("{:?}", state.origin.site())),
-        no_samesite_is_lax: state.ctx.profile.no_samesite_is_lax,
-        overwrite_keeps_creation: state.ctx.profile.cookie_overwrite_keeps_creation_time,
+        refuse_third_party_store: state.ctx.third_party == ThirdPartyCookies::BlockNew,
+        lax_by_default: profile.lax_by_default,
+        partitioned_requires_secure: profile.partitioned_cookie_requires_secure,
+        overwrite_keeps_creation_time: profile.cookie_overwrite_keeps_creation_time,
     }
 }

@@ -12,7 +12,8 @@ use crate::policy::referrer::{ReferrerPolicy, parse_referrer_policy_header};
 use crate::request::Mode;
 use crate::trace::{Notice, TraceEvent};
 
-use super::{Failure, FetchState, Tainting, cors_failure};
+use super::failure::{CorsFailureAt, cors_failure_at};
+use super::{Failure, FetchState, Tainting};
 
 /// The schemes Chromium lets a CORS request load (the list its console line names).
 pub(crate) const CORS_ENABLED_SCHEMES: [&str; 8] = [
@@ -222,8 +223,14 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
                 .trace
                 .note(Notice::NonHttpRedirect(location.to_string()));
             if cors_line {
+                let at = CorsFailureAt {
+                    status: None,
+                    redirect_to: Some(&location),
+                    response_headers: None,
+                };
+                let failure = cors_failure_at(state, CorsError::CorsDisabledScheme, at);
                 state.url_list.push(location);
-                return cors_failure(state, CorsError::CorsDisabledScheme);
+                return failure;
             }
             Failure::silent(FailureReason::Redirect(RedirectError::NonHttpScheme(
                 location.to_string(),
@@ -238,10 +245,13 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
             cors_line,
         } => {
             if cors_line {
-                return cors_failure(
-                    state,
-                    CorsError::RedirectContainsCredentials(location.to_string()),
-                );
+                let at = CorsFailureAt {
+                    status: None,
+                    redirect_to: Some(&location),
+                    response_headers: None,
+                };
+                let e = CorsError::RedirectContainsCredentials(location.to_string());
+                return cors_failure_at(state, e, at);
             }
             state
                 .trace

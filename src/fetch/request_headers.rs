@@ -6,9 +6,12 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cookies::CookieContext;
 use crate::net::decode;
-use crate::origin::is_url_potentially_trustworthy;
+use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
-use crate::policy::wire_headers::{empty_body_content_length, non_cors_origin_header};
+use crate::policy::referrer::determine_referrer;
+use crate::policy::wire_headers::{
+    empty_body_content_length, non_cors_origin_header, origin_under_referrer_policy,
+};
 use crate::profile::StorageAccessHeader;
 use crate::request::{CacheMode, Credentials, Mode};
 use crate::trace::HopKind;
@@ -45,7 +48,12 @@ pub(crate) fn append_request_origin_header(
 }
 
 /// The `Origin` value for this hop, or none: always on preflights and CORS requests;
-/// otherwise Chromium's rule ([`non_cors_origin_header`]).
+/// otherwise Chromium's rule ([`non_cors_origin_header`]), or the Standard's when the
+/// profile follows the referrer policy ([`origin_under_referrer_policy`]).
+///
+/// WEBKIT: a request that began with another method keeps its `Origin` after a redirect
+/// turned it into GET, while the URL stays same-origin (observed: a same-origin 302 after
+/// a POST keeps it; a no-cors 303 to another origin sends none).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
     if kind == HopKind::Preflight && !state.ctx.profile.tainted_preflight_origin_is_null {
         return Some(state.origin.serialize());
@@ -54,31 +62,28 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
-    let serialized = if state.ctx.profile.origin_header_follows_referrer_policy {
-        serialize_request_origin(state, serialized)
+    let profile = &state.ctx.profile;
+    let same_origin = state
+        .origin
+        .is_same_origin(&Origin::from_url(state.current_url()));
+    let method = if profile.origin_kept_after_redirect_to_get
+        && state.began_with_unsafe_method()
+        && same_origin
+    {
+        state.initial_method.as_str()
     } else {
-        serialized
+        state.method.as_str()
     };
-    non_cors_origin_header(state.method.as_str(), serialized)
-}
-
-/// Serializing a request origin, the referrer-policy switch of
-/// <https://fetch.spec.whatwg.org/#append-a-request-origin-header>: `null` under
-/// `no-referrer`, under `same-origin` to another origin, and under the strict policies
-/// (and `no-referrer-when-downgrade`) from an https origin to a URL that is not https.
-fn serialize_request_origin(state: &FetchState<'_>, serialized: String) -> String {
-    use crate::policy::referrer::ReferrerPolicy as P;
-    let url = state.current_url();
-    let downgrade = state.origin.scheme() == Some("https") && url.scheme() != "https";
-    let null = match state.referrer_policy {
-        P::NoReferrer => true,
-        P::NoReferrerWhenDowngrade | P::StrictOrigin | P::StrictOriginWhenCrossOrigin => downgrade,
-        P::SameOrigin => !state
-            .origin
-            .is_same_origin(&crate::origin::Origin::from_url(url)),
-        _ => false,
-    };
-    if null { "null".to_string() } else { serialized }
+    let value = non_cors_origin_header(method, serialized)?;
+    if profile.origin_header_follows_referrer_policy && state.mode != Mode::Cors {
+        return Some(origin_under_referrer_policy(
+            state.referrer_policy,
+            state.origin,
+            state.current_url(),
+            value,
+        ));
+    }
+    Some(value)
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:
@@ -91,7 +96,11 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
     if !headers.contains_key(http::header::ACCEPT) {
         set(headers, "accept", "*/*");
     }
-    let encodings = decode::accept_encoding(url, headers.contains_key(http::header::RANGE));
+    let encodings = decode::accept_encoding(
+        &state.ctx.profile,
+        url,
+        headers.contains_key(http::header::RANGE),
+    );
     set(headers, "accept-encoding", encodings);
     // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
     if url.scheme() == "http" {
@@ -135,10 +144,24 @@ pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut He
 
 /// `Referer`: the referrer main fetch determined for this hop
 /// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, the referrer step).
-pub(crate) fn append_referer(state: &FetchState<'_>, headers: &mut HeaderMap) {
-    if let Some(r) = &state.referrer {
-        set(headers, "referer", r.as_str());
+///
+/// WEBKIT: a preflight sent after a redirect carries the referrer as determined for the
+/// first URL (observed: wpt-subset cors-redirect-preflight-*, the full page URL on the
+/// preflight to the other origin, the origin alone on the request after it).
+pub(crate) fn append_referer(state: &FetchState<'_>, kind: HopKind, headers: &mut HeaderMap) {
+    let Some(r) = &state.referrer else {
+        return;
+    };
+    if kind == HopKind::Preflight
+        && state.ctx.profile.preflight_referrer_from_first_url
+        && state.redirect_count > 0
+        && let Some(first) =
+            determine_referrer(state.page_url, state.referrer_policy, state.first_url())
+    {
+        set(headers, "referer", &first);
+        return;
     }
+    set(headers, "referer", r.as_str());
 }
 
 /// `User-Agent` (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>).
@@ -155,6 +178,16 @@ pub(crate) fn append_fetch_metadata_headers(
     headers: &mut HeaderMap,
 ) {
     let url = state.current_url();
+    // WEBKIT: none at all on a CORS-mode hop redirected from another, potentially
+    // trustworthy origin (observed: examples/redirect-taints-origin.toml, the second hop;
+    // but examples/client-hints-redirect-chain.toml's https hop after an http one has
+    // them, and so does a no-cors hop after a cross-origin redirect).
+    if !state.ctx.profile.fetch_metadata_after_cross_origin_redirect
+        && state.mode == Mode::Cors
+        && redirected_from_another_trustworthy_origin(&state.url_list)
+    {
+        return;
+    }
     if !should_send_fetch_metadata(url) {
         // CHROMIUM: a preflight always says `Sec-Fetch-Mode: cors`, even to a URL that
         // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http);
@@ -176,6 +209,18 @@ pub(crate) fn append_fetch_metadata_headers(
     set(headers, "sec-fetch-site", site.as_str());
     set(headers, "sec-fetch-mode", mode);
     set(headers, "sec-fetch-dest", "empty");
+}
+
+/// Whether the current URL was reached by a redirect from another origin whose URL was
+/// potentially trustworthy.
+fn redirected_from_another_trustworthy_origin(url_list: &[url::Url]) -> bool {
+    match url_list {
+        [.., from, to] => {
+            is_url_potentially_trustworthy(from)
+                && !Origin::from_url(from).is_same_origin(&Origin::from_url(to))
+        }
+        _ => false,
+    }
 }
 
 /// The profile's user-agent client hints (`sec-ch-ua*`). CHROMIUM: not on preflights
@@ -225,6 +270,7 @@ pub(crate) fn append_storage_access_header(
         StorageAccessHeader::ActiveOrNone => return,
         StorageAccessHeader::NoneWhilePartitioned if cookies.partition.is_some() => "none",
         StorageAccessHeader::NoneWhilePartitioned => return,
+        StorageAccessHeader::Never => return,
     };
     set(headers, "sec-fetch-storage-access", value);
 }

@@ -7,21 +7,28 @@ use bytes::Bytes;
 use http::HeaderMap;
 
 use crate::errors::NetError;
+use crate::profile::Profile;
 
-/// The `Accept-Encoding` Chromium sends to `url`.
+/// The `Accept-Encoding` the profile's browser sends to `url`.
 ///
-/// CHROMIUM (observed, examples/accept-encoding.toml): a request with a `Range` header asks
-/// for `identity` (a byte range of a coded body would be useless); otherwise brotli and
-/// zstd are offered to potentially trustworthy URLs (https, and `http://localhost`,
-/// `http://127.0.0.1`, `http://*.localhost`), only `gzip, deflate` to other http URLs
-/// (docs/chromium-observations.md cases 20 and 20h).
-pub(crate) fn accept_encoding(url: &url::Url, has_range: bool) -> &'static str {
+/// A request with a `Range` header asks for `identity` (a byte range of a coded body would
+/// be useless); otherwise the profile's list for potentially trustworthy URLs
+/// ([`Profile::is_trustworthy_for_network`]) or its list for other URLs.
+/// CHROMIUM (observed, examples/accept-encoding.toml, docs/chromium-observations.md cases
+/// 20 and 20h): brotli and zstd to https, `http://localhost`, `http://127.0.0.1`,
+/// `http://*.localhost`; only `gzip, deflate` to other http URLs. WEBKIT (observed, the
+/// same file): brotli to https only, never zstd.
+pub(crate) fn accept_encoding<'p>(
+    profile: &'p Profile,
+    url: &url::Url,
+    has_range: bool,
+) -> &'p str {
     if has_range {
         "identity"
-    } else if crate::origin::is_url_potentially_trustworthy(url) {
-        "gzip, deflate, br, zstd"
+    } else if profile.is_trustworthy_for_network(url) {
+        &profile.accept_encoding_secure
     } else {
-        "gzip, deflate"
+        &profile.accept_encoding_insecure
     }
 }
 
@@ -135,22 +142,40 @@ mod tests {
     #[test]
     fn accept_encoding_depends_on_trustworthiness_and_range() {
         let u = |s| url::Url::parse(s).unwrap();
+        let c = Profile::chromium();
+        let w = Profile::webkit();
         assert_eq!(
-            accept_encoding(&u("https://a.example/"), false),
+            accept_encoding(&c, &u("https://a.example/"), false),
             "gzip, deflate, br, zstd"
+        );
+        assert_eq!(
+            accept_encoding(&w, &u("https://a.example/"), false),
+            "gzip, deflate, br"
         );
         for local in [
             "http://localhost/",
             "http://127.0.0.1:8/",
             "http://a.localhost/",
         ] {
-            assert_eq!(accept_encoding(&u(local), false), "gzip, deflate, br, zstd");
+            assert_eq!(
+                accept_encoding(&c, &u(local), false),
+                "gzip, deflate, br, zstd"
+            );
+            assert_eq!(accept_encoding(&w, &u(local), false), "gzip, deflate");
         }
-        assert_eq!(
-            accept_encoding(&u("http://a.example/"), false),
-            "gzip, deflate"
-        );
-        assert_eq!(accept_encoding(&u("https://a.example/"), true), "identity");
-        assert_eq!(accept_encoding(&u("http://a.example/"), true), "identity");
+        for p in [&c, &w] {
+            assert_eq!(
+                accept_encoding(p, &u("http://a.example/"), false),
+                "gzip, deflate"
+            );
+            assert_eq!(
+                accept_encoding(p, &u("https://a.example/"), true),
+                "identity"
+            );
+            assert_eq!(
+                accept_encoding(p, &u("http://a.example/"), true),
+                "identity"
+            );
+        }
     }
 }

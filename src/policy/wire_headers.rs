@@ -2,6 +2,9 @@
 //! Standard's: `Origin` on requests outside CORS, and `Content-Length` on bodiless
 //! requests. Pure functions; `fetch::network` calls each from one line.
 
+use crate::origin::Origin;
+use crate::policy::referrer::ReferrerPolicy;
+
 /// The `Origin` header of a request that is neither a preflight nor CORS-tainted
 /// (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>), given the request's
 /// serialized origin (`"null"` when opaque or tainted by a redirect): none for GET and
@@ -27,6 +30,44 @@ pub fn non_cors_origin_header(method: &str, serialized_origin: String) -> Option
     } else {
         Some(serialized_origin)
     }
+}
+
+/// The Standard's `Origin` for a request outside CORS mode whose method is neither GET nor
+/// HEAD (<https://fetch.spec.whatwg.org/#append-a-request-origin-header>, the
+/// referrer-policy switch): `null` under `no-referrer`; under `no-referrer-when-downgrade`,
+/// `strict-origin` and `strict-origin-when-cross-origin` when an https origin sends to a
+/// URL that is not https; under `same-origin` when the URL is another origin; otherwise
+/// `serialized` unchanged. Followed by Firefox and WebKit (observed,
+/// examples/origin-header-no-cors-*.toml); not by Chromium ([`non_cors_origin_header`]).
+///
+/// ```
+/// use fetchguard::policy::referrer::ReferrerPolicy;
+/// use fetchguard::policy::wire_headers::origin_under_referrer_policy;
+/// use fetchguard::Origin;
+/// let app = Origin::parse("https://app.example").unwrap();
+/// let api = url::Url::parse("https://api.example/x").unwrap();
+/// let o = |p| origin_under_referrer_policy(p, &app, &api, app.serialize());
+/// assert_eq!(o(ReferrerPolicy::NoReferrer), "null");
+/// assert_eq!(o(ReferrerPolicy::SameOrigin), "null");
+/// assert_eq!(o(ReferrerPolicy::UnsafeUrl), "https://app.example");
+/// ```
+pub fn origin_under_referrer_policy(
+    policy: ReferrerPolicy,
+    origin: &Origin,
+    url: &url::Url,
+    serialized: String,
+) -> String {
+    use ReferrerPolicy as P;
+    let null = match policy {
+        P::NoReferrer => true,
+        P::NoReferrerWhenDowngrade | P::StrictOrigin | P::StrictOriginWhenCrossOrigin => {
+            matches!(origin, Origin::Tuple { scheme, .. } if scheme == "https")
+                && url.scheme() != "https"
+        }
+        P::SameOrigin => !origin.is_same_origin(&Origin::from_url(url)),
+        P::Origin | P::OriginWhenCrossOrigin | P::UnsafeUrl => false,
+    };
+    if null { "null".to_string() } else { serialized }
 }
 
 /// True when a request with this method and no body carries `Content-Length: 0`.

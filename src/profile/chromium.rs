@@ -43,10 +43,25 @@ impl Profile {
             credentialless_requests_bypass_caches: true,
             // Observed: examples/origin-header-no-cors-*.toml.
             origin_header_follows_referrer_policy: false,
-            no_samesite_is_lax: true,
             storage_access_header: StorageAccessHeader::ActiveOrNone,
             // Observed: examples/cookie-order-and-partitioned*.toml.
             cookie_overwrite_keeps_creation_time: false,
+            accept_encoding_secure: "gzip, deflate, br, zstd".to_string(),
+            accept_encoding_insecure: "gzip, deflate".to_string(),
+            loopback_http_is_trustworthy: true,
+            fetch_metadata_after_cross_origin_redirect: true,
+            lax_by_default: true,
+            partitioned_cookie_requires_secure: true,
+            unlisted_suffix_never_same_site: false,
+            credentials_judged_at_start: false,
+            cached_wildcard_covers_authorization: false,
+            origin_kept_after_redirect_to_get: false,
+            sandboxed_page_sends_referrer: false,
+            empty_location_hands_over_response: true,
+            heuristic_freshness_for_308: true,
+            coep_credentialless: true,
+            preflight_referrer_from_first_url: false,
+            local_network_access: true,
         }
     }
 }

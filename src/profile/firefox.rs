@@ -54,10 +54,29 @@ impl Profile {
             // Issue 17, facts 8 and 9 (observed: the preflight and the request of a
             // credentialed cross-site fetch say `none` under the default; nothing under
             // allow or block).
-            no_samesite_is_lax: false,
+            lax_by_default: false,
             storage_access_header: StorageAccessHeader::NoneWhilePartitioned,
             // Observed: examples/cookie-order-and-partitioned*.toml (`a=2; b=1`).
             cookie_overwrite_keeps_creation_time: true,
+            // Issue 17: Accept-Encoding equals Chromium's; `network.proxy.
+            // allow_hijacking_localhost` keeps http://localhost trustworthy.
+            accept_encoding_secure: "gzip, deflate, br, zstd".to_string(),
+            accept_encoding_insecure: "gzip, deflate".to_string(),
+            loopback_http_is_trustworthy: true,
+            // Observed (redirect-empty-location): an empty `Location` is a network error.
+            empty_location_hands_over_response: false,
+            // PENDING(issue 17): Chromium's values until observed in Firefox.
+            fetch_metadata_after_cross_origin_redirect: true,
+            partitioned_cookie_requires_secure: true,
+            unlisted_suffix_never_same_site: false,
+            credentials_judged_at_start: false,
+            cached_wildcard_covers_authorization: false,
+            origin_kept_after_redirect_to_get: false,
+            sandboxed_page_sends_referrer: false,
+            heuristic_freshness_for_308: true,
+            coep_credentialless: true,
+            preflight_referrer_from_first_url: false,
+            local_network_access: true,
         }
     }
 }

@@ -91,15 +91,61 @@ pub struct Profile {
     /// `null` where the referrer policy withholds the origin, as the Fetch Standard says
     /// (Firefox). When false (Chromium), it is always the page's origin.
     pub origin_header_follows_referrer_policy: bool,
-    /// A cookie without `SameSite` is treated as `Lax`, so cross-site requests neither
-    /// carry nor set it (Chromium). When false (Firefox) it behaves as `SameSite=None`.
-    pub no_samesite_is_lax: bool,
     /// When `Sec-Fetch-Storage-Access` is sent.
     pub storage_access_header: StorageAccessHeader,
     /// Overwriting a cookie with a new value keeps its creation time, so it keeps its
     /// place among cookies of equal path length in `Cookie` (Firefox). When false
     /// (Chromium), a new value makes it the newest; the same value keeps its place.
     pub cookie_overwrite_keeps_creation_time: bool,
+    /// `Accept-Encoding` sent to potentially trustworthy URLs (a request with `Range`
+    /// asks for `identity` in every engine).
+    pub accept_encoding_secure: String,
+    /// `Accept-Encoding` sent to other URLs (plain http).
+    pub accept_encoding_insecure: String,
+    /// Whether `http://localhost`, `http://127.0.0.1` and `http://*.localhost` count as
+    /// potentially trustworthy for mixed content and `Accept-Encoding`. When false, an
+    /// https page's fetch of `http://localhost` is blocked as mixed content.
+    pub loopback_http_is_trustworthy: bool,
+    /// Whether a CORS-mode request still sends `Sec-Fetch-*` headers on a hop reached by
+    /// a redirect from another, potentially trustworthy origin.
+    pub fetch_metadata_after_cross_origin_redirect: bool,
+    /// Whether a cookie without `SameSite` is treated as `SameSite=Lax` (when false it
+    /// goes on cross-site requests as `SameSite=None` would).
+    pub lax_by_default: bool,
+    /// Whether a `Partitioned` cookie without `Secure` is refused.
+    pub partitioned_cookie_requires_secure: bool,
+    /// Whether cookies judge "same site" by the public suffix list alone, so that hosts
+    /// under a suffix the list does not know (`app.example`, `api.example`) are never
+    /// same-site with another host. When false, an unknown suffix counts as one label.
+    pub unlisted_suffix_never_same_site: bool,
+    /// Whether a request's credentials are judged once, at its start: a `no-cors`
+    /// request with credentials `same-origin` that starts same-origin keeps sending
+    /// cookies after a redirect to another origin. (A CORS-mode request is judged again
+    /// at a cross-origin redirect in every engine.)
+    pub credentials_judged_at_start: bool,
+    /// Whether a cached preflight whose `Access-Control-Allow-Headers` is `*` lets
+    /// `Authorization` through without a new preflight.
+    pub cached_wildcard_covers_authorization: bool,
+    /// Whether a non-GET request redirected to GET keeps its `Origin` header on the
+    /// following hops.
+    pub origin_kept_after_redirect_to_get: bool,
+    /// Whether a preflight sent after a redirect carries the referrer as determined for
+    /// the request's first URL (when false: as determined for the preflight's URL).
+    pub preflight_referrer_from_first_url: bool,
+    /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
+    /// reads as `unsafe-none`).
+    pub coep_credentialless: bool,
+    /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
+    /// ever, as a permanent redirect); when false such a response is not stored.
+    pub heuristic_freshness_for_308: bool,
+    /// Whether a redirect whose `Location` is empty hands the redirect response to script
+    /// in `follow` mode (when false it is a network error).
+    pub empty_location_hands_over_response: bool,
+    /// Whether a sandboxed (opaque-origin) page sends `Referer`.
+    pub sandboxed_page_sends_referrer: bool,
+    /// Whether Local Network Access applies (permission checks for local and loopback
+    /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
+    pub local_network_access: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
@@ -120,6 +166,8 @@ pub enum StorageAccessHeader {
     /// [partitioned](crate::ThirdPartyCookies::Partitioned); never under allow or block
     /// (Firefox).
     NoneWhilePartitioned,
+    /// Never (WebKit).
+    Never,
 }
 
 impl Profile {
@@ -130,6 +178,22 @@ impl Profile {
             Engine::Firefox => Profile::firefox(),
             Engine::Webkit => Profile::webkit(),
         }
+    }
+
+    /// Whether `url` is potentially trustworthy for mixed content and `Accept-Encoding`:
+    /// <https://w3c.github.io/webappsec-secure-contexts/#is-url-trustworthy>, except that
+    /// plain-http loopback URLs count only when
+    /// [`loopback_http_is_trustworthy`](Self::loopback_http_is_trustworthy) is set.
+    ///
+    /// ```
+    /// use fetchguard::Profile;
+    /// let local = url::Url::parse("http://localhost/x").unwrap();
+    /// assert!(Profile::chromium().is_trustworthy_for_network(&local));
+    /// assert!(!Profile::webkit().is_trustworthy_for_network(&local));
+    /// ```
+    pub fn is_trustworthy_for_network(&self, url: &url::Url) -> bool {
+        crate::origin::is_url_potentially_trustworthy(url)
+            && (self.loopback_http_is_trustworthy || url.scheme() != "http")
     }
 
     /// The words this profile's engine uses for TypeErrors and console lines.
@@ -187,7 +251,7 @@ mod tests {
                 c.target_address_space_supported,
                 f.target_address_space_supported,
             ),
-            (c.no_samesite_is_lax, f.no_samesite_is_lax),
+            (c.lax_by_default, f.lax_by_default),
             (
                 c.mixed_content_left_to_local_network_access,
                 f.mixed_content_left_to_local_network_access,

@@ -1,53 +1,85 @@
-//! WebKitGTK 2.50 (Linux), as Debian's package runs it. Safari shares WebCore's fetch and
-//! CORS logic with it, not its network stack (libsoup here, CFNetwork there) nor
-//! Intelligent Tracking Prevention.
+//! WebKitGTK 2.50.6 (Linux), as Debian's package runs it. Every value here was observed
+//! with `fetchguard verify --browser webkit` (docs/firefox-webkit-observations.md).
+//!
+//! Safari shares WebCore with it: the fetch and CORS logic (the CORS checks, the console
+//! wording, credentials judged at the start, the preflight cache, `Origin` and `Referer`
+//! decisions, mixed content). Safari does not share its network stack: WebKitGTK sends
+//! through libsoup (headers such as `Accept-Encoding`, the cookie jar and its
+//! public-suffix rule), Safari through CFNetwork; nor Intelligent Tracking Prevention,
+//! which Safari adds on top of its cookie policy.
 
 use super::{Engine, Profile, StorageAccessHeader};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
-    /// WebKitGTK 2.50 (Linux).
+    /// WebKitGTK 2.50.6 (Linux), observed in the real engine.
+    ///
+    /// What Safari shares with this profile is WebCore's fetch and CORS logic; what it
+    /// does not is the network stack (libsoup here, CFNetwork in Safari: `Accept-Encoding`,
+    /// the cookie jar) and Intelligent Tracking Prevention (Safari blocks third-party
+    /// cookies outright and partitions storage; WebKitGTK's default policy, modelled
+    /// here, refuses new third-party cookies but sends stored ones).
     ///
     /// ```
-    /// use fetchguard::{Engine, Profile};
+    /// use fetchguard::{Engine, Profile, ThirdPartyCookies};
     /// let p = Profile::webkit();
     /// assert_eq!(p.engine, Engine::Webkit);
     /// assert!(p.client_hints.is_empty());
+    /// assert_eq!(p.third_party_cookies, ThirdPartyCookies::BlockNew);
+    /// assert_eq!(p.accept_encoding_secure, "gzip, deflate, br");
+    /// assert!(p.credentials_judged_at_start);
     /// ```
     pub fn webkit() -> Self {
         Profile {
             engine: Engine::Webkit,
             name: "webkitgtk-2.50".to_string(),
-            // PENDING(issue 18): the exact User-Agent WebKitGTK 2.50.6 sends, observed.
-            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/26.0 Safari/605.1.15".to_string(),
+            user_agent: "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/60.5 Safari/605.1.15".to_string(),
+            // The languages `en-US, en`, as WebKitGTK serializes them (two decimals).
             accept_language: "en-US,en;q=0.90".to_string(),
             client_hints: Vec::new(),
-            // PENDING(issue 18): WebKit's "no third party" policy refuses new third-party
-            // cookies but sends stored ones; modelled as Block until that variant lands.
-            third_party_cookies: ThirdPartyCookies::Block,
+            // WebKitGTK's default cookie policy "no third party".
+            third_party_cookies: ThirdPartyCookies::BlockNew,
             redirect_limit: 20,
-            // PENDING(issue 18): Chromium's values; observed differences (no `priority`
-            // at all, HTTP/1.1 only through the oracle's proxy) not yet modelled.
+            // libsoup offers brotli over TLS only, never zstd.
+            accept_encoding_secure: "gzip, deflate, br".to_string(),
+            accept_encoding_insecure: "gzip, deflate".to_string(),
+            loopback_http_is_trustworthy: false,
+            fetch_metadata_after_cross_origin_redirect: false,
+            lax_by_default: false,
+            // Observed: `p=1; Partitioned` (no Secure) is stored and sent like any cookie.
+            partitioned_cookie_requires_secure: false,
+            cookie_overwrite_keeps_creation_time: true,
+            unlisted_suffix_never_same_site: true,
+            credentials_judged_at_start: true,
+            cached_wildcard_covers_authorization: true,
+            origin_kept_after_redirect_to_get: true,
+            sandboxed_page_sends_referrer: true,
+            empty_location_hands_over_response: false,
+            heuristic_freshness_for_308: false,
+            coep_credentialless: false,
+            preflight_referrer_from_first_url: true,
+            local_network_access: false,
+            origin_header_follows_referrer_policy: true,
+            // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),
-            http2_request_headers: vec![("priority".to_string(), "u=1, i".to_string())],
+            http2_request_headers: Vec::new(),
             http2_response_headers: Vec::new(),
-            sec_fetch_mode_on_every_preflight: true,
-            // PENDING(issue 18): Chromium's values until observed in WebKitGTK.
+            // Observed: no `Sec-Fetch-Mode` on a plain-http preflight.
+            sec_fetch_mode_on_every_preflight: false,
+            // Observed: a cached `*` serves later requests (and covers Authorization).
             preflight_cache_wildcards_match: true,
+            // Observed: an invalid `targetAddressSpace` is ignored; no Local Network
+            // Access, so private targets are plain mixed content.
+            target_address_space_supported: false,
+            mixed_content_left_to_local_network_access: false,
+            // COEP credentialless is not understood (`coep_credentialless` is false).
+            credentialless_requests_bypass_caches: false,
+            // Observed: never sent.
+            storage_access_header: StorageAccessHeader::Never,
+            // PENDING(issue 18): Chromium's values until observed in WebKitGTK.
             tainted_preflight_origin_is_null: true,
             relaxed_referrer_policies_cross_site: true,
             data_url_content_length: false,
-            target_address_space_supported: true,
-            mixed_content_left_to_local_network_access: true,
-            credentialless_requests_bypass_caches: true,
-            // PENDING(issue 18): observed `null` as Firefox; not yet set here.
-            origin_header_follows_referrer_policy: false,
-            no_samesite_is_lax: true,
-            // Observed: WebKit never sends it (docs/firefox-webkit-observations.md); no
-            // rule for that yet.
-            storage_access_header: StorageAccessHeader::ActiveOrNone,
-            // PENDING(issue 18): observed as Firefox (`a=2; b=1`), not yet set here.
-            cookie_overwrite_keeps_creation_time: false,
         }
     }
 }

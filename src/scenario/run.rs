@@ -167,6 +167,7 @@ async fn setup_and_run(
         .or_insert_with(|| (page_url.clone(), Vec::new()));
 
     // The injected clock: `wait` moves it instead of sleeping.
+    let default_third_party = profile.third_party_cookies;
     let mut builder = Browser::builder()
         .profile(profile)
         .add_root_certificate_der(ca.root_der().to_vec())
@@ -195,6 +196,11 @@ async fn setup_and_run(
     if let Some(t) = s.browser.third_party_cookies {
         builder = builder.third_party_cookies(match t {
             ThirdPartyToken::Allow => ThirdPartyCookies::Allow,
+            // An engine whose default already blocks in its own way ("no third party")
+            // keeps that way: the oracle sets the same policy for `block`.
+            ThirdPartyToken::Block if default_third_party == ThirdPartyCookies::BlockNew => {
+                ThirdPartyCookies::BlockNew
+            }
             ThirdPartyToken::Block => ThirdPartyCookies::Block,
         });
     }

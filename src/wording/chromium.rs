@@ -3,9 +3,9 @@
 
 use url::Url;
 
-use super::{CorsConsole, Wording};
+use super::{CorsConsole, QuietFailure, Wording};
 use crate::cookies::CookieRejection;
-use crate::errors::RequestError;
+use crate::errors::{CorsError, RequestError};
 use crate::origin::Origin;
 use crate::request::Mode;
 
@@ -27,7 +27,7 @@ impl Wording for Chromium {
             RequestError::MethodUnsupportedInNoCors(m) => {
                 format!("'{m}' is unsupported in no-cors mode.")
             }
-            RequestError::BodyWithGetOrHead => {
+            RequestError::BodyWithGetOrHead(_) => {
                 "Request with GET/HEAD method cannot have body.".to_string()
             }
             RequestError::InvalidUrl(u) => format!("Failed to parse URL from {u}"),
@@ -35,7 +35,7 @@ impl Wording for Chromium {
                 format!("Request cannot be constructed from a URL that includes credentials: {u}")
             }
             RequestError::InvalidHeaderName(_) => "Invalid name".to_string(),
-            RequestError::InvalidHeaderValue(_) => "Invalid value".to_string(),
+            RequestError::InvalidHeaderValue(..) => "Invalid value".to_string(),
             RequestError::InvalidTargetAddressSpace(v) => format!(
                 "Failed to read the 'targetAddressSpace' property from 'RequestInit': The provided value '{v}' is not a valid enum value of type IPAddressSpace."
             ),
@@ -48,15 +48,20 @@ impl Wording for Chromium {
 
     /// The last URL, the first one when they differ, the serialized origin, then the
     /// detail.
+    /// A redirect to a scheme CORS does not support names the new URL.
     fn cors(&self, c: &CorsConsole<'_>) -> Vec<String> {
-        let redirected = if c.last_url != c.initial_url {
+        let last_url = match (c.error, c.redirect_to) {
+            (CorsError::CorsDisabledScheme, Some(to)) => to,
+            _ => c.last_url,
+        };
+        let redirected = if last_url != c.initial_url {
             format!("(redirected from '{}') ", c.initial_url)
         } else {
             String::new()
         };
         vec![format!(
             "Access to fetch at '{}' {redirected}from origin '{}' has been blocked by CORS policy: {}",
-            c.last_url,
+            last_url,
             c.origin.serialize(),
             c.error.detail()
         )]
@@ -117,6 +122,11 @@ impl Wording for Chromium {
         )]
     }
 
+    /// CHROMIUM: none (an unsupported scheme has its own lines: `unsupported_scheme`).
+    fn quiet_failure(&self, _q: &QuietFailure<'_>) -> Vec<String> {
+        Vec::new()
+    }
+
     /// Printed when an https page fetches an http URL that mixed content lets through
     /// because Local Network Access gates it (a private IP literal, a `.local` name, or a
     /// fetch naming a `targetAddressSpace`).
@@ -143,7 +153,6 @@ fn chromium_url(url: &Url) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::errors::CorsError;
 
     #[test]
     fn console_line_names_the_first_url_when_redirected() {
@@ -158,6 +167,9 @@ mod tests {
                 error: e,
                 status: Some(200),
                 response_headers: &http::HeaderMap::new(),
+                origin_tainted: false,
+                redirect_to: None,
+                header_names_as_written: &[],
             })
         };
         assert_eq!(

@@ -11,7 +11,7 @@
 
 use url::Url;
 
-use super::{CorsConsole, Wording};
+use super::{CorsConsole, QuietFailure, Wording};
 use crate::cookies::{CookieBlock, CookieRejection};
 use crate::errors::{CorsError, RequestError};
 use crate::headers::is_token;
@@ -152,15 +152,18 @@ impl Wording for Firefox {
             | RequestError::MethodUnsupportedInNoCors(m) => {
                 format!("Invalid request method {m}.")
             }
-            RequestError::BodyWithGetOrHead => "HEAD or GET Request cannot have a body.".into(),
+            RequestError::BodyWithGetOrHead(_) => "HEAD or GET Request cannot have a body.".into(),
             RequestError::InvalidUrl(u) => format!("{u} is not a valid URL."),
             RequestError::UrlHasCredentials(u) => {
                 format!("{u} is an url with embedded credentials.")
             }
             RequestError::InvalidHeaderName(n) => format!("{n} is an invalid header name."),
-            // PENDING(issue 17): Firefox quotes the value (up to a NUL byte), which the
-            // error does not carry, and accepts control bytes other than NUL, CR and LF.
-            RequestError::InvalidHeaderValue(n) => format!("{n} is an invalid header value."),
+            // Observed: Firefox quotes the value, up to a NUL byte. PENDING(issue 17): it
+            // accepts control bytes other than NUL, CR and LF.
+            RequestError::InvalidHeaderValue(_, v) => format!(
+                "{} is an invalid header value.",
+                v.split('\0').next().unwrap_or_default()
+            ),
             // Unreachable under the Firefox profile: it ignores `targetAddressSpace`
             // (`Profile::target_address_space`). Described in plain words.
             RequestError::InvalidTargetAddressSpace(_) => e.to_string(),
@@ -287,6 +290,14 @@ impl Wording for Firefox {
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         super::chromium::Chromium.mixed_content_warning(page_url, url)
     }
+
+    /// Firefox's lines for these failures come from the specific methods
+    /// (`unsupported_scheme`, `corp_blocked`, `cors_network_failure`); PENDING(issue 17):
+    /// the redirect failures Firefox words differently (corpus: redirect-schemes) print
+    /// nothing here yet.
+    fn quiet_failure(&self, _q: &QuietFailure<'_>) -> Vec<String> {
+        Vec::new()
+    }
 }
 
 #[cfg(test)]
@@ -312,6 +323,9 @@ mod tests {
             error: &e,
             status,
             response_headers: &headers,
+            origin_tainted: false,
+            redirect_to: None,
+            header_names_as_written: &[],
         })
     }
 

@@ -33,6 +33,27 @@ pub(crate) struct CorsConsole<'a> {
     /// The headers of that response (lower-case names, in order; empty when none
     /// arrived): Firefox quotes the bad token of an `Access-Control-Allow-*` list.
     pub response_headers: &'a http::HeaderMap,
+    /// Whether a cross-origin redirect tainted the request's origin (the check then
+    /// compared against an opaque origin, serialized `null`).
+    pub origin_tainted: bool,
+    /// When the failing response was a redirect: where it pointed (`last_url` is then
+    /// the redirecting URL).
+    pub redirect_to: Option<&'a Url>,
+    /// The request's header names as script wrote them.
+    pub header_names_as_written: &'a [String],
+}
+
+/// A failure the algorithms gave no console line of their own (Chromium prints none for
+/// it): a refused redirect, a CORP block, a network error.
+pub(crate) struct QuietFailure<'a> {
+    /// Why.
+    pub reason: &'a crate::errors::FailureReason,
+    /// The URL whose load failed (the redirecting URL for a refused redirect).
+    pub url: &'a Url,
+    /// The request's mode.
+    pub mode: crate::request::Mode,
+    /// The page's origin.
+    pub origin: &'a Origin,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order
@@ -66,6 +87,8 @@ pub(crate) trait Wording: Sync {
     fn mixed_content_blocked(&self, page_url: &Url, url: &Url) -> Vec<String>;
     /// The warning printed when mixed content is left to Local Network Access to decide.
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String;
+    /// The console lines of a failure that has none of its own.
+    fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String>;
 }
 
 /// The wording of `engine`.
