@@ -16,6 +16,62 @@ fn same_seed_same_scenarios_other_seed_other_scenarios() {
 }
 
 #[test]
+fn same_seed_same_files_whatever_the_shard() {
+    // A shard draws each index exactly as the full run does: the file text of
+    // `generate(seed, i)` depends on nothing but (seed, i), and it is stable across
+    // calls in any order.
+    let forward: Vec<String> = (0..60).map(|i| generate(11, i).to_toml()).collect();
+    let backward: Vec<String> = (0..60).rev().map(|i| generate(11, i).to_toml()).collect();
+    let backward: Vec<String> = backward.into_iter().rev().collect();
+    assert_eq!(forward, backward);
+    let shard: Vec<String> = (0..60)
+        .filter(|i| i % 3 == 1)
+        .map(|i| generate(11, i).to_toml())
+        .collect();
+    let from_full: Vec<String> = forward
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 == 1)
+        .map(|(_, t)| t.clone())
+        .collect();
+    assert_eq!(shard, from_full);
+}
+
+#[test]
+fn revisits_and_conditional_routes_line_up() {
+    // A fetch often repeats an earlier URL (so caches are hit), and each 304 route is
+    // followed by the route on the same path that sends the validator it matches.
+    let (mut repeats, mut conditionals) = (0, 0);
+    for i in 0..300 {
+        let g = generate(12, i);
+        for (k, f) in g.fetches.iter().enumerate() {
+            if g.fetches[..k].iter().any(|e| e.url == f.url) {
+                repeats += 1;
+            }
+        }
+        for s in &g.servers {
+            for (j, r) in s.routes.iter().enumerate() {
+                if r.status != 304 {
+                    continue;
+                }
+                conditionals += 1;
+                let (name, value) = &r.match_headers[0];
+                let next = &s.routes[j + 1];
+                assert_eq!(next.path, r.path);
+                let sent = if name == "if-none-match" {
+                    "ETag"
+                } else {
+                    "Last-Modified"
+                };
+                assert!(next.headers.contains(&(sent.to_string(), value.clone())));
+            }
+        }
+    }
+    assert!(repeats > 50, "{repeats} repeated URLs");
+    assert!(conditionals > 10, "{conditionals} conditional routes");
+}
+
+#[test]
 fn every_generated_scenario_parses() {
     for seed in 0..20 {
         for i in 0..100 {
@@ -64,6 +120,29 @@ fn the_generator_covers_the_format() {
         "redirect = \"manual\"",
         "redirect = \"error\"",
         "url = \"http://app.example/",
+        // The newer keys.
+        "\"Cross-Origin-Embedder-Policy\", \"require-corp\"",
+        "\"Cross-Origin-Embedder-Policy\", \"credentialless\"",
+        "\"Cross-Origin-Embedder-Policy-Report-Only\"",
+        "address_space = \"local\"",
+        "address_space = \"loopback\"",
+        "local_network = \"allow\"",
+        "loopback_network = \"block\"",
+        "target_address_space = \"loopback\"",
+        "cache = \"force-cache\"",
+        "cache = \"only-if-cached\"",
+        "cache = \"no-store\"",
+        "\"Cache-Control\", \"max-age=1\"",
+        "\"ETag\", \"\\\"v1\\\"\"",
+        "\"Last-Modified\"",
+        "\"Vary\", \"Origin\"",
+        "\"Expires\"",
+        "match_headers = { \"if-none-match\" = \"\\\"v1\\\"\" }",
+        "match_headers = { \"if-modified-since\"",
+        "match_headers = { \"origin\"",
+        "status = 304",
+        "wait = 2",
+        "\"Cross-Origin-Resource-Policy\", \"same-site\"",
     ] {
         assert!(all.contains(needle), "never generated: {needle}");
     }

@@ -1,0 +1,58 @@
+//! The known classes of disagreement between the engine and Chromium on generated
+//! scenarios.
+
+use super::GenScenario;
+
+/// The classes of disagreement between the engine and Chromium that generated scenarios
+/// are known to hit, each with why (as a `known_difference` would say): `Some(why)` when
+/// the differences of fetch `index` of `s` all belong to one of them.
+///
+/// ```
+/// use fetchguard::oracle::generate::{generate, known_difference};
+/// use fetchguard::oracle::Difference;
+/// let mut s = generate(1, 0);
+/// s.fetches[0].headers = vec![("X-A".into(), "1".into()), ("X-B".into(), "2".into())];
+/// let line = |n: &str| format!("[\"Access to fetch ... Request header field {n} is not allowed by Access-Control-Allow-Headers in preflight response.\"]");
+/// let d = Difference { key: "console".into(), engine: line("x-a"), chromium: line("x-b") };
+/// assert!(known_difference(&s, 0, &[d.clone()]).is_some());
+/// let other = Difference { key: "status".into(), engine: "200".into(), chromium: "204".into() };
+/// assert_eq!(known_difference(&s, 0, &[d, other]), None);
+/// assert_eq!(known_difference(&s, 0, &[]), None);
+/// ```
+pub fn known_difference(
+    s: &GenScenario,
+    index: usize,
+    differences: &[crate::oracle::Difference],
+) -> Option<&'static str> {
+    let fetch = s.fetches.get(index)?;
+    if differences.is_empty() {
+        return None;
+    }
+    // Several request headers refused by one preflight: Chromium names one of them in an
+    // internal hash order, fetchguard the first sorted (as in the corpus). Both lines must
+    // be that message, each naming a header the fetch sets.
+    let refused = |line: &str| -> Option<String> {
+        let rest = line.split("Request header field ").nth(1)?;
+        let (name, tail) = rest.split_once(' ')?;
+        tail.starts_with("is not allowed by Access-Control-Allow-Headers")
+            .then(|| name.to_ascii_lowercase())
+    };
+    let sets = |name: &str| {
+        fetch
+            .headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case(name))
+    };
+    if differences.iter().all(|d| {
+        d.key == "console"
+            && match (refused(&d.engine), refused(&d.chromium)) {
+                (Some(e), Some(c)) => e != c && sets(&e) && sets(&c),
+                _ => false,
+            }
+    }) {
+        return Some(
+            "several request headers refused by a preflight: Chromium names one in its own hash order",
+        );
+    }
+    None
+}
