@@ -17,7 +17,7 @@ use crate::response::InternalResponse;
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::failure::{enforce_corp, enforce_cors};
-use super::network::{Hop, http_network_or_cache_fetch};
+use super::network::{Hop, forget_blocked_response, http_network_or_cache_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
 
@@ -56,26 +56,14 @@ pub(crate) async fn http_fetch(
     }
 
     // Step 4.3: the request itself.
+    state.stored_in_http_cache = false;
     let response = http_network_or_cache_fetch(state, Hop::Main).await?;
 
-    // Step 4.4: the CORS check, on every hop of a CORS request (redirects included).
-    if cors_flag {
-        let acao = get_combined(&response.headers, "access-control-allow-origin");
-        let acac = get_combined(&response.headers, "access-control-allow-credentials");
-        let origin = state.origin_for_cors();
-        match cors_check(
-            acao.as_deref(),
-            acac.as_deref(),
-            &origin,
-            state.credentials_include(),
-        ) {
-            Ok(()) => state.trace.push(TraceEvent::CorsPassed),
-            Err(e) => enforce_cors(state, e)?,
-        }
+    // Steps 4.4 and 4.5: the CORS and CORP checks.
+    if let Err(blocked) = cors_and_corp_checks(state, &response, cors_flag) {
+        forget_blocked_response(state, &response);
+        return Err(blocked);
     }
-
-    // Step 4.5: the cross-origin resource policy check, on every hop (redirects included).
-    cross_origin_resource_policy_check(state, &response)?;
 
     // Step 8: redirects. CHROMIUM: under `manual` every redirect status is an
     // opaqueredirect, Location or not; otherwise a missing or empty Location means the
@@ -122,6 +110,31 @@ pub(crate) async fn http_fetch(
         },
         opaque_redirect: false,
     }))
+}
+
+/// The CORS check, on every hop of a CORS request (redirects included), then the CORP
+/// check, on every hop.
+fn cors_and_corp_checks(
+    state: &mut FetchState<'_>,
+    response: &WireResponse,
+    cors_flag: bool,
+) -> Result<(), Failure> {
+    // https://fetch.spec.whatwg.org/#cors-check
+    if cors_flag {
+        let acao = get_combined(&response.headers, "access-control-allow-origin");
+        let acac = get_combined(&response.headers, "access-control-allow-credentials");
+        let origin = state.origin_for_cors();
+        match cors_check(
+            acao.as_deref(),
+            acac.as_deref(),
+            &origin,
+            state.credentials_include(),
+        ) {
+            Ok(()) => state.trace.push(TraceEvent::CorsPassed),
+            Err(e) => enforce_cors(state, e)?,
+        }
+    }
+    cross_origin_resource_policy_check(state, response)
 }
 
 /// The CORP check (<https://fetch.spec.whatwg.org/#cross-origin-resource-policy-check>)

@@ -61,6 +61,14 @@ pub(crate) struct FetchState<'a> {
     pub referrer_policy: ReferrerPolicy,
     /// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>).
     pub cache_mode: CacheMode,
+    /// A `default`-mode request whose script set a conditional header: it bypasses the
+    /// HTTP cache (the spec's `no-store`). CHROMIUM: it and its preflight go out with
+    /// `Cache-Control: max-age=0`, as a `no-cache` request (observed:
+    /// examples/generated/conditional-request-validates.toml).
+    pub conditional: bool,
+    /// Set when the last main hop's network response was stored in the HTTP cache: HTTP
+    /// fetch forgets it again when that response is then blocked.
+    pub stored_in_http_cache: bool,
     /// Console warnings printed on the way (they precede a failure's own lines).
     pub warnings: Vec<String>,
     /// The request's `targetAddressSpace` (Local Network Access), if given.
@@ -137,6 +145,8 @@ pub(crate) async fn fetch(
             );
         }
     };
+    let conditional =
+        prepared.cache_mode == CacheMode::Default && has_conditional_header(&prepared.headers);
     let mut state = FetchState {
         ctx,
         page_url: client.url,
@@ -151,6 +161,8 @@ pub(crate) async fn fetch(
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
         cache_mode: prepared.cache_mode,
+        conditional,
+        stored_in_http_cache: false,
         target_address_space: prepared.target_address_space,
         warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).
@@ -189,6 +201,22 @@ pub(crate) async fn fetch(
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
+}
+
+/// Whether script set a conditional header
+/// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, the step on
+/// `If-Modified-Since`, `If-None-Match`, `If-Unmodified-Since`, `If-Match`, `If-Range`):
+/// such a `default`-mode request neither uses nor fills the HTTP cache.
+fn has_conditional_header(headers: &HeaderMap) -> bool {
+    [
+        "if-modified-since",
+        "if-none-match",
+        "if-unmodified-since",
+        "if-match",
+        "if-range",
+    ]
+    .iter()
+    .any(|h| headers.contains_key(*h))
 }
 
 struct Prepared {

@@ -81,7 +81,7 @@ pub(crate) async fn http_network_or_cache_fetch(
     let given = state.body.as_ref().map(|_| body.len());
     append_content_length(kind, &method, given, &mut headers);
 
-    let uses_cache = kind == HopKind::Main && method == http::Method::GET;
+    let uses_cache = kind == HopKind::Main && method == http::Method::GET && !state.conditional;
     let mut validating = None;
     if uses_cache {
         match http_cache_lookup(state, &headers)? {
@@ -234,7 +234,7 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
     }
     let now = state.ctx.clock.now();
     let key = cache_key(state);
-    state.ctx.http_cache().store(
+    state.stored_in_http_cache = state.ctx.http_cache().store(
         key,
         request,
         response.status,
@@ -242,6 +242,24 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
         &response.body,
         now,
     );
+}
+
+/// CHROMIUM: a response that CORS or CORP then blocks is not kept in the HTTP cache
+/// unless it is a redirect: the load is cancelled before its body is read, so the cache
+/// entry is never completed, and the next fetch of the URL goes to the network (observed:
+/// examples/generated/blocked-response-not-cached.toml; a blocked redirect is served from
+/// the cache the next time).
+pub(crate) fn forget_blocked_response(state: &mut FetchState<'_>, response: &WireResponse) {
+    let followable_redirect = crate::fetch::redirect::is_redirect_status(response.status)
+        && response
+            .headers
+            .get("location")
+            .is_some_and(|l| !l.as_bytes().is_empty());
+    if std::mem::take(&mut state.stored_in_http_cache) && !followable_redirect {
+        let key = cache_key(state);
+        state.ctx.http_cache().remove(&key);
+        state.trace.note(Notice::BlockedResponseNotCached);
+    }
 }
 
 /// HTTP-network fetch: sends the request, records both sides in the trace and undoes the
