@@ -72,6 +72,14 @@ fn revisits_and_conditional_routes_line_up() {
 }
 
 #[test]
+fn no_permission_the_oracle_cannot_grant() {
+    for i in 0..400 {
+        let t = generate(13, i).to_toml();
+        assert!(!t.contains("network = \"allow\""), "{t}");
+    }
+}
+
+#[test]
 fn every_generated_scenario_parses() {
     for seed in 0..20 {
         for i in 0..100 {
@@ -126,7 +134,7 @@ fn the_generator_covers_the_format() {
         "\"Cross-Origin-Embedder-Policy-Report-Only\"",
         "address_space = \"local\"",
         "address_space = \"loopback\"",
-        "local_network = \"allow\"",
+        "local_network = \"block\"",
         "loopback_network = \"block\"",
         "target_address_space = \"loopback\"",
         "cache = \"force-cache\"",
@@ -197,4 +205,22 @@ fn the_shrinker_keeps_only_what_the_disagreement_needs() {
         fake(c)
     });
     assert_eq!((calls, capped.steps), (3, 3));
+}
+
+#[test]
+fn an_lna_line_for_a_host_nothing_serves_is_a_known_difference() {
+    use fetchguard::oracle::Difference;
+    use fetchguard::oracle::generate::known_difference;
+    let mut s = generate(1, 0);
+    s.fetches[0].url = "https://unknown.example/a".into();
+    let line = "[\"Access to fetch at 'https://unknown.example/a' from origin 'https://app.example' has been blocked by CORS policy: Request had a target IP address space of `local` yet the resource is in address space `public`.\"]";
+    let d = Difference {
+        key: "console".into(),
+        engine: line.into(),
+        chromium: "[]".into(),
+    };
+    assert!(known_difference(&s, 0, std::slice::from_ref(&d)).is_some());
+    // The same on a host a server answers for is a real difference.
+    s.fetches[0].url = format!("{}/a", s.servers[0].origin);
+    assert_eq!(known_difference(&s, 0, &[d]), None);
 }

@@ -115,7 +115,14 @@ fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
 /// decision is [`local_network_access_check`]'s; this records it and turns a denial into
 /// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
 /// to [`Enforcement`]: it is not the CORS check.
+///
+/// CHROMIUM: a request to the page's own origin is not checked at all, whatever its
+/// `targetAddressSpace` (observed: examples/generated/lna-same-origin-exempt.toml; the
+/// same target on another public origin is a mismatch).
 fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    if state.origin.is_same_origin(&Origin::from_url(url)) {
+        return Ok(());
+    }
     let page_space = address_space_of(state, state.page_url);
     let target_space = address_space_of(state, url);
     let permission = state

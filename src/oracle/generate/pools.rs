@@ -205,5 +205,8 @@ pub(super) const CACHE_MODES: &[&str] = &[
 
 /// Local Network Access: address spaces, permissions, `targetAddressSpace` values.
 pub(super) const SPACES: &[&str] = &["public", "local", "loopback"];
-pub(super) const PERMISSIONS: &[&str] = &["allow", "allow", "block", "ask"];
+/// No `allow`: the oracle cannot grant a Local Network Access permission (headless
+/// Chromium 156 does not honour the profile's `allow` exception, see
+/// `oracle::chromium::write_prefs`), so only the denials are observable.
+pub(super) const PERMISSIONS: &[&str] = &["block", "ask"];
 pub(super) const TARGET_SPACES: &[&str] = &["local", "loopback", "public", "unknown"];
