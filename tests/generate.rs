@@ -224,3 +224,19 @@ fn an_lna_line_for_a_host_nothing_serves_is_a_known_difference() {
     s.fetches[0].url = format!("{}/a", s.servers[0].origin);
     assert_eq!(known_difference(&s, 0, &[d]), None);
 }
+
+#[test]
+fn the_page_host_on_another_scheme_is_served_by_nothing() {
+    use fetchguard::oracle::Difference;
+    use fetchguard::oracle::generate::known_difference;
+    let mut s = generate(1, 0);
+    s.servers.clear();
+    s.page_url = "https://app.example/index.html".into();
+    s.fetches[0].url = "http://app.example/a".into();
+    let d = Difference {
+        key: "console".into(),
+        engine: "[\"... Request had a target IP address space of `loopback` yet the resource is in address space `public`.\"]".into(),
+        chromium: "[]".into(),
+    };
+    assert!(known_difference(&s, 0, &[d]).is_some());
+}

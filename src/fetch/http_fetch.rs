@@ -17,6 +17,7 @@ use crate::response::InternalResponse;
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::failure::{enforce_corp, enforce_cors};
+use super::main_fetch::{LnaStep, local_network_access};
 use super::network::{Hop, forget_blocked_response, http_network_or_cache_fetch};
 use super::redirect::{http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
@@ -52,6 +53,11 @@ pub(crate) async fn http_fetch(
         state.trace.push(TraceEvent::PreflightNeeded(reasons));
         if !preflight_cached(state) {
             cors_preflight_fetch(state).await?;
+        }
+        // CHROMIUM: the target address space is compared once the preflight is through.
+        let url = state.current_url().clone();
+        if url.scheme() != "data" {
+            local_network_access(state, &url, LnaStep::TargetOnly)?;
         }
     }
 

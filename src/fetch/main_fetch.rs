@@ -110,6 +110,17 @@ fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
         })
 }
 
+/// Which part of the Local Network Access check a call makes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum LnaStep {
+    /// The target address space, then the permission: a hop without a preflight.
+    Full,
+    /// The permission only: before a hop's CORS preflight.
+    PermissionOnly,
+    /// The target address space only: before the request itself, after its preflight.
+    TargetOnly,
+}
+
 /// The Local Network Access check for this hop, before anything goes on the wire
 /// (<https://wicg.github.io/local-network-access/#private-network-access-check>). The
 /// decision is [`local_network_access_check`]'s; this records it and turns a denial into
@@ -119,7 +130,16 @@ fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
 /// CHROMIUM: a request to the page's own origin is not checked at all, whatever its
 /// `targetAddressSpace` (observed: examples/generated/lna-same-origin-exempt.toml; the
 /// same target on another public origin is a mismatch).
-fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+///
+/// CHROMIUM: when the hop sends a CORS preflight, the preflight is checked without the
+/// request's `targetAddressSpace` (only the permission for the space it reaches), and the
+/// target is compared only before the request itself ([`LnaStep`]; observed:
+/// examples/generated/lna-preflight-order.toml).
+pub(crate) fn local_network_access(
+    state: &mut FetchState<'_>,
+    url: &Url,
+    step: LnaStep,
+) -> Result<(), Failure> {
     if state.origin.is_same_origin(&Origin::from_url(url)) {
         return Ok(());
     }
@@ -137,10 +157,18 @@ fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Fai
         page_space,
         page_secure: is_url_potentially_trustworthy(state.page_url),
         target_space,
-        requested: state.target_address_space,
+        requested: match step {
+            LnaStep::Full | LnaStep::TargetOnly => state.target_address_space,
+            LnaStep::PermissionOnly => None,
+        },
         permission,
     };
-    match local_network_access_check(&input) {
+    let decision = match local_network_access_check(&input) {
+        LnaDecision::Denied(d @ LnaDenial::TargetMismatch { .. }) => LnaDecision::Denied(d),
+        _ if step == LnaStep::TargetOnly => return Ok(()),
+        d => d,
+    };
+    match decision {
         LnaDecision::NotGated => Ok(()),
         LnaDecision::Allowed => {
             state.trace.note(Notice::LocalNetworkGranted {
@@ -248,7 +276,12 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
             http_fetch(state, CorsFlag::No).await
         }
         FetchPath::Cors { preflight } => {
-            prepare_hop(state, &url)?;
+            let step = if preflight.is_empty() {
+                LnaStep::Full
+            } else {
+                LnaStep::PermissionOnly
+            };
+            prepare_hop_with(state, &url, step)?;
             state.tainting = Tainting::Cors;
             let flag = CorsFlag::Yes {
                 preflight: (!preflight.is_empty()).then_some(preflight),
@@ -261,6 +294,11 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
 /// The checks of main fetch between choosing the path and fetching: mixed content (step 5)
 /// and the request's referrer for this hop (step 8).
 fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    prepare_hop_with(state, url, LnaStep::Full)
+}
+
+/// [`prepare_hop`] with the given part of the Local Network Access check.
+fn prepare_hop_with(state: &mut FetchState<'_>, url: &Url, lna: LnaStep) -> Result<(), Failure> {
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     // CHROMIUM: unless Local Network Access will gate the request (a private IP literal,
@@ -290,7 +328,7 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     }
 
     if url.scheme() != "data" {
-        local_network_access(state, url)?;
+        local_network_access(state, url, lna)?;
     }
 
     // Step 8: the request's referrer for this hop, computed from the previous one

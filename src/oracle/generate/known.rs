@@ -54,13 +54,14 @@ pub fn known_difference(
             "several request headers refused by a preflight: Chromium names one in the order of Blink's header hash map (independent of script order, not sorted; observed)",
         );
     }
-    // A host nothing serves: Chromium fails to resolve it before its Local Network Access
+    // An origin nothing serves (its host:port is not mapped): Chromium fails to resolve it before its Local Network Access
     // check (made once the connection has a remote address) and prints nothing;
     // fetchguard checks before connecting and prints the LNA line. Outcome and wire agree.
     let served = |url: &str| {
-        let host = |u: &str| url::Url::parse(u).ok()?.host_str().map(str::to_string);
-        let h = host(url);
-        h.is_some() && (h == host(&s.page_url) || s.servers.iter().any(|sv| host(&sv.origin) == h))
+        let origin = |u: &str| url::Url::parse(u).ok().map(|u| u.origin());
+        let o = origin(url);
+        o.is_some()
+            && (o == origin(&s.page_url) || s.servers.iter().any(|sv| origin(&sv.origin) == o))
     };
     if !served(&fetch.url)
         && differences
