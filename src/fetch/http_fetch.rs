@@ -19,7 +19,7 @@ use crate::trace::{Notice, PreflightReason, TraceEvent};
 use super::failure::{enforce_corp, enforce_cors};
 use super::main_fetch::{LnaStep, local_network_access};
 use super::network::{Hop, forget_blocked_response, http_network_or_cache_fetch};
-use super::redirect::{http_redirect_fetch, is_redirect_status};
+use super::redirect::{credentials_before_redirect_mode, http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
 
 /// Whether the CORS protocol applies to this hop, and if so whether the request needs a
@@ -93,7 +93,15 @@ pub(crate) async fn http_fetch(
                     opaque_redirect: true,
                 }));
             }
-            (RedirectMode::Error, Some(_)) => {
+            (RedirectMode::Error, Some(location)) => {
+                if let Some(f) = credentials_before_redirect_mode(
+                    state,
+                    response.status,
+                    &location,
+                    &response.headers,
+                ) {
+                    return Err(f);
+                }
                 state.trace.note(Notice::RedirectModeError);
                 return Err(Failure::silent(FailureReason::Redirect(
                     RedirectError::ModeError,
