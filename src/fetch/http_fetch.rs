@@ -17,7 +17,7 @@ use crate::response::InternalResponse;
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::failure::{enforce_corp, enforce_cors};
-use super::main_fetch::{LnaStep, local_network_access};
+use super::local_network::{LnaStep, local_network_access};
 use super::network::{Hop, forget_blocked_response, http_network_or_cache_fetch};
 use super::redirect::{credentials_before_redirect_mode, http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};

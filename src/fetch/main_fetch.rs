@@ -10,15 +10,14 @@ use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::referrer::determine_referrer;
-use crate::policy::{
-    AddressSpace, LnaDecision, LnaDenial, LnaInput, TargetAddressSpace, local_network_access_check,
-};
+use crate::policy::{AddressSpace, TargetAddressSpace};
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
+use super::local_network::{LnaStep, local_network_access};
 use super::scheme::{scheme_fetch, unsupported_scheme};
-use super::{Failure, FetchState, Fetched, Tainting, cors_failure};
+use super::{Failure, FetchState, Fetched, Tainting};
 
 /// How main fetch goes on for one URL: Chromium's `CalculateResponseTainting` together with
 /// the spec's step 12 switch.
@@ -94,108 +93,6 @@ fn left_to_local_network_access(url: &Url, requested: Option<TargetAddressSpace>
         .map_or(AddressSpace::Public, AddressSpace::of_host);
     let named = requested.and_then(|t| t.space());
     host_space != AddressSpace::Public || named.is_some_and(|s| s != AddressSpace::Public)
-}
-
-/// The space `url` reaches: the one given for its origin, else the host's own.
-fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
-    let origin = Origin::from_url(url);
-    state
-        .ctx
-        .address_spaces
-        .get(&origin)
-        .copied()
-        .unwrap_or_else(|| {
-            url.host_str()
-                .map_or(AddressSpace::Public, AddressSpace::of_host)
-        })
-}
-
-/// Which part of the Local Network Access check a call makes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum LnaStep {
-    /// The target address space, then the permission: a hop without a preflight.
-    Full,
-    /// The permission only: before a hop's CORS preflight.
-    PermissionOnly,
-    /// The target address space only: before the request itself, after its preflight.
-    TargetOnly,
-}
-
-/// The Local Network Access check for this hop, before anything goes on the wire
-/// (<https://wicg.github.io/local-network-access/#private-network-access-check>). The
-/// decision is [`local_network_access_check`]'s; this records it and turns a denial into
-/// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
-/// to [`Enforcement`]: it is not the CORS check.
-///
-/// CHROMIUM: a request to the page's own origin is not checked at all, whatever its
-/// `targetAddressSpace` (observed: examples/generated/lna-same-origin-exempt.toml; the
-/// same target on another public origin is a mismatch).
-///
-/// CHROMIUM: when the hop sends a CORS preflight, the preflight is checked without the
-/// request's `targetAddressSpace` (only the permission for the space it reaches), and the
-/// target is compared only before the request itself ([`LnaStep`]; observed:
-/// examples/generated/lna-preflight-order.toml).
-pub(crate) fn local_network_access(
-    state: &mut FetchState<'_>,
-    url: &Url,
-    step: LnaStep,
-) -> Result<(), Failure> {
-    if state.origin.is_same_origin(&Origin::from_url(url)) {
-        return Ok(());
-    }
-    let page_space = address_space_of(state, state.page_url);
-    let target_space = address_space_of(state, url);
-    let permission = state
-        .ctx
-        .network_permissions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&(state.origin.clone(), target_space))
-        .copied()
-        .unwrap_or_default();
-    let input = LnaInput {
-        page_space,
-        page_secure: is_url_potentially_trustworthy(state.page_url),
-        target_space,
-        requested: match step {
-            LnaStep::Full | LnaStep::TargetOnly => state.target_address_space,
-            LnaStep::PermissionOnly => None,
-        },
-        permission,
-    };
-    let decision = match local_network_access_check(&input) {
-        LnaDecision::Denied(d @ LnaDenial::TargetMismatch { .. }) => LnaDecision::Denied(d),
-        _ if step == LnaStep::TargetOnly => return Ok(()),
-        d => d,
-    };
-    match decision {
-        LnaDecision::NotGated => Ok(()),
-        LnaDecision::Allowed => {
-            state.trace.note(Notice::LocalNetworkGranted {
-                page_space,
-                target_space,
-            });
-            Ok(())
-        }
-        LnaDecision::Denied(denial) => {
-            state.trace.note(Notice::LocalNetworkBlocked {
-                page_space,
-                target_space,
-                permission,
-                denial,
-            });
-            let e = match denial {
-                LnaDenial::TargetMismatch { requested, actual } => {
-                    CorsError::InvalidPrivateNetworkAccess { requested, actual }
-                }
-                LnaDenial::InsecureContext(s) => CorsError::InsecurePrivateNetwork(s),
-                LnaDenial::PermissionDenied(s, _) => {
-                    CorsError::LocalNetworkAccessPermissionDenied(s)
-                }
-            };
-            Err(cors_failure(state, e))
-        }
-    }
 }
 
 /// Main fetch, for the first hop and every redirect hop after it.

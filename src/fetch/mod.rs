@@ -7,6 +7,7 @@
 mod context;
 mod failure;
 mod http_fetch;
+mod local_network;
 mod main_fetch;
 mod network;
 mod redirect;
