@@ -16,6 +16,70 @@ fn same_seed_same_scenarios_other_seed_other_scenarios() {
 }
 
 #[test]
+fn same_seed_same_files_whatever_the_shard() {
+    // A shard draws each index exactly as the full run does: the file text of
+    // `generate(seed, i)` depends on nothing but (seed, i), and it is stable across
+    // calls in any order.
+    let forward: Vec<String> = (0..60).map(|i| generate(11, i).to_toml()).collect();
+    let backward: Vec<String> = (0..60).rev().map(|i| generate(11, i).to_toml()).collect();
+    let backward: Vec<String> = backward.into_iter().rev().collect();
+    assert_eq!(forward, backward);
+    let shard: Vec<String> = (0..60)
+        .filter(|i| i % 3 == 1)
+        .map(|i| generate(11, i).to_toml())
+        .collect();
+    let from_full: Vec<String> = forward
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 == 1)
+        .map(|(_, t)| t.clone())
+        .collect();
+    assert_eq!(shard, from_full);
+}
+
+#[test]
+fn revisits_and_conditional_routes_line_up() {
+    // A fetch often repeats an earlier URL (so caches are hit), and each 304 route is
+    // followed by the route on the same path that sends the validator it matches.
+    let (mut repeats, mut conditionals) = (0, 0);
+    for i in 0..300 {
+        let g = generate(12, i);
+        for (k, f) in g.fetches.iter().enumerate() {
+            if g.fetches[..k].iter().any(|e| e.url == f.url) {
+                repeats += 1;
+            }
+        }
+        for s in &g.servers {
+            for (j, r) in s.routes.iter().enumerate() {
+                if r.status != 304 {
+                    continue;
+                }
+                conditionals += 1;
+                let (name, value) = &r.match_headers[0];
+                let next = &s.routes[j + 1];
+                assert_eq!(next.path, r.path);
+                let sent = if name == "if-none-match" {
+                    "ETag"
+                } else {
+                    "Last-Modified"
+                };
+                assert!(next.headers.contains(&(sent.to_string(), value.clone())));
+            }
+        }
+    }
+    assert!(repeats > 50, "{repeats} repeated URLs");
+    assert!(conditionals > 10, "{conditionals} conditional routes");
+}
+
+#[test]
+fn no_permission_the_oracle_cannot_grant() {
+    for i in 0..400 {
+        let t = generate(13, i).to_toml();
+        assert!(!t.contains("network = \"allow\""), "{t}");
+    }
+}
+
+#[test]
 fn every_generated_scenario_parses() {
     for seed in 0..20 {
         for i in 0..100 {
@@ -64,6 +128,29 @@ fn the_generator_covers_the_format() {
         "redirect = \"manual\"",
         "redirect = \"error\"",
         "url = \"http://app.example/",
+        // The newer keys.
+        "\"Cross-Origin-Embedder-Policy\", \"require-corp\"",
+        "\"Cross-Origin-Embedder-Policy\", \"credentialless\"",
+        "\"Cross-Origin-Embedder-Policy-Report-Only\"",
+        "address_space = \"local\"",
+        "address_space = \"loopback\"",
+        "local_network = \"block\"",
+        "loopback_network = \"block\"",
+        "target_address_space = \"loopback\"",
+        "cache = \"force-cache\"",
+        "cache = \"only-if-cached\"",
+        "cache = \"no-store\"",
+        "\"Cache-Control\", \"max-age=1\"",
+        "\"ETag\", \"\\\"v1\\\"\"",
+        "\"Last-Modified\"",
+        "\"Vary\", \"Origin\"",
+        "\"Expires\"",
+        "match_headers = { \"if-none-match\" = \"\\\"v1\\\"\" }",
+        "match_headers = { \"if-modified-since\"",
+        "match_headers = { \"origin\"",
+        "status = 304",
+        "wait = 2",
+        "\"Cross-Origin-Resource-Policy\", \"same-site\"",
     ] {
         assert!(all.contains(needle), "never generated: {needle}");
     }
@@ -118,4 +205,38 @@ fn the_shrinker_keeps_only_what_the_disagreement_needs() {
         fake(c)
     });
     assert_eq!((calls, capped.steps), (3, 3));
+}
+
+#[test]
+fn an_lna_line_for_a_host_nothing_serves_is_a_known_difference() {
+    use fetchguard::oracle::Difference;
+    use fetchguard::oracle::generate::known_difference;
+    let mut s = generate(1, 0);
+    s.fetches[0].url = "https://unknown.example/a".into();
+    let line = "[\"Access to fetch at 'https://unknown.example/a' from origin 'https://app.example' has been blocked by CORS policy: Request had a target IP address space of `local` yet the resource is in address space `public`.\"]";
+    let d = Difference {
+        key: "console".into(),
+        engine: line.into(),
+        browser: "[]".into(),
+    };
+    assert!(known_difference(&s, 0, std::slice::from_ref(&d)).is_some());
+    // The same on a host a server answers for is a real difference.
+    s.fetches[0].url = format!("{}/a", s.servers[0].origin);
+    assert_eq!(known_difference(&s, 0, &[d]), None);
+}
+
+#[test]
+fn the_page_host_on_another_scheme_is_served_by_nothing() {
+    use fetchguard::oracle::Difference;
+    use fetchguard::oracle::generate::known_difference;
+    let mut s = generate(1, 0);
+    s.servers.clear();
+    s.page_url = "https://app.example/index.html".into();
+    s.fetches[0].url = "http://app.example/a".into();
+    let d = Difference {
+        key: "console".into(),
+        engine: "[\"... Request had a target IP address space of `loopback` yet the resource is in address space `public`.\"]".into(),
+        browser: "[]".into(),
+    };
+    assert!(known_difference(&s, 0, &[d]).is_some());
 }

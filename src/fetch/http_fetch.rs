@@ -18,8 +18,9 @@ use crate::response::InternalResponse;
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::failure::{CorsFailureAt, enforce_corp, enforce_cors, enforce_cors_at};
+use super::local_network::{LnaStep, local_network_access};
 use super::network::{Hop, http_network_or_cache_fetch};
-use super::redirect::{http_redirect_fetch, is_redirect_status};
+use super::redirect::{credentials_before_redirect_mode, http_redirect_fetch, is_redirect_status};
 use super::{Failure, FetchState, Fetched};
 
 /// Whether the CORS protocol applies to this hop, and if so whether the request needs a
@@ -53,6 +54,11 @@ pub(crate) async fn http_fetch(
         state.trace.push(TraceEvent::PreflightNeeded(reasons));
         if !preflight_cached(state) {
             cors_preflight_fetch(state).await?;
+        }
+        // CHROMIUM: the target address space is compared once the preflight is through.
+        let url = state.current_url().clone();
+        if url.scheme() != "data" && state.ctx.profile.local_network_access {
+            local_network_access(state, &url, LnaStep::TargetOnly)?;
         }
     }
 
@@ -116,7 +122,15 @@ pub(crate) async fn http_fetch(
                     opaque_redirect: true,
                 }));
             }
-            (RedirectMode::Error, Some(_)) => {
+            (RedirectMode::Error, Some(location)) => {
+                if let Some(f) = credentials_before_redirect_mode(
+                    state,
+                    response.status,
+                    &location,
+                    &response.headers,
+                ) {
+                    return Err(f);
+                }
                 state.trace.note(Notice::RedirectModeError);
                 return Err(Failure::silent(FailureReason::Redirect(
                     RedirectError::ModeError,

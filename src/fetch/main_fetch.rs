@@ -8,17 +8,16 @@ use url::Url;
 use crate::enforcement::Enforcement;
 use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
-use crate::origin::{Origin, is_url_potentially_trustworthy};
+use crate::origin::Origin;
 use crate::policy::referrer::{ReferrerPolicy, determine_referrer};
-use crate::policy::{
-    AddressSpace, LnaDecision, LnaDenial, LnaInput, TargetAddressSpace, local_network_access_check,
-};
+use crate::policy::{AddressSpace, TargetAddressSpace};
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{Notice, PreflightReason, TraceEvent};
 
 use super::http_fetch::{CorsFlag, HttpFetched, http_fetch};
+use super::local_network::{LnaStep, local_network_access};
 use super::scheme::{scheme_fetch, unsupported_scheme};
-use super::{Failure, FetchState, Fetched, Tainting, cors_failure};
+use super::{Failure, FetchState, Fetched, Tainting};
 
 /// How main fetch goes on for one URL: Chromium's `CalculateResponseTainting` together with
 /// the spec's step 12 switch.
@@ -94,73 +93,6 @@ fn left_to_local_network_access(url: &Url, requested: Option<TargetAddressSpace>
         .map_or(AddressSpace::Public, AddressSpace::of_host);
     let named = requested.and_then(|t| t.space());
     host_space != AddressSpace::Public || named.is_some_and(|s| s != AddressSpace::Public)
-}
-
-/// The space `url` reaches: the one given for its origin, else the host's own.
-fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
-    let origin = Origin::from_url(url);
-    state
-        .ctx
-        .address_spaces
-        .get(&origin)
-        .copied()
-        .unwrap_or_else(|| {
-            url.host_str()
-                .map_or(AddressSpace::Public, AddressSpace::of_host)
-        })
-}
-
-/// The Local Network Access check for this hop, before anything goes on the wire
-/// (<https://wicg.github.io/local-network-access/#private-network-access-check>). The
-/// decision is [`local_network_access_check`]'s; this records it and turns a denial into
-/// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
-/// to [`Enforcement`]: it is not the CORS check.
-fn local_network_access(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
-    let page_space = address_space_of(state, state.page_url);
-    let target_space = address_space_of(state, url);
-    let permission = state
-        .ctx
-        .network_permissions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&(state.origin.clone(), target_space))
-        .copied()
-        .unwrap_or_default();
-    let input = LnaInput {
-        page_space,
-        page_secure: is_url_potentially_trustworthy(state.page_url),
-        target_space,
-        requested: state.target_address_space,
-        permission,
-    };
-    match local_network_access_check(&input) {
-        LnaDecision::NotGated => Ok(()),
-        LnaDecision::Allowed => {
-            state.trace.note(Notice::LocalNetworkGranted {
-                page_space,
-                target_space,
-            });
-            Ok(())
-        }
-        LnaDecision::Denied(denial) => {
-            state.trace.note(Notice::LocalNetworkBlocked {
-                page_space,
-                target_space,
-                permission,
-                denial,
-            });
-            let e = match denial {
-                LnaDenial::TargetMismatch { requested, actual } => {
-                    CorsError::InvalidPrivateNetworkAccess { requested, actual }
-                }
-                LnaDenial::InsecureContext(s) => CorsError::InsecurePrivateNetwork(s),
-                LnaDenial::PermissionDenied(s, _) => {
-                    CorsError::LocalNetworkAccessPermissionDenied(s)
-                }
-            };
-            Err(cors_failure(state, e))
-        }
-    }
 }
 
 /// Main fetch, for the first hop and every redirect hop after it.
@@ -241,7 +173,12 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
             http_fetch(state, CorsFlag::No).await
         }
         FetchPath::Cors { preflight } => {
-            prepare_hop(state, &url)?;
+            let step = if preflight.is_empty() {
+                LnaStep::Full
+            } else {
+                LnaStep::PermissionOnly
+            };
+            prepare_hop_with(state, &url, step)?;
             state.tainting = Tainting::Cors;
             let flag = CorsFlag::Yes {
                 preflight: (!preflight.is_empty()).then_some(preflight),
@@ -272,6 +209,11 @@ fn effective_referrer_policy(state: &FetchState<'_>, url: &Url) -> ReferrerPolic
 /// The checks of main fetch between choosing the path and fetching: mixed content (step 5)
 /// and the request's referrer for this hop (step 8).
 fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
+    prepare_hop_with(state, url, LnaStep::Full)
+}
+
+/// [`prepare_hop`] with the given part of the Local Network Access check.
+fn prepare_hop_with(state: &mut FetchState<'_>, url: &Url, lna: LnaStep) -> Result<(), Failure> {
     // Step 5 (mixed content): a page served over https may not fetch a URL that is not
     // potentially trustworthy. CHROMIUM: blocks with a console line, no request sent.
     // CHROMIUM: unless Local Network Access will gate the request (a private IP literal,
@@ -307,7 +249,7 @@ fn prepare_hop(state: &mut FetchState<'_>, url: &Url) -> Result<(), Failure> {
     }
 
     if url.scheme() != "data" && state.ctx.profile.local_network_access {
-        local_network_access(state, url)?;
+        local_network_access(state, url, lna)?;
     }
 
     // Step 8: the request's referrer for this hop, computed from the previous one

@@ -7,6 +7,7 @@
 mod context;
 mod failure;
 mod http_fetch;
+mod local_network;
 mod main_fetch;
 mod network;
 mod redirect;
@@ -66,6 +67,11 @@ pub(crate) struct FetchState<'a> {
     pub referrer_policy: ReferrerPolicy,
     /// The cache mode (<https://fetch.spec.whatwg.org/#concept-request-cache-mode>).
     pub cache_mode: CacheMode,
+    /// A `default`-mode request whose script set a conditional header: it bypasses the
+    /// HTTP cache (the spec's `no-store`). CHROMIUM: it and its preflight go out with
+    /// `Cache-Control: max-age=0`, as a `no-cache` request (observed:
+    /// examples/generated/conditional-request-validates.toml).
+    pub conditional: bool,
     /// Console warnings printed on the way (they precede a failure's own lines).
     pub warnings: Vec<String>,
     /// The request's `targetAddressSpace` (Local Network Access), if given.
@@ -169,6 +175,8 @@ pub(crate) async fn fetch(
             );
         }
     };
+    let conditional = prepared.cache_mode == CacheMode::Default
+        && crate::http_cache::policy::has_conditional_header(&prepared.headers);
     let mut state = FetchState {
         ctx,
         page_url: client.url,
@@ -185,6 +193,7 @@ pub(crate) async fn fetch(
         redirect: prepared.redirect,
         referrer_policy: prepared.referrer_policy.unwrap_or(client.referrer_policy),
         cache_mode: prepared.cache_mode,
+        conditional,
         target_address_space: prepared.target_address_space,
         warnings: Vec::new(),
         // CHROMIUM: a sandboxed (opaque-origin) page sends no Referer (observed, case 22).

@@ -124,10 +124,13 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
 /// (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>, the cache-mode steps):
 /// `no-cache` asks for revalidation (`Cache-Control: max-age=0`); `no-store` and `reload`
 /// ask every cache on the way for a fresh response (`Pragma` and `Cache-Control:
-/// no-cache`). Script's own `Cache-Control` and `Pragma` are kept.
+/// no-cache`). Script's own `Cache-Control` and `Pragma` are kept. CHROMIUM: a request
+/// with a conditional header of script's is sent as a `no-cache` one (see
+/// `FetchState::conditional`).
 pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut HeaderMap) {
+    let validating = state.cache_mode == CacheMode::NoCache || state.conditional;
     match state.cache_mode {
-        CacheMode::NoCache if !headers.contains_key(http::header::CACHE_CONTROL) => {
+        _ if validating && !headers.contains_key(http::header::CACHE_CONTROL) => {
             set(headers, "cache-control", "max-age=0");
         }
         CacheMode::NoStore | CacheMode::Reload => {

@@ -165,6 +165,9 @@ impl HttpCache {
         if !policy::is_storable(headers) {
             return false;
         }
+        // CHROMIUM: a response that is never fresh and has no validator is stored too:
+        // `force-cache` and `only-if-cached` use it (observed: a 404 without caching
+        // headers, examples/generated/seed23-00061.toml); `default` fetches it again.
         let lifetime = policy::freshness_lifetime(status, headers, now);
         let mut headers = headers.clone();
         headers.remove(http::header::SET_COOKIE);

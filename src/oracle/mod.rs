@@ -103,7 +103,9 @@ pub struct ChromiumOptions {
 }
 
 impl ChromiumOptions {
-    /// The default for a scenario: 15 s plus 2 s per fetch, plus every fetch's `wait`.
+    /// The default for a scenario: 45 s plus 2 s per fetch, plus every fetch's `wait`. The
+    /// base is generous because it only bounds a failure: on a loaded machine (generated
+    /// runs with several Chromiums on 2 shared cores) a start alone took over 15 s.
     pub fn for_scenario(loaded: &LoadedScenario) -> Self {
         let waits: f64 = loaded
             .scenario
@@ -112,7 +114,7 @@ impl ChromiumOptions {
             .filter_map(|f| f.wait.as_ref().map(|w| *w.get_ref()))
             .sum();
         ChromiumOptions {
-            timeout: Duration::from_secs(15 + 2 * loaded.scenario.fetches.len() as u64)
+            timeout: Duration::from_secs(45 + 2 * loaded.scenario.fetches.len() as u64)
                 + Duration::try_from_secs_f64(waits).unwrap_or_default(),
         }
     }

@@ -19,9 +19,9 @@ pub struct Shrunk {
 }
 
 /// Every scenario one removal smaller than `s`, largest parts first: a fetch, a server, a
-/// cookie seed, a route, the browser setting, the page's sandbox and policy, then inside
-/// routes (a header, the body, the method, the status) and fetches (a header, each init
-/// field).
+/// cookie seed, a route, the browser settings, a page header, the page's sandbox and
+/// policy, a server's address space, then inside routes (a header, the header match, the
+/// body, the method, the status) and fetches (a header, each init field, the wait).
 pub fn candidates(s: &GenScenario) -> Vec<GenScenario> {
     let mut out = Vec::new();
     let mut push = |f: &dyn Fn(&mut GenScenario)| {
@@ -56,8 +56,18 @@ pub fn candidates(s: &GenScenario) -> Vec<GenScenario> {
         }
     }
     push(&|c| c.third_party_cookies = None);
+    push(&|c| c.local_network = None);
+    push(&|c| c.loopback_network = None);
+    for k in 0..s.page_headers.len() {
+        push(&|c| {
+            c.page_headers.remove(k);
+        });
+    }
     push(&|c| c.sandbox = false);
     push(&|c| c.page_referrer_policy = None);
+    for i in 0..s.servers.len() {
+        push(&|c| c.servers[i].address_space = None);
+    }
     for (i, server) in s.servers.iter().enumerate() {
         for (j, route) in server.routes.iter().enumerate() {
             for k in 0..route.headers.len() {
@@ -65,6 +75,7 @@ pub fn candidates(s: &GenScenario) -> Vec<GenScenario> {
                     c.servers[i].routes[j].headers.remove(k);
                 });
             }
+            push(&|c| c.servers[i].routes[j].match_headers.clear());
             push(&|c| c.servers[i].routes[j].body.clear());
             push(&|c| c.servers[i].routes[j].method = None);
             push(&|c| c.servers[i].routes[j].status = 200);
@@ -82,6 +93,9 @@ pub fn candidates(s: &GenScenario) -> Vec<GenScenario> {
         push(&|c| c.fetches[i].credentials = None);
         push(&|c| c.fetches[i].redirect = None);
         push(&|c| c.fetches[i].referrer_policy = None);
+        push(&|c| c.fetches[i].cache = None);
+        push(&|c| c.fetches[i].target_address_space = None);
+        push(&|c| c.fetches[i].wait = None);
     }
     out
 }

@@ -254,6 +254,9 @@ pub enum Notice {
     Revalidated304,
     /// The stored response was stale (or must be revalidated) and the server sent a new one.
     StaleRefetched,
+    /// The response was blocked (CORS or CORP) before its body was read, so the HTTP cache
+    /// does not keep it.
+    BlockedResponseNotCached,
     /// An entry exists for the URL, but its `Vary` request headers differ.
     VaryMismatch,
     /// The response just stored in the HTTP cache was blocked (CORS or CORP), so it is
@@ -381,6 +384,9 @@ impl fmt::Display for Notice {
             ),
             Notice::Revalidated304 => f.write_str("revalidated: 304, the stored response is used"),
             Notice::StaleRefetched => f.write_str("stale, refetched"),
+            Notice::BlockedResponseNotCached => {
+                f.write_str("blocked before its body was read: not kept in the HTTP cache")
+            }
             Notice::VaryMismatch => {
                 f.write_str("Vary mismatch: the stored response was for other request headers")
             }
