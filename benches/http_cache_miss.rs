@@ -1,0 +1,56 @@
+//! What the HTTP cache costs a fetch that misses it: an allowed CORS GET to a URL never
+//! fetched before (a fresh query string each time), in cache mode `default` (the cache is
+//! looked up, misses, and the response is stored) beside mode `no-store` (the cache is not
+//! touched at all), against the same in-process API, in one criterion group.
+//!
+//! `cargo bench --bench http_cache_miss`
+
+mod common;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use fetchguard::{Browser, CacheMode, Request};
+use std::hint::black_box;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::Duration;
+
+fn bench(c: &mut Criterion) {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let mut g = c.benchmark_group("http_cache_miss");
+    for (name, mode) in [
+        ("default_miss", CacheMode::Default),
+        ("no_store", CacheMode::NoStore),
+    ] {
+        let browser = Browser::builder()
+            .serve("https://api.example", common::api_router())
+            .build();
+        let page = browser.page("https://app.example/").expect("page");
+        let n = AtomicU64::new(0);
+        let fetch = |i: u64| {
+            page.fetch(Request::get(format!("https://api.example/data?i={i}")).cache(mode))
+        };
+        // Sanity: readable, and in default mode a miss (nothing stored under a new URL).
+        let res = rt.block_on(fetch(u64::MAX)).expect("allowed");
+        assert_eq!(res.text(), "{\"ok\":true}", "{name}");
+        g.bench_function(name, |b| {
+            b.to_async(&rt).iter(|| async {
+                let i = n.fetch_add(1, Ordering::Relaxed);
+                black_box(fetch(i).await.expect("allowed").status())
+            })
+        });
+        rt.block_on(async { drop(browser) });
+    }
+    g.finish();
+}
+
+criterion_group! {
+    name = benches;
+    config = Criterion::default()
+        .warm_up_time(Duration::from_secs(1))
+        .measurement_time(Duration::from_secs(4))
+        .sample_size(60);
+    targets = bench
+}
+criterion_main!(benches);
