@@ -79,6 +79,9 @@ pub(crate) enum RedirectRefusal {
     InvalidLocation(String),
     /// Not an HTTP(S) URL; `cors_line`: Chromium logs the CORS-disabled-scheme line.
     NonHttpScheme { location: Url, cors_line: bool },
+    /// Mode `same-origin` and a non-HTTP URL whose scheme is not refused silently: the
+    /// same-origin-mode check refuses the hop, with its own line.
+    LeavesSameOrigin(Url),
     /// More than the profile's redirect limit.
     TooMany,
     /// The URL carries a username or password; `cors_line`: Chromium logs the CORS line.
@@ -102,6 +105,11 @@ pub(crate) fn plan_redirect(i: &RedirectInput<'_>) -> Result<RedirectPlan, Redir
     if loc.scheme() != "http" && loc.scheme() != "https" {
         let silent = matches!(loc.scheme(), "about" | "blob")
             || CORS_ENABLED_SCHEMES.contains(&loc.scheme());
+        // CHROMIUM: under mode `same-origin` the same such URLs get the same-origin-mode
+        // line instead (observed: examples/generated/same-origin-mode-redirect-ftp.toml).
+        if i.mode == Mode::SameOrigin && !silent {
+            return Err(RedirectRefusal::LeavesSameOrigin(loc));
+        }
         return Err(RedirectRefusal::NonHttpScheme {
             cors_line: i.mode == Mode::Cors && !silent,
             location: loc,
@@ -272,6 +280,19 @@ fn refuse(state: &mut FetchState<'_>, refusal: RedirectRefusal) -> Failure {
                 location.to_string(),
             )))
         }
+        RedirectRefusal::LeavesSameOrigin(location) => {
+            state
+                .trace
+                .note(Notice::NonHttpRedirect(location.to_string()));
+            let e = CorsError::DisallowedByMode;
+            state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+            let lines = state
+                .ctx
+                .profile
+                .wording()
+                .same_origin_mode_redirect(&location, state.page_url);
+            Failure::new(FailureReason::Cors(e), lines)
+        }
         RedirectRefusal::TooMany => {
             state.trace.note(Notice::TooManyRedirects);
             Failure::silent(FailureReason::Redirect(RedirectError::TooManyRedirects))
@@ -392,6 +413,30 @@ mod tests {
         assert!(from_api.taint_origin && from_api.drop_authorization);
         let same = plan(&case("https://api.example/a", 302, "/b", Method::GET)).unwrap();
         assert!(!same.taint_origin && !same.drop_authorization);
+    }
+
+    #[test]
+    fn same_origin_mode_refuses_a_non_http_scheme_with_its_own_line() {
+        let so = |location| Case {
+            mode: Mode::SameOrigin,
+            tainting: Tainting::Basic,
+            ..case("https://app.example/a", 302, location, Method::GET)
+        };
+        assert_eq!(
+            plan(&so("ftp://files.example/x")),
+            Err(RedirectRefusal::LeavesSameOrigin(
+                Url::parse("ftp://files.example/x").unwrap()
+            ))
+        );
+        for silent in ["data:text/plain,hi", "about:blank"] {
+            assert!(matches!(
+                plan(&so(silent)),
+                Err(RedirectRefusal::NonHttpScheme {
+                    cors_line: false,
+                    ..
+                })
+            ));
+        }
     }
 
     #[test]

@@ -83,13 +83,21 @@ pub fn expand(template: &str, req: &RecordedRequest) -> String {
     out
 }
 
+/// The values of every field named `name`, joined with `, `; `cookie` fields with `; `,
+/// as a server must join the separate `cookie` fields an HTTP/2 client may send
+/// (RFC 9113, section 8.2.3). Chromium sends each cookie as its own field over HTTP/2.
 fn combined(req: &RecordedRequest, name: &str) -> String {
+    let separator = if name.eq_ignore_ascii_case("cookie") {
+        "; "
+    } else {
+        ", "
+    };
     req.headers
         .iter()
         .filter(|(n, _)| n.eq_ignore_ascii_case(name))
         .map(|(_, v)| v.as_str())
         .collect::<Vec<_>>()
-        .join(", ")
+        .join(separator)
 }
 
 #[cfg(test)]
@@ -119,6 +127,13 @@ mod tests {
         );
         assert_eq!(expand("{{header:X-A}}|{{header:none}}", &r), "1, 2|");
         assert_eq!(expand("{{unknown}} {{open", &r), "{{unknown}} {{open");
+        // Separate `cookie` fields (HTTP/2) join as one Cookie header would read.
+        let mut c = req();
+        c.headers = vec![
+            ("cookie".into(), "a=1".into()),
+            ("Cookie".into(), "b=2".into()),
+        ];
+        assert_eq!(expand("{{header:cookie}}", &c), "a=1; b=2");
     }
 
     #[test]
