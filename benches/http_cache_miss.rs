@@ -1,14 +1,15 @@
 //! What the HTTP cache costs a fetch that misses it: an allowed CORS GET to a URL never
 //! fetched before (a fresh query string each time), in cache mode `default` (the cache is
 //! looked up, misses, and the response is stored) beside mode `no-store` (the cache is not
-//! touched at all), against the same in-process API, in one criterion group.
+//! touched at all), against the same API served in-process and over loopback (https, h2),
+//! in one criterion group.
 //!
 //! `cargo bench --bench http_cache_miss`
 
 mod common;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use fetchguard::{Browser, CacheMode, Request};
+use fetchguard::{Browser, CacheMode, Request, Serving};
 use std::hint::black_box;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
@@ -19,12 +20,26 @@ fn bench(c: &mut Criterion) {
         .build()
         .expect("runtime");
     let mut g = c.benchmark_group("http_cache_miss");
-    for (name, mode) in [
-        ("default_miss", CacheMode::Default),
-        ("no_store", CacheMode::NoStore),
+    for (name, mode, serving) in [
+        (
+            "in_process/default_miss",
+            CacheMode::Default,
+            Serving::InProcess,
+        ),
+        (
+            "in_process/no_store",
+            CacheMode::NoStore,
+            Serving::InProcess,
+        ),
+        (
+            "loopback/default_miss",
+            CacheMode::Default,
+            Serving::Loopback,
+        ),
+        ("loopback/no_store", CacheMode::NoStore, Serving::Loopback),
     ] {
         let browser = Browser::builder()
-            .serve("https://api.example", common::api_router())
+            .serve_with("https://api.example", common::api_router(), serving)
             .build();
         let page = browser.page("https://app.example/").expect("page");
         let n = AtomicU64::new(0);

@@ -177,7 +177,10 @@ enum CacheStep {
 /// The cache key: the top-level site (the page's; a `fetch()` runs in a top-level page
 /// here) and the URL.
 fn cache_key(state: &FetchState<'_>) -> CacheKey {
-    CacheKey::new(&site_string(&state.origin.site()), state.current_url())
+    let site = state
+        .cache_partition
+        .get_or_init(|| site_string(&state.origin.site()));
+    CacheKey::new(site, state.current_url())
 }
 
 fn site_string(site: &Site) -> String {

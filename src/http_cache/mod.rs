@@ -101,6 +101,9 @@ pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 #[derive(Debug)]
 pub(crate) struct HttpCache {
     entries: HashMap<CacheKey, (CachedResponse, u64)>,
+    /// The keys by last use (the tick in `entries`), least recent first: eviction takes
+    /// the first without scanning every entry.
+    by_use: std::collections::BTreeMap<u64, CacheKey>,
     bytes: usize,
     tick: u64,
     max_entries: usize,
@@ -117,6 +120,7 @@ impl HttpCache {
     pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
         HttpCache {
             entries: HashMap::new(),
+            by_use: std::collections::BTreeMap::new(),
             bytes: 0,
             tick: 0,
             max_entries,
@@ -137,6 +141,9 @@ impl HttpCache {
             .is_some_and(|v| policy::vary_matches(v, request));
         if !matches {
             return Lookup::VaryMismatch(Box::new(entry.clone()));
+        }
+        if let Some(k) = self.by_use.remove(used) {
+            self.by_use.insert(tick, k);
         }
         *used = tick;
         Lookup::Hit {
@@ -190,6 +197,7 @@ impl HttpCache {
         }
         self.tick += 1;
         self.bytes += size;
+        self.by_use.insert(self.tick, key.clone());
         self.entries.insert(key, (entry, self.tick));
         true
     }
@@ -212,19 +220,21 @@ impl HttpCache {
 
     /// Drops the entry under `key`.
     pub fn remove(&mut self, key: &CacheKey) {
-        if let Some((e, _)) = self.entries.remove(key) {
+        if let Some((e, used)) = self.entries.remove(key) {
             self.bytes -= e.size();
+            self.by_use.remove(&used);
         }
     }
 
     fn evict_one(&mut self) {
-        if let Some(k) = self
-            .entries
-            .iter()
-            .min_by_key(|(_, (_, used))| *used)
-            .map(|(k, _)| k.clone())
-        {
-            self.remove(&k);
+        if let Some((_, k)) = self.by_use.pop_first() {
+            if let Some((e, _)) = self.entries.remove(&k) {
+                self.bytes -= e.size();
+            }
+        } else {
+            // Nothing left to evict: keep the loop in `store` from spinning.
+            self.entries.clear();
+            self.bytes = 0;
         }
     }
 
