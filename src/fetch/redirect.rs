@@ -172,20 +172,7 @@ pub(crate) fn credentials_before_redirect_mode(
     location: &[u8],
     response_headers: &HeaderMap,
 ) -> Option<Failure> {
-    let current = state.current_url().clone();
-    let planned = plan_redirect(&RedirectInput {
-        current: &current,
-        status,
-        location,
-        response_headers,
-        origin: state.origin,
-        mode: state.mode,
-        tainting: state.tainting,
-        tainted_origin: state.tainted_origin,
-        method: &state.method,
-        redirect_count: state.redirect_count,
-        redirect_limit: state.ctx.profile.redirect_limit,
-    });
+    let planned = plan_from_state(state, status, location, response_headers);
     match planned {
         Err(
             r @ RedirectRefusal::Credentials {
@@ -196,16 +183,15 @@ pub(crate) fn credentials_before_redirect_mode(
     }
 }
 
-/// Follows one redirect: plans it, then updates the request for main fetch's next pass.
-pub(crate) fn http_redirect_fetch(
-    state: &mut FetchState<'_>,
+/// [`plan_redirect`] for the request as it stands.
+fn plan_from_state(
+    state: &FetchState<'_>,
     status: u16,
     location: &[u8],
     response_headers: &HeaderMap,
-) -> Result<(), Failure> {
-    let current = state.current_url().clone();
-    let planned = plan_redirect(&RedirectInput {
-        current: &current,
+) -> Result<RedirectPlan, RedirectRefusal> {
+    plan_redirect(&RedirectInput {
+        current: state.current_url(),
         status,
         location,
         response_headers,
@@ -216,7 +202,17 @@ pub(crate) fn http_redirect_fetch(
         method: &state.method,
         redirect_count: state.redirect_count,
         redirect_limit: state.ctx.profile.redirect_limit,
-    });
+    })
+}
+
+/// Follows one redirect: plans it, then updates the request for main fetch's next pass.
+pub(crate) fn http_redirect_fetch(
+    state: &mut FetchState<'_>,
+    status: u16,
+    location: &[u8],
+    response_headers: &HeaderMap,
+) -> Result<(), Failure> {
+    let planned = plan_from_state(state, status, location, response_headers);
     let plan = match planned {
         Ok(plan) => plan,
         Err(refusal) => return Err(refuse(state, refusal)),
@@ -243,7 +239,7 @@ pub(crate) fn http_redirect_fetch(
     }
     state.trace.push(TraceEvent::Redirect {
         status,
-        from: current,
+        from: state.current_url().clone(),
         to: plan.location.clone(),
         method: plan.method.to_string(),
         tainted: plan.taint_origin,
