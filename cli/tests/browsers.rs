@@ -2,7 +2,6 @@
 //! (`[fetch.expect.ENGINE]`), several engines side by side, their JSON; and a scenario
 //! file with several mistakes reported in full.
 
-use std::path::PathBuf;
 use std::process::{Command, Output};
 
 fn run(args: &[&str]) -> Output {
@@ -13,21 +12,8 @@ fn run(args: &[&str]) -> Output {
         .unwrap()
 }
 
-/// `text` written to a fresh file named `name` in a directory of its own.
-fn file(name: &str, text: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!(
-        "fetchguard-browsers-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&dir).unwrap();
-    let path = dir.join(name);
-    std::fs::write(&path, text).unwrap();
-    path
-}
+mod common;
+use common::file;
 
 /// A readable CORS GET; Firefox's table expects a status no engine gives, so only a run
 /// as Firefox can fail, and only on that key.
@@ -54,7 +40,7 @@ status = 299
 
 #[test]
 fn each_engine_checks_its_own_expectations() {
-    let path = file("overridden.toml", OVERRIDDEN);
+    let (_dir, path) = file("overridden.toml", OVERRIDDEN);
     let p = path.to_str().unwrap();
     for engine in ["chromium", "webkit"] {
         let out = run(&["run", "--browser", engine, p]);
@@ -98,7 +84,7 @@ fn each_engine_checks_its_own_expectations() {
 #[test]
 fn several_engines_show_their_differences_side_by_side() {
     let text = OVERRIDDEN.replace("[fetch.expect.firefox]\nstatus = 299\n", "");
-    let path = file("side.toml", &text);
+    let (_dir, path) = file("side.toml", &text);
     let p = path.to_str().unwrap();
     let out = run(&["run", "--browser", "chromium,firefox,webkit", p]);
     let stdout = String::from_utf8_lossy(&out.stdout);
@@ -161,7 +147,7 @@ url = "https://api.example/b"
 [fetch.expect]
 status = "ok"
 "#;
-    let path = file("three.toml", text);
+    let (_dir, path) = file("three.toml", text);
     let p = path.to_str().unwrap();
     let out = run(&["run", p]);
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -222,7 +208,7 @@ url = "https://api.example/me"
 [fetch.expect]
 outcome = "error"
 "#;
-    let path = file("two.toml", text);
+    let (_dir, path) = file("two.toml", text);
     let md = path.with_file_name("differences.md");
     let out = run(&[
         "verify",

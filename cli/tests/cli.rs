@@ -1,7 +1,6 @@
 //! The `fetchguard` command: exit codes, error messages, JSON, and `check` against a real
 //! local server.
 
-use std::io::Write;
 use std::path::PathBuf;
 use std::process::{Command, Output};
 use std::sync::Arc;
@@ -15,42 +14,11 @@ fn bin() -> Command {
 }
 
 fn scenario(text: &str) -> (tempdir::Dir, PathBuf) {
-    let dir = tempdir::Dir::new();
-    let path = dir.path().join("s.toml");
-    std::fs::File::create(&path)
-        .unwrap()
-        .write_all(text.as_bytes())
-        .unwrap();
-    (dir, path)
+    common::file("s.toml", text)
 }
 
-/// A tiny self-cleaning temporary directory (no extra crate).
-mod tempdir {
-    use std::path::{Path, PathBuf};
-    pub struct Dir(PathBuf);
-    impl Dir {
-        pub fn new() -> Self {
-            let p = std::env::temp_dir().join(format!(
-                "fetchguard-cli-{}-{}",
-                std::process::id(),
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .unwrap()
-                    .as_nanos()
-            ));
-            std::fs::create_dir_all(&p).unwrap();
-            Dir(p)
-        }
-        pub fn path(&self) -> &Path {
-            &self.0
-        }
-    }
-    impl Drop for Dir {
-        fn drop(&mut self) {
-            let _ = std::fs::remove_dir_all(&self.0);
-        }
-    }
-}
+mod common;
+use common as tempdir;
 
 fn run(args: &[&str]) -> Output {
     bin().args(args).output().unwrap()

@@ -19,6 +19,25 @@ pub struct UpdateError(pub String);
 /// The names `absent` always lists when they were not sent.
 const ABSENT_ALWAYS: &[&str] = &["origin", "referer", "cookie"];
 
+/// The file's `[[fetch]]` tables, one per fetch spec and observation.
+fn fetch_tables(
+    doc: &mut DocumentMut,
+    specs: usize,
+    observed: usize,
+) -> Result<&mut toml_edit::ArrayOfTables, UpdateError> {
+    let fetches = doc
+        .get_mut("fetch")
+        .and_then(Item::as_array_of_tables_mut)
+        .ok_or_else(|| UpdateError("no [[fetch]] tables".into()))?;
+    if fetches.len() != observed || specs != observed {
+        return Err(UpdateError(format!(
+            "{} [[fetch]] tables, {observed} observations",
+            fetches.len()
+        )));
+    }
+    Ok(fetches)
+}
+
 /// Rewrites the `[fetch.expect]` table of each `[[fetch]]` in `text` (a scenario file) with
 /// the matching observation: outcome, error, console, and for a response type, status,
 /// url, redirected, every visible header and body; `hidden_headers` keeps the names that
@@ -33,17 +52,7 @@ pub fn update_expectations(
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| UpdateError(e.to_string()))?;
-    let fetches = doc
-        .get_mut("fetch")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or_else(|| UpdateError("no [[fetch]] tables".into()))?;
-    if fetches.len() != observed.len() || specs.len() != observed.len() {
-        return Err(UpdateError(format!(
-            "{} [[fetch]] tables, {} observations",
-            fetches.len(),
-            observed.len()
-        )));
-    }
+    let fetches = fetch_tables(&mut doc, specs.len(), observed.len())?;
     for ((fetch, obs), spec) in fetches.iter_mut().zip(observed).zip(specs) {
         if !fetch.contains_key("expect") {
             let mut t = Table::new();
@@ -88,17 +97,7 @@ pub fn update_engine_expectations(
     let mut doc: DocumentMut = text
         .parse()
         .map_err(|e: toml_edit::TomlError| UpdateError(e.to_string()))?;
-    let fetches = doc
-        .get_mut("fetch")
-        .and_then(Item::as_array_of_tables_mut)
-        .ok_or_else(|| UpdateError("no [[fetch]] tables".into()))?;
-    if fetches.len() != observed.len() || specs.len() != observed.len() {
-        return Err(UpdateError(format!(
-            "{} [[fetch]] tables, {} observations",
-            fetches.len(),
-            observed.len()
-        )));
-    }
+    let fetches = fetch_tables(&mut doc, specs.len(), observed.len())?;
     let name = engine.as_str();
     for ((fetch, obs), spec) in fetches.iter_mut().zip(observed).zip(specs) {
         let (Some(base), Some(expect)) = (
