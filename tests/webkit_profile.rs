@@ -184,6 +184,21 @@ async fn no_fetch_metadata_on_a_cors_hop_after_a_cross_origin_redirect() {
     }
 }
 
+/// A browser of `profile` allowing third-party cookies, with `sid=1` stored for the API.
+fn with_api_cookie(w: &World, profile: Profile) -> Browser {
+    let b = w
+        .builder()
+        .profile(profile)
+        .third_party_cookies(ThirdPartyCookies::Allow)
+        .build();
+    b.set_cookie(
+        &Url::parse(API).unwrap(),
+        "sid=1; SameSite=None; Secure; Path=/",
+    )
+    .unwrap();
+    b
+}
+
 #[tokio::test]
 async fn a_no_cors_request_keeps_the_credentials_it_started_with() {
     let w = world().await;
@@ -191,16 +206,7 @@ async fn a_no_cors_request_keeps_the_credentials_it_started_with() {
         (Profile::webkit(), Some("sid=1")),
         (Profile::chromium(), None),
     ] {
-        let b = w
-            .builder()
-            .profile(profile)
-            .third_party_cookies(ThirdPartyCookies::Allow)
-            .build();
-        b.set_cookie(
-            &Url::parse(API).unwrap(),
-            "sid=1; SameSite=None; Secure; Path=/",
-        )
-        .unwrap();
+        let b = with_api_cookie(&w, profile);
         b.page(&format!("{APP}/"))
             .unwrap()
             .fetch(Request::get(format!("{APP}/to-api")).mode(Mode::NoCors))
@@ -457,16 +463,7 @@ async fn coep_credentialless_is_not_understood() {
         (Profile::webkit(), Some("sid=1")),
         (Profile::chromium(), None),
     ] {
-        let b = w
-            .builder()
-            .profile(profile)
-            .third_party_cookies(ThirdPartyCookies::Allow)
-            .build();
-        b.set_cookie(
-            &Url::parse(API).unwrap(),
-            "sid=1; SameSite=None; Secure; Path=/",
-        )
-        .unwrap();
+        let b = with_api_cookie(&w, profile);
         let page = b
             .page(&format!("{APP}/"))
             .unwrap()

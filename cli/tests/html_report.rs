@@ -11,18 +11,7 @@ fn bin() -> Command {
     c
 }
 
-fn temp_dir(tag: &str) -> PathBuf {
-    let p = std::env::temp_dir().join(format!(
-        "fetchguard-html-{tag}-{}-{}",
-        std::process::id(),
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .unwrap()
-            .as_nanos()
-    ));
-    std::fs::create_dir_all(&p).unwrap();
-    p
-}
+mod common;
 
 const EXAMPLES: [&str; 3] = [
     "examples/json-post-preflighted.toml",
@@ -52,8 +41,8 @@ fn write_report(dir: &Path) -> (PathBuf, String) {
 
 #[test]
 fn the_report_is_self_contained_with_a_diagram_per_fetch() {
-    let dir = temp_dir("static");
-    let (_, html) = write_report(&dir);
+    let dir = common::Dir::new();
+    let (_, html) = write_report(dir.path());
     // 2 + 3 + 2 fetches in the three files.
     assert_eq!(html.matches("<svg ").count(), 7, "one diagram per fetch");
     for forbidden in ["<script", "<link", "@import", "src=", "href=", "url(http"] {
@@ -71,7 +60,6 @@ fn the_report_is_self_contained_with_a_diagram_per_fetch() {
     assert!(html.contains("opaque response, status 0"));
     assert!(html.contains("console: Access to fetch at &#39;https://api.example/api/me&#39;"));
     assert!(html.contains("expectations held"));
-    let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
@@ -83,9 +71,9 @@ fn chromium_renders_the_report_without_console_messages() {
         eprintln!("skipped: no Chromium at {}", chromium.display());
         return;
     }
-    let dir = temp_dir("chromium");
-    let (html, _) = write_report(&dir);
-    let shot = dir.join("shot.png");
+    let dir = common::Dir::new();
+    let (html, _) = write_report(dir.path());
+    let shot = dir.path().join("shot.png");
     let out = Command::new(&chromium)
         .args([
             "--headless",
@@ -97,7 +85,10 @@ fn chromium_renders_the_report_without_console_messages() {
             "--v=0",
             "--window-size=1300,2000",
         ])
-        .arg(format!("--user-data-dir={}", dir.join("profile").display()))
+        .arg(format!(
+            "--user-data-dir={}",
+            dir.path().join("profile").display()
+        ))
         .arg(format!("--screenshot={}", shot.display()))
         .arg(format!("file://{}", html.display()))
         .output()
@@ -113,5 +104,4 @@ fn chromium_renders_the_report_without_console_messages() {
         "a blank screenshot? {} bytes",
         png.len()
     );
-    let _ = std::fs::remove_dir_all(dir);
 }
