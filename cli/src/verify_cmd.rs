@@ -308,11 +308,10 @@ pub(crate) async fn verify_one(s: &LoadedScenario, oracle: &oracle::Oracle) -> S
             engine: e.observed.clone(),
             observed: c.clone(),
             differences: oracle::compare(&e.observed, c),
-            // `known_difference` is about Chromium; other browsers are compared in full.
+            // Each browser has its own marker (`[fetch.expect.firefox] known_difference`).
             known_difference: spec
-                .known_difference
-                .clone()
-                .filter(|_| oracle.browser == Engine::Chromium),
+                .known_difference_for(oracle.browser)
+                .map(str::to_string),
         });
     }
     v.observed = Some(browser);

@@ -24,6 +24,10 @@ const FETCH: &str = "[page]\nurl = \"https://a.example/\"\n[[fetch]]\nurl = \"/x
 fn cases() -> Vec<(String, &'static str)> {
     vec![
         (
+            format!("{FETCH}[fetch.expect]\nknown_difference = \"why\"\n"),
+            "6:20: fetch.expect.known_difference: a marker for Chromium goes in [[fetch]] itself, one for another engine in its table, e.g. [fetch.expect.firefox]",
+        ),
+        (
             "[page]\nurl = 5\n".into(),
             "2:7: invalid type: integer `5`, expected a string",
         ),

@@ -82,6 +82,41 @@ fn each_engine_checks_its_own_expectations() {
 }
 
 #[test]
+fn an_engine_known_difference_is_reported_for_that_engine_only() {
+    let text = OVERRIDDEN.replace(
+        "[fetch.expect.firefox]\nstatus = 299\n",
+        "[fetch.expect.firefox]\nknown_difference = \"the profile does not model it\"\nstatus = 299\n",
+    );
+    let (_dir, path) = file("known.toml", &text);
+    let p = path.to_str().unwrap();
+    // Firefox: the mismatch is a known difference, not a failure.
+    let out = run(&["run", "--browser", "firefox", p]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains("known difference: the profile does not model it"),
+        "{stdout}"
+    );
+    // Firefox's marker on a fetch Firefox's profile gets right: a stale marker fails.
+    let stale = text.replace("status = 299\n", "");
+    let (_dir2, path2) = file("stale.toml", &stale);
+    let out = run(&["run", "--browser", "firefox", path2.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{stdout}");
+    assert!(stdout.contains("UNEXPECTED PASS"), "{stdout}");
+    // Chromium and WebKit do not see Firefox's marker.
+    for engine in ["chromium", "webkit"] {
+        let out = run(&["run", "--browser", engine, path2.to_str().unwrap()]);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{engine}: {}",
+            String::from_utf8_lossy(&out.stdout)
+        );
+    }
+}
+
+#[test]
 fn several_engines_show_their_differences_side_by_side() {
     let text = OVERRIDDEN.replace("[fetch.expect.firefox]\nstatus = 299\n", "");
     let (_dir, path) = file("side.toml", &text);

@@ -117,8 +117,15 @@ pub fn update_engine_expectations(
             .iter()
             .map(|m| top_key(&m.key))
             .collect();
+        // A marker is about the engine against this browser, not about the browser
+        // against [fetch.expect]: it stays (first in the table) until a person removes it.
+        let marker = expect
+            .get(name)
+            .and_then(Item::as_table_like)
+            .and_then(|t| t.get("known_difference"))
+            .cloned();
         expect.remove(name);
-        if differing.is_empty() {
+        if differing.is_empty() && marker.is_none() {
             continue;
         }
         let mut scratch = expect.clone();
@@ -128,6 +135,9 @@ pub fn update_engine_expectations(
         fill(&mut scratch, obs, &compared_wire_headers(spec));
         let mut t = Table::new();
         t.set_implicit(false);
+        if let Some(m) = marker {
+            t.insert("known_difference", m);
+        }
         // In the order `fill` writes them (the order of [fetch.expect]).
         let keys: Vec<String> = scratch
             .iter()
@@ -431,5 +441,66 @@ status = 200
         // Fetch 2 agrees: no table.
         assert!(again[1].expect.as_ref().unwrap().firefox.is_none());
         assert!(!out.contains("stale"));
+    }
+
+    #[test]
+    fn an_engine_marker_survives_its_update() {
+        let text = r#"[page]
+url = "https://app.example/"
+
+[[fetch]]
+url = "https://api.example/a"
+
+[fetch.expect]
+outcome = "error"
+error = "Failed to fetch"
+
+[fetch.expect.firefox]
+known_difference = "why"
+error = "old"
+
+[[fetch]]
+url = "https://api.example/b"
+
+[fetch.expect]
+outcome = "response"
+
+[fetch.expect.firefox]
+known_difference = "other"
+"#;
+        let specs = parse_str("t.toml", text).unwrap().scenario.fetches;
+        let ff0 = FetchObservation {
+            outcome: "error".into(),
+            error: Some("NetworkError when attempting to fetch resource.".into()),
+            ..Default::default()
+        };
+        let ff1 = FetchObservation {
+            outcome: "response".into(),
+            ..Default::default()
+        };
+        let out = update_engine_expectations(text, &specs, &[ff0, ff1], Engine::Firefox).unwrap();
+        let again = parse_str("t.toml", &out).unwrap().scenario.fetches;
+        assert_eq!(again[0].known_difference_for(Engine::Firefox), Some("why"));
+        let e0 = again[0].expect.as_ref().unwrap();
+        assert_eq!(
+            e0.for_engine(Engine::Firefox).error.as_deref(),
+            Some("NetworkError when attempting to fetch resource.")
+        );
+        // Firefox meets fetch 2's expectations; the marker (engine against browser) stays.
+        assert_eq!(
+            again[1].known_difference_for(Engine::Firefox),
+            Some("other")
+        );
+        assert!(
+            again[1]
+                .expect
+                .as_ref()
+                .unwrap()
+                .override_for(Engine::Firefox)
+                .unwrap()
+                .outcome
+                .is_none()
+        );
+        assert!(!out.contains("\"old\""));
     }
 }

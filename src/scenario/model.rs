@@ -163,6 +163,44 @@ pub struct FetchSpec {
     pub expect: Option<Expect>,
 }
 
+impl FetchSpec {
+    /// The `known_difference` that applies when `engine`'s profile is compared with that
+    /// real browser: for Chromium the fetch's own `known_difference` (or one in
+    /// `[fetch.expect.chromium]`), for Firefox and WebKit only the one in
+    /// `[fetch.expect.firefox]` / `[fetch.expect.webkit]` (a fetch-level marker is about
+    /// Chromium).
+    ///
+    /// ```
+    /// use fetchguard::Engine;
+    /// let s = fetchguard::scenario::parse_str("s.toml", r#"
+    /// [page]
+    /// url = "https://app.example/"
+    /// [[fetch]]
+    /// url = "https://api.example/x"
+    /// [fetch.expect]
+    /// outcome = "response"
+    /// [fetch.expect.firefox]
+    /// known_difference = "why Firefox differs from the engine here"
+    /// "#).unwrap().scenario;
+    /// let f = &s.fetches[0];
+    /// assert_eq!(f.known_difference_for(Engine::Chromium), None);
+    /// assert!(f.known_difference_for(Engine::Firefox).is_some());
+    /// assert_eq!(f.known_difference_for(Engine::Webkit), None);
+    /// ```
+    pub fn known_difference_for(&self, engine: crate::Engine) -> Option<&str> {
+        let in_table = self
+            .expect
+            .as_ref()
+            .and_then(|e| e.override_for(engine))
+            .and_then(|o| o.known_difference.as_ref())
+            .map(|k| k.get_ref().as_str());
+        match engine {
+            crate::Engine::Chromium => self.known_difference.as_deref().or(in_table),
+            crate::Engine::Firefox | crate::Engine::Webkit => in_table,
+        }
+    }
+}
+
 macro_rules! token {
     ($name:ident { $($variant:ident = $s:literal),+ $(,)? }) => {
         #[doc = concat!("A `", stringify!($name), "` value.")]
@@ -296,6 +334,10 @@ pub struct Expect {
     pub body: Option<String>,
     /// The requests the servers received, exactly.
     pub wire: Option<Vec<WireExpect>>,
+    /// Extension, only in an engine's table (`[fetch.expect.firefox]`, ...): the engine's
+    /// profile and that real browser are known to disagree on this fetch, and the text
+    /// says why. Not an expectation: see [`FetchSpec::known_difference_for`].
+    pub known_difference: Option<Spanned<String>>,
     /// Extension: `[fetch.expect.chromium]`, keys that replace this table's for the
     /// Chromium profile.
     pub chromium: Option<Spanned<Box<Expect>>>,
@@ -346,6 +388,7 @@ impl Expect {
             chromium: None,
             firefox: None,
             webkit: None,
+            known_difference: None,
             ..self.clone()
         };
         let Some(o) = self.override_for(engine) else {

@@ -216,6 +216,12 @@ fn check(s: &Scenario) -> Vec<(Range<usize>, String)> {
             }
         }
         if let Some(e) = &f.expect {
+            if let Some(k) = &e.known_difference {
+                keep(Err((
+                    k.span(),
+                    "fetch.expect.known_difference: a marker for Chromium goes in [[fetch]] itself, one for another engine in its table, e.g. [fetch.expect.firefox]".to_string(),
+                )));
+            }
             for (name, o) in [
                 ("chromium", &e.chromium),
                 ("firefox", &e.firefox),

@@ -252,7 +252,7 @@ async fn setup_and_run(
             url: f.url.clone(),
             observed,
             mismatches,
-            known_difference: f.known_difference.clone(),
+            known_difference: f.known_difference_for(engine).map(str::to_string),
             trace,
         });
     }
