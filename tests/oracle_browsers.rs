@@ -64,7 +64,7 @@ async fn simple_get(o: &Oracle, error: &str, console: &[&str]) {
     assert_eq!(blocked.wire.len(), 1, "{:#?}", blocked.wire);
     assert_eq!(blocked.wire[0].method, "GET");
     assert_eq!(blocked.wire[0].url, "https://api.example/api/profile");
-    assert_eq!(blocked.wire[0].headers["origin"], "https://app.example");
+    assert_eq!(&blocked.wire[0].headers["origin"], "https://app.example");
     assert_eq!(fixed.outcome, "response");
     assert_eq!(fixed.rtype.as_deref(), Some("cors"));
     assert_eq!(fixed.status, Some(200));
@@ -79,10 +79,7 @@ async fn simple_get(o: &Oracle, error: &str, console: &[&str]) {
 /// visits and the certificate work), and a cached preflight is not sent again.
 async fn cookie_and_preflight_cache(o: &Oracle) {
     let obs = observe(o, "examples/credentials-same-site.toml").await;
-    assert_eq!(
-        obs[0].wire[0].headers.get("cookie").map(String::as_str),
-        Some("session=s77")
-    );
+    assert_eq!(obs[0].wire[0].headers.get("cookie"), Some("session=s77"));
     assert_eq!(obs[1].wire[0].headers.get("cookie"), None);
     let obs = observe(o, "examples/preflight-cached.toml").await;
     let methods =

@@ -2,10 +2,12 @@
 //! CORS-safelisted requests and responses, and the header-list parsing the CORS checks need.
 //! Pure functions over data.
 
+pub mod block;
 pub mod forbidden;
 pub mod parse;
 pub mod safelist;
 
+pub use block::HeaderBlock;
 pub use forbidden::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header_name, normalize_method,

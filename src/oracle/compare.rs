@@ -182,11 +182,11 @@ fn compare_wire(engine: &[WireObservation], chromium: &[WireObservation]) -> Vec
         return out;
     }
     for (i, (e, c)) in engine.iter().zip(chromium).enumerate() {
-        let names: BTreeSet<&String> = e
+        let names: BTreeSet<&str> = e
             .headers
             .keys()
             .chain(c.headers.keys())
-            .filter(|n| !UNCOMPARED_WIRE_HEADERS.contains(&n.as_str()))
+            .filter(|n| !UNCOMPARED_WIRE_HEADERS.contains(n))
             .collect();
         for name in names {
             let ev = e.headers.get(name);

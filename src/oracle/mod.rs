@@ -623,12 +623,12 @@ mod tests {
         let w = wire_by_fetch(&log, "https://app.example", 2, false);
         assert_eq!(w[0].len(), 2);
         assert_eq!(w[0][0].method, "OPTIONS");
-        assert_eq!(w[0][1].headers["origin"], "https://app.example");
+        assert_eq!(&w[0][1].headers["origin"], "https://app.example");
         assert!(w[1].is_empty());
         let mut crumbs = rec("GET", "https://api.example/c");
         crumbs.headers.push(("cookie".into(), "a=1".into()));
         crumbs.headers.push(("cookie".into(), "b=2".into()));
-        assert_eq!(wire_observation(&crumbs).headers["cookie"], "a=1; b=2");
+        assert_eq!(&wire_observation(&crumbs).headers["cookie"], "a=1; b=2");
         let w = wire_by_fetch(&log, "https://app.example", 2, true);
         assert_eq!(w[0].len(), 3);
     }

@@ -257,7 +257,7 @@ fn fill(expect: &mut Table, obs: &FetchObservation, wire_headers: &[String]) {
         let mut hs = InlineTable::new();
         for name in wire_headers {
             if let Some(v) = w.headers.get(name) {
-                hs.insert(name, v.as_str().into());
+                hs.insert(name, v.into());
             }
         }
         t["headers"] = value(hs);

@@ -60,7 +60,7 @@ fn fields(o: &FetchObservation, per_request: bool) -> BTreeMap<String, String> {
     if per_request {
         for (i, w) in o.wire.iter().enumerate() {
             for (n, v) in &w.headers {
-                if !TRANSPORT_HEADERS.contains(&n.as_str()) {
+                if !TRANSPORT_HEADERS.contains(&n) {
                     m.insert(format!("wire[{i}].headers.{n}"), show(Some(v)));
                 }
             }

@@ -189,7 +189,7 @@ fn check_wire(expect: &[WireExpect], wire: &[WireObservation], out: &mut Vec<Mis
         if let Some(hs) = &e.headers {
             for (name, value) in hs {
                 let got = o.headers.get(&name.to_ascii_lowercase());
-                if got.map(String::as_str) != Some(value.as_str()) {
+                if got != Some(value.as_str()) {
                     out.push(Mismatch {
                         key: format!("wire[{i}].headers.{}", name.to_ascii_lowercase()),
                         expected: q(value),
@@ -239,7 +239,8 @@ mod tests {
                 headers: BTreeMap::from([(
                     "origin".to_string(),
                     "https://app.example".to_string(),
-                )]),
+                )])
+                .into(),
             }],
             ..Default::default()
         }

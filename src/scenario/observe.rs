@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::headers::HeaderBlock;
 use crate::loopback::RecordedRequest;
 use crate::response::FetchError;
 use crate::response::Response;
@@ -51,8 +52,9 @@ pub struct WireObservation {
     pub method: String,
     /// The URL.
     pub url: String,
-    /// Every header, lower-case names, repeated ones combined with ", ".
-    pub headers: BTreeMap<String, String>,
+    /// Every header, lower-case names, repeated ones combined with ", " (one compact
+    /// block: long scenarios keep one per request).
+    pub headers: HeaderBlock,
 }
 
 impl FetchObservation {
@@ -101,20 +103,21 @@ fn reason_name(e: &FetchError) -> String {
 
 impl From<&RecordedRequest> for WireObservation {
     fn from(r: &RecordedRequest) -> Self {
-        let mut headers: BTreeMap<String, String> = BTreeMap::new();
+        let mut headers: Vec<(String, String)> = Vec::with_capacity(r.headers.len());
         for (n, v) in &r.headers {
-            headers
-                .entry(n.to_ascii_lowercase())
-                .and_modify(|e| {
+            let n = n.to_ascii_lowercase();
+            match headers.iter_mut().find(|(k, _)| *k == n) {
+                Some((_, e)) => {
                     e.push_str(", ");
                     e.push_str(v);
-                })
-                .or_insert_with(|| v.clone());
+                }
+                None => headers.push((n, v.clone())),
+            }
         }
         WireObservation {
             method: r.method.clone(),
             url: r.url.to_string(),
-            headers,
+            headers: headers.into_iter().collect(),
         }
     }
 }
