@@ -114,7 +114,8 @@ async fn a_layer_reflecting_any_origin_with_credentials_lets_any_site_read_the_u
             .iter()
             .find_map(|e| match e {
                 fetchguard::trace::TraceEvent::Received { headers, .. } => Some(
-                    fetchguard::trace::header_pairs(headers)
+                    headers
+                        .pairs()
                         .map(|(n, v)| (n.to_string(), v.into_owned()))
                         .collect::<Vec<(String, String)>>(),
                 ),

@@ -738,7 +738,10 @@ fn warn_vary_origin(trace: &fetchguard::trace::Trace, origin: &str) {
     }) else {
         return;
     };
-    if fetchguard::http_cache::policy::acao_varies_without_vary_origin(headers, origin) {
+    if fetchguard::http_cache::policy::acao_varies_without_vary_origin(
+        &headers.to_header_map(),
+        origin,
+    ) {
         println!(
             "  warning: Access-Control-Allow-Origin echoes the request's Origin ({origin}) but the response has no 'Vary: Origin': a browser or shared cache can store the response of a request without Origin (a no-cors load, another site) and serve it to a CORS fetch it does not fit, which then fails from the cache without reaching the server (cache poisoning); add 'Vary: Origin'"
         );

@@ -58,15 +58,22 @@ pub(crate) fn cors_failure_at(
 
 /// The console lines the profile's engine prints for a CORS failure at the current URL.
 fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'_>) -> Vec<String> {
+    // The trace keeps the last answer's headers compactly: a map again for the wording.
+    let last_answer;
+    let response_headers = match at.response_headers {
+        Some(h) => h,
+        None => {
+            last_answer = state.trace.last_answer_headers().to_header_map();
+            &last_answer
+        }
+    };
     state.ctx.profile.wording().cors(&CorsConsole {
         last_url: state.current_url(),
         initial_url: state.first_url(),
         origin: state.origin,
         error: e,
         status: at.status.or_else(|| failed_status(state)),
-        response_headers: at
-            .response_headers
-            .unwrap_or_else(|| state.trace.last_answer_headers()),
+        response_headers,
         origin_tainted: state.tainted_origin,
         redirect_to: at.redirect_to,
         header_names_as_written: &state.header_names_as_written,

@@ -227,6 +227,7 @@ pub(crate) async fn fetch(
                 }
             };
             let include = state.credentials_include();
+            state.trace.shrink();
             Ok(filter(fetched.internal, rtype, include, state.trace))
         }
         Err(f) => {
@@ -245,6 +246,7 @@ pub(crate) async fn fetch(
             } else {
                 console.extend(f.console);
             }
+            state.trace.shrink();
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }

@@ -7,6 +7,7 @@ use http::HeaderMap;
 
 use crate::cookies::{CookieContext, ThirdPartyCookies};
 use crate::errors::FailureReason;
+use crate::headers::WireHeaders;
 use crate::http_cache::{CacheKey, CachedResponse, Lookup};
 use crate::net::{WireRequest, WireResponse, decode};
 use crate::origin::{Origin, Site};
@@ -356,7 +357,7 @@ async fn http_network_fetch(
         kind,
         method: method.clone(),
         url: url.clone(),
-        headers: headers.clone(),
+        headers: WireHeaders::from(&headers),
         body_len: body.len(),
     };
     let mut http2_headers = HeaderMap::new();
@@ -378,9 +379,9 @@ async fn http_network_fetch(
     let sent = state.ctx.transport.send(request).await;
     // A request reached the server only when a server received it.
     state.trace.push(if crate::net::delivered(&sent) {
-        TraceEvent::Sent(record)
+        TraceEvent::Sent(Box::new(record))
     } else {
-        TraceEvent::NotDelivered(record)
+        TraceEvent::NotDelivered(Box::new(record))
     });
     let response = match sent {
         Ok(r) => r,
@@ -409,7 +410,7 @@ async fn http_network_fetch(
     };
     state.trace.push(TraceEvent::Received {
         status: response.status,
-        headers: response.headers.clone(),
+        headers: WireHeaders::from(&response.headers),
         body_len: response.body.len(),
     });
     Ok(response)

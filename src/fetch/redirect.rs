@@ -239,8 +239,8 @@ pub(crate) fn http_redirect_fetch(
     }
     state.trace.push(TraceEvent::Redirect {
         status,
-        from: state.current_url().clone(),
-        to: plan.location.clone(),
+        from: Box::new(state.current_url().clone()),
+        to: Box::new(plan.location.clone()),
         method: plan.method.to_string(),
         tainted: plan.taint_origin,
     });

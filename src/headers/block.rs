@@ -286,6 +286,200 @@ impl<'de> Deserialize<'de> for HeaderBlock {
     }
 }
 
+/// Header lines as they went on (or came off) the wire: in order, repeated names kept,
+/// names lower case, values as bytes, all in one allocation. What a trace keeps of each
+/// request and response: about a third of the memory of the `http::HeaderMap` it is
+/// made from, and parsed again only when read.
+///
+/// ```
+/// use fetchguard::headers::WireHeaders;
+/// let mut map = http::HeaderMap::new();
+/// map.append("x-a", "1".parse().unwrap());
+/// map.append("Origin", "https://app.example".parse().unwrap());
+/// map.append("x-a", "2".parse().unwrap());
+/// let w = WireHeaders::from(&map);
+/// assert_eq!(w.get_str("origin"), Some("https://app.example"));
+/// assert_eq!(w.get_str("X-A"), Some("1"));
+/// let pairs: Vec<_> = w.pairs().collect();
+/// assert_eq!(pairs, [("x-a", "1".into()), ("x-a", "2".into()), ("origin", "https://app.example".into())]);
+/// assert_eq!(w.to_header_map(), map);
+/// ```
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+pub struct WireHeaders {
+    /// name0 value0 name1 value1 ... with no separators.
+    bytes: Vec<u8>,
+    /// The end of each name and of each value in `bytes`.
+    ends: Vec<u32>,
+}
+
+impl WireHeaders {
+    /// No headers, as a constant.
+    pub const EMPTY: WireHeaders = WireHeaders {
+        bytes: Vec::new(),
+        ends: Vec::new(),
+    };
+
+    /// No headers.
+    ///
+    /// ```
+    /// assert!(fetchguard::headers::WireHeaders::new().is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The number of lines (a repeated name counts each time).
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("a", "1".parse().unwrap());
+    /// m.append("a", "2".parse().unwrap());
+    /// assert_eq!(fetchguard::headers::WireHeaders::from(&m).len(), 2);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.ends.len() / 2
+    }
+
+    /// True when there are none.
+    ///
+    /// ```
+    /// assert!(fetchguard::headers::WireHeaders::default().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    fn line(&self, i: usize) -> (&str, &[u8]) {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[2 * i - 1] as usize
+        };
+        let name_end = self.ends[2 * i] as usize;
+        let value_end = self.ends[2 * i + 1] as usize;
+        (
+            // Names come from `http::HeaderName`: ASCII.
+            std::str::from_utf8(&self.bytes[start..name_end]).unwrap_or_default(),
+            &self.bytes[name_end..value_end],
+        )
+    }
+
+    /// Every line as (lower-case name, value bytes), in wire order.
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("a", "1".parse().unwrap());
+    /// let w = fetchguard::headers::WireHeaders::from(&m);
+    /// assert_eq!(w.iter().collect::<Vec<_>>(), [("a", &b"1"[..])]);
+    /// ```
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&str, &[u8])> + Clone {
+        (0..self.len()).map(|i| self.line(i))
+    }
+
+    /// Every line as (lower-case name, value) strings, in wire order; a value that is not
+    /// UTF-8 is converted lossily.
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("a", http::HeaderValue::from_bytes(b"caf\xe9").unwrap());
+    /// let w = fetchguard::headers::WireHeaders::from(&m);
+    /// assert_eq!(w.pairs().next().unwrap().1, "caf\u{fffd}");
+    /// ```
+    pub fn pairs(&self) -> impl Iterator<Item = (&str, std::borrow::Cow<'_, str>)> {
+        self.iter().map(|(n, v)| (n, String::from_utf8_lossy(v)))
+    }
+
+    /// The first value of `name` (any case).
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("origin", "null".parse().unwrap());
+    /// let w = fetchguard::headers::WireHeaders::from(&m);
+    /// assert_eq!(w.get("Origin"), Some(&b"null"[..]));
+    /// ```
+    pub fn get(&self, name: &str) -> Option<&[u8]> {
+        self.iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// The first value of `name` (any case), when it is UTF-8.
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("origin", "null".parse().unwrap());
+    /// assert_eq!(fetchguard::headers::WireHeaders::from(&m).get_str("origin"), Some("null"));
+    /// ```
+    pub fn get_str(&self, name: &str) -> Option<&str> {
+        self.get(name).and_then(|v| std::str::from_utf8(v).ok())
+    }
+
+    /// Every value of `name` (any case), in order.
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("set-cookie", "a=1".parse().unwrap());
+    /// m.append("set-cookie", "b=1".parse().unwrap());
+    /// let w = fetchguard::headers::WireHeaders::from(&m);
+    /// assert_eq!(w.get_all("Set-Cookie").count(), 2);
+    /// ```
+    pub fn get_all<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a [u8]> + 'a {
+        self.iter()
+            .filter(move |(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+    }
+
+    /// True when `name` (any case) is there.
+    ///
+    /// ```
+    /// assert!(!fetchguard::headers::WireHeaders::new().contains_key("origin"));
+    /// ```
+    pub fn contains_key(&self, name: &str) -> bool {
+        self.get(name).is_some()
+    }
+
+    /// The lines as an `http::HeaderMap` again (same order, repeated names kept).
+    ///
+    /// ```
+    /// let mut m = http::HeaderMap::new();
+    /// m.append("a", "1".parse().unwrap());
+    /// assert_eq!(fetchguard::headers::WireHeaders::from(&m).to_header_map(), m);
+    /// ```
+    pub fn to_header_map(&self) -> http::HeaderMap {
+        let mut m = http::HeaderMap::with_capacity(self.len());
+        for (n, v) in self.iter() {
+            if let (Ok(n), Ok(v)) = (
+                http::HeaderName::from_bytes(n.as_bytes()),
+                http::HeaderValue::from_bytes(v),
+            ) {
+                m.append(n, v);
+            }
+        }
+        m
+    }
+}
+
+impl From<&http::HeaderMap> for WireHeaders {
+    fn from(map: &http::HeaderMap) -> Self {
+        let total: usize = map.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
+        let mut bytes = Vec::with_capacity(total);
+        let mut ends = Vec::with_capacity(map.len() * 2);
+        for (n, v) in map {
+            bytes.extend_from_slice(n.as_str().as_bytes());
+            ends.push(offset(bytes.len()));
+            bytes.extend_from_slice(v.as_bytes());
+            ends.push(offset(bytes.len()));
+        }
+        WireHeaders { bytes, ends }
+    }
+}
+
+impl fmt::Debug for WireHeaders {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list().entries(self.pairs()).finish()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -7,7 +7,7 @@ pub mod forbidden;
 pub mod parse;
 pub mod safelist;
 
-pub use block::HeaderBlock;
+pub use block::{HeaderBlock, WireHeaders};
 pub use forbidden::{
     is_cors_safelisted_method, is_forbidden_method, is_forbidden_request_header,
     is_forbidden_response_header_name, normalize_method,

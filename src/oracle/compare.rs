@@ -1,11 +1,12 @@
 //! Field-by-field comparison of what the engine observed with what Chromium observed for
 //! the same fetch.
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::fmt;
 
 use serde::Serialize;
 
+use crate::headers::HeaderBlock;
 use crate::scenario::{FetchObservation, FetchSpec, WireObservation};
 
 /// The request headers written into `wire` expectations by `verify --update` (besides any
@@ -146,10 +147,10 @@ pub fn compare(engine: &FetchObservation, chromium: &FetchObservation) -> Vec<Di
         show(&engine.redirected),
         show(&chromium.redirected),
     );
-    let empty = BTreeMap::new();
+    let empty = HeaderBlock::new();
     let eh = engine.headers.as_ref().unwrap_or(&empty);
     let ch = chromium.headers.as_ref().unwrap_or(&empty);
-    let names: BTreeSet<&String> = eh.keys().chain(ch.keys()).collect();
+    let names: BTreeSet<&str> = eh.keys().chain(ch.keys()).collect();
     for n in names {
         field(&format!("headers.{n}"), show(&eh.get(n)), show(&ch.get(n)));
     }

@@ -579,7 +579,7 @@ fn observation(
             status: r.status,
             url: r.url,
             redirected: r.redirected,
-            headers: Some(headers),
+            headers: Some(headers.into()),
             body: r.body,
             wire,
             reason: None,

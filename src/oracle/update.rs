@@ -195,7 +195,7 @@ fn fill(expect: &mut Table, obs: &FetchObservation, wire_headers: &[String]) {
     let headers = obs.headers.as_ref().filter(|_| response).map(|h| {
         let mut t = InlineTable::new();
         for (n, v) in h {
-            t.insert(n, v.as_str().into());
+            t.insert(n, v.into());
         }
         value(t)
     });

@@ -113,7 +113,7 @@ pub fn check_expectations(expect: &Expect, obs: &FetchObservation) -> Vec<Mismat
                 .headers
                 .as_ref()
                 .and_then(|h| h.get(&name.to_ascii_lowercase()));
-            if got.map(String::as_str) != Some(value.as_str()) {
+            if got != Some(value.as_str()) {
                 push(
                     format!("headers.{}", name.to_ascii_lowercase()),
                     q(value),

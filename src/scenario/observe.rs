@@ -1,8 +1,6 @@
 //! What a fetch showed: the observation every scenario check (and the JSON output, and the
 //! Chromium verifier) is made of.
 
-use std::collections::BTreeMap;
-
 use serde::{Deserialize, Serialize};
 
 use crate::headers::HeaderBlock;
@@ -32,9 +30,10 @@ pub struct FetchObservation {
     /// `response.redirected`.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub redirected: Option<bool>,
-    /// Every header visible to script (lower-case names, repeated ones combined).
+    /// Every header visible to script (lower-case names, repeated ones combined), in one
+    /// compact block.
     #[serde(skip_serializing_if = "Option::is_none", default)]
-    pub headers: Option<BTreeMap<String, String>>,
+    pub headers: Option<HeaderBlock>,
     /// The body as script reads it.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub body: Option<String>,

@@ -472,7 +472,7 @@ pub fn html_report(reports: &[ScenarioReport]) -> String {
             let server_cell = match sent {
                 Some((status, headers, len)) => {
                     let mut s = format!("status {status}, {}\n", crate::trace::human_size(*len));
-                    for (n, v) in crate::trace::header_pairs(headers) {
+                    for (n, v) in headers.pairs() {
                         let _ = writeln!(s, "{n}: {v}");
                     }
                     s

@@ -132,7 +132,7 @@ pub async fn run_scenario_as(loaded: &LoadedScenario, profile: crate::Profile) -
         file: loaded.file.display().to_string(),
         description: loaded.scenario.description.clone(),
         source: loaded.scenario.source.clone(),
-        fetches: Vec::new(),
+        fetches: Vec::with_capacity(loaded.scenario.fetches.len()),
         setup_error: None,
         engine: profile.engine,
     };

@@ -24,6 +24,7 @@ use url::Url;
 use crate::cookies::{CookieBlock, CookieRejection};
 use crate::cors::MissReason;
 use crate::errors::{CorsError, NetError};
+use crate::headers::WireHeaders;
 use crate::policy::{AddressSpace, LnaDenial, Permission};
 
 /// A request as it went on the wire.
@@ -35,10 +36,9 @@ pub struct WireRecord {
     pub method: Method,
     /// The URL requested.
     pub url: Url,
-    /// Every header sent, as sent (lower-case names, in map order). Kept as the map the
-    /// transport sent, so recording costs no conversion; [`WireRecord::header_pairs`]
-    /// gives strings.
-    pub headers: HeaderMap,
+    /// Every header sent, as sent (lower-case names, in wire order), in one compact
+    /// block; [`WireRecord::header_pairs`] gives strings.
+    pub headers: WireHeaders,
     /// The body length.
     pub body_len: usize,
 }
@@ -55,21 +55,20 @@ impl WireRecord {
     ///     kind: HopKind::Main,
     ///     method: http::Method::GET,
     ///     url: "https://api.example/".parse().unwrap(),
-    ///     headers,
+    ///     headers: (&headers).into(),
     ///     body_len: 0,
     /// };
     /// assert_eq!(w.header("Origin"), Some("https://app.example"));
     /// assert_eq!(w.header("cookie"), None);
     /// ```
     pub fn header(&self, name: &str) -> Option<&str> {
-        let v = self.headers.get(name)?;
-        std::str::from_utf8(v.as_bytes()).ok()
+        self.headers.get_str(name)
     }
 
-    /// Every header as (lower-case name, value) strings, in map order; a value that is
+    /// Every header as (lower-case name, value) strings, in wire order; a value that is
     /// not UTF-8 is converted lossily.
     pub fn header_pairs(&self) -> impl Iterator<Item = (&str, Cow<'_, str>)> {
-        header_pairs(&self.headers)
+        self.headers.pairs()
     }
 }
 
@@ -168,18 +167,19 @@ pub enum TraceEvent {
     PreflightCached(u64),
     /// The cookie decision for the next request on the wire.
     Cookies(CookieDecision),
-    /// A request went on the wire and a server received it.
-    Sent(WireRecord),
+    /// A request went on the wire and a server received it (boxed: the other events are
+    /// much smaller, and a long scenario keeps every trace).
+    Sent(Box<WireRecord>),
     /// A request was attempted but no server received it (the name did not resolve, the
     /// connection or TLS failed, or no answer came in time). Not part of [`Trace::wire`].
-    NotDelivered(WireRecord),
+    NotDelivered(Box<WireRecord>),
     /// The server answered (unfiltered).
     Received {
         /// Status code.
         status: u16,
-        /// Every header, as received (lower-case names, in map order); see
-        /// [`header_pairs`] for strings.
-        headers: HeaderMap,
+        /// Every header, as received (lower-case names, in wire order), in one compact
+        /// block; [`WireHeaders::pairs`] gives strings.
+        headers: WireHeaders,
         /// Body length.
         body_len: usize,
     },
@@ -196,10 +196,10 @@ pub enum TraceEvent {
     Redirect {
         /// The status.
         status: u16,
-        /// From.
-        from: Url,
+        /// From (boxed, as `to`: keeps every event small).
+        from: Box<Url>,
         /// To.
-        to: Url,
+        to: Box<Url>,
         /// The method after the redirect.
         method: String,
         /// True when the origin became tainted (`Origin: null` from now on).
@@ -471,6 +471,11 @@ impl Trace {
         self.events.push(e);
     }
 
+    /// Gives back the spare capacity of a finished trace (a response or an error keeps it).
+    pub(crate) fn shrink(&mut self) {
+        self.events.shrink_to_fit();
+    }
+
     /// Records a note.
     pub(crate) fn note(&mut self, n: Notice) {
         self.events.push(TraceEvent::Note(n));
@@ -503,7 +508,7 @@ impl Trace {
         self.events
             .iter()
             .filter_map(|e| match e {
-                TraceEvent::Sent(w) => Some(w),
+                TraceEvent::Sent(w) => Some(&**w),
                 _ => None,
             })
             .collect()
@@ -537,8 +542,8 @@ impl Trace {
     /// use fetchguard::trace::Trace;
     /// assert!(Trace::new().last_answer_headers().is_empty());
     /// ```
-    pub fn last_answer_headers(&self) -> &HeaderMap {
-        static NONE: std::sync::LazyLock<HeaderMap> = std::sync::LazyLock::new(HeaderMap::new);
+    pub fn last_answer_headers(&self) -> &WireHeaders {
+        static NONE: WireHeaders = WireHeaders::EMPTY;
         self.events
             .iter()
             .rev()

@@ -213,7 +213,7 @@ fn render(t: &Trace, style: Style, indent: &str, detail: Detail) -> String {
                     style.bold("←"),
                     teach::human_size(*body_len)
                 );
-                for (n, v) in super::header_pairs(headers) {
+                for (n, v) in headers.pairs() {
                     header(&mut out, n, &v, shown_response(n));
                 }
             }
