@@ -86,7 +86,7 @@ pub(crate) struct FetchState<'a> {
     pub embedder_policies: crate::policy::corp::EmbedderPolicies,
     /// The HTTP cache entry the current hop's network response was just stored under, if
     /// any (a blocked response drops it again: [`http_fetch`]).
-    pub stored_in_http_cache: Option<crate::http_cache::CacheKey>,
+    pub stored_in_http_cache: Option<std::sync::Arc<crate::http_cache::CacheKey>>,
     /// The HTTP cache's partition (the page's top-level site, serialized), computed once:
     /// the public suffix lookup behind it is not free.
     pub cache_partition: std::cell::OnceCell<String>,

@@ -111,8 +111,10 @@ pub(crate) async fn http_network_or_cache_fetch(
     let uses_cache =
         kind == HopKind::Main && (method == http::Method::GET || head) && !script_conditional;
     let mut validating = None;
-    if uses_cache {
-        match http_cache_lookup(state, &headers)? {
+    // One key for the hop (the URL does not change within it).
+    let key = uses_cache.then(|| cache_key(state));
+    if let Some(key) = &key {
+        match http_cache_lookup(state, key, &headers)? {
             CacheStep::Serve(mut r) => {
                 if head {
                     r.body = bytes::Bytes::new();
@@ -150,11 +152,12 @@ pub(crate) async fn http_network_or_cache_fetch(
         }
         state.trace.note(Notice::StaleRefetched);
     }
-    if uses_cache && head {
-        let key = cache_key(state);
-        state.ctx.http_cache().remove(&key);
-    } else if uses_cache {
-        http_cache_store(state, &headers, &response);
+    if let Some(key) = key {
+        if head {
+            state.ctx.http_cache().remove(&key);
+        } else {
+            http_cache_store(state, key, &headers, &response);
+        }
     } else if crate::http_cache::policy::invalidates(&method, response.status) {
         let key = cache_key(state);
         state.ctx.http_cache().remove(&key);
@@ -197,15 +200,15 @@ fn site_string(site: &Site) -> String {
 /// entry, stale or not; `only-if-cached` fails on a miss with nothing sent.
 fn http_cache_lookup(
     state: &mut FetchState<'_>,
+    key: &CacheKey,
     request: &HeaderMap,
 ) -> Result<CacheStep, Failure> {
     let mode = effective_cache_mode(state);
     if matches!(mode, CacheMode::NoStore | CacheMode::Reload) {
         return Ok(CacheStep::Network);
     }
-    let key = cache_key(state);
     let now = state.ctx.clock.now();
-    let found = state.ctx.http_cache().lookup(&key, request, now);
+    let found = state.ctx.http_cache().lookup(key, request, now);
     let (entry, fresh_for) = match found {
         Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
         Lookup::VaryMismatch(entry)
@@ -310,7 +313,12 @@ fn http_cache_revalidated(
 ///
 /// WEBKIT: a 308 without `max-age` or `Expires` is not kept (observed: wpt-subset
 /// redirect-location-2, each 308 fetched again where Chromium answers from its cache).
-fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &WireResponse) {
+fn http_cache_store(
+    state: &mut FetchState<'_>,
+    key: CacheKey,
+    request: &HeaderMap,
+    response: &WireResponse,
+) {
     if state.cache_mode == CacheMode::NoStore {
         return;
     }
@@ -329,7 +337,7 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
         return;
     }
     let now = state.ctx.clock.now();
-    let key = cache_key(state);
+    let key = std::sync::Arc::new(key);
     let stored = state.ctx.http_cache().store(
         key.clone(),
         request,

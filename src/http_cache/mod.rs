@@ -12,6 +12,7 @@
 pub mod policy;
 
 use std::collections::HashMap;
+use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -33,12 +34,17 @@ pub struct CacheKey {
 
 impl CacheKey {
     /// The key of `url` fetched from a page whose site serializes as `top_level_site`.
+    ///
+    /// ```
+    /// use fetchguard::http_cache::CacheKey;
+    /// let url = url::Url::parse("https://api.example/a?b#frag").unwrap();
+    /// let k = CacheKey::new("https://app.example", &url);
+    /// assert_eq!(k.url, "https://api.example/a?b");
+    /// ```
     pub fn new(top_level_site: &str, url: &Url) -> Self {
-        let mut u = url.clone();
-        u.set_fragment(None);
         CacheKey {
             top_level_site: top_level_site.to_string(),
-            url: u.to_string(),
+            url: url[..url::Position::AfterQuery].to_string(),
         }
     }
 }
@@ -100,10 +106,10 @@ pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// The Browser's HTTP cache.
 #[derive(Debug)]
 pub(crate) struct HttpCache {
-    entries: HashMap<CacheKey, (CachedResponse, u64)>,
+    entries: HashMap<Arc<CacheKey>, (CachedResponse, u64)>,
     /// The keys by last use (the tick in `entries`), least recent first: eviction takes
-    /// the first without scanning every entry.
-    by_use: std::collections::BTreeMap<u64, CacheKey>,
+    /// the first without scanning every entry. Shares the keys of `entries`.
+    by_use: std::collections::BTreeMap<u64, Arc<CacheKey>>,
     bytes: usize,
     tick: u64,
     max_entries: usize,
@@ -161,13 +167,14 @@ impl HttpCache {
     /// request-cache-force-cache.toml, examples/http-cache-head.toml).
     pub fn store(
         &mut self,
-        key: CacheKey,
+        key: impl Into<Arc<CacheKey>>,
         request: &HeaderMap,
         status: u16,
         headers: &HeaderMap,
         body: &Bytes,
         now: Instant,
     ) -> bool {
+        let key = key.into();
         self.remove(&key);
         if !policy::is_storable(headers) {
             return false;
@@ -243,7 +250,7 @@ impl HttpCache {
         let mut v: Vec<_> = self
             .entries
             .iter()
-            .map(|(k, (e, _))| (k.clone(), e.clone()))
+            .map(|(k, (e, _))| (CacheKey::clone(k), e.clone()))
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v
