@@ -250,3 +250,95 @@ pub fn median_p95(v: &mut [f64]) -> (f64, f64) {
     let at = |q: f64| v[((v.len() as f64 - 1.0) * q).round() as usize];
     (at(0.5), at(0.95))
 }
+
+/// The CPU time this thread has used so far (Linux `/proc/thread-self/schedstat`, first
+/// field, nanoseconds); `None` elsewhere.
+pub fn thread_cpu_ns() -> Option<u64> {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()?
+        .split_whitespace()
+        .next()?
+        .parse()
+        .ok()
+}
+
+pub fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(f64::total_cmp);
+    v[v.len() / 2]
+}
+
+/// A second measurement, robust to a loaded machine: ROUNDS rounds, in each every client
+/// does BATCH fetches in turn (the order rotating), so each round's clients share the
+/// same load. Prints per client the median and minimum per-fetch wall time over the
+/// rounds, and the client thread's CPU time per fetch (the runtime is current-thread, so
+/// that thread does all of the client's work; the server runs on its own thread), then
+/// each client's ratio to the first: the median of the per-round ratios.
+/// `{PREFIX}_ROUNDS` (default 30) and `{PREFIX}_BATCH` (default 200).
+pub fn interleaved(prefix: &str, clients: &mut [(&str, &mut dyn FnMut() -> u16)]) {
+    let env = |k: &str, d: usize| {
+        std::env::var(k)
+            .ok()
+            .and_then(|v| v.parse().ok())
+            .unwrap_or(d)
+    };
+    let (rounds, batch) = (
+        env(&format!("{prefix}_ROUNDS"), 30),
+        env(&format!("{prefix}_BATCH"), 200),
+    );
+    let n = clients.len();
+    let mut wall = vec![Vec::new(); n];
+    let mut cpu = vec![Vec::new(); n];
+    for r in 0..rounds {
+        for k in 0..n {
+            let i = (r + k) % n;
+            let f = &mut clients[i].1;
+            let c0 = thread_cpu_ns();
+            let t0 = std::time::Instant::now();
+            for _ in 0..batch {
+                assert_eq!(f(), 200);
+            }
+            let dt = t0.elapsed().as_secs_f64() * 1e6 / batch as f64;
+            wall[i].push(dt);
+            if let (Some(a), Some(b)) = (c0, thread_cpu_ns()) {
+                cpu[i].push((b - a) as f64 / 1e3 / batch as f64);
+            }
+        }
+    }
+    println!("interleaved: {rounds} rounds x {batch} fetches per client, µs per fetch");
+    println!(
+        "{:30} {:>12} {:>10} {:>14} {:>18} {:>18}",
+        "client",
+        "wall median",
+        "wall min",
+        "client CPU med",
+        "wall ratio (med)",
+        "CPU ratio (med)"
+    );
+    for i in 0..n {
+        let ratio = |v: &[Vec<f64>]| {
+            let mut r: Vec<f64> = v[i].iter().zip(&v[0]).map(|(a, b)| a / b).collect();
+            if r.is_empty() {
+                f64::NAN
+            } else {
+                median(&mut r)
+            }
+        };
+        let (wr, cr) = (ratio(&wall), ratio(&cpu));
+        let mut w = wall[i].clone();
+        let min = w.iter().copied().fold(f64::INFINITY, f64::min);
+        let mut c = cpu[i].clone();
+        println!(
+            "{:30} {:>12.1} {:>10.1} {:>14.1} {:>18.2} {:>18.2}",
+            clients[i].0,
+            median(&mut w),
+            min,
+            if c.is_empty() {
+                f64::NAN
+            } else {
+                median(&mut c)
+            },
+            wr,
+            cr
+        );
+    }
+}
