@@ -10,6 +10,7 @@
 //! sets no cookie.
 
 pub mod policy;
+pub mod range;
 
 use std::collections::HashMap;
 use std::sync::Arc;

@@ -28,6 +28,10 @@ pub const WIRE_HEADERS: &[&str] = &[
     "range",
     "content-length",
     "accept-encoding",
+    "cache-control",
+    "pragma",
+    "if-none-match",
+    "if-modified-since",
 ];
 
 /// The request headers [`compare`] does not compare, each a deliberate, documented
