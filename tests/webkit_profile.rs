@@ -8,7 +8,7 @@ mod common;
 use common::{World, respond};
 use fetchguard::loopback::{CannedResponse, RecordedRequest};
 use fetchguard::policy::referrer::ReferrerPolicy;
-use fetchguard::{Browser, Credentials, Mode, Profile, Request, ThirdPartyCookies};
+use fetchguard::{Browser, CacheMode, Credentials, Mode, Profile, Request, ThirdPartyCookies};
 use url::Url;
 
 const APP: &str = "https://app.example";
@@ -42,6 +42,11 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/loop") => respond(302, &[("Location", "/loop")], ""),
         (_, "/to-got") => respond(302, &[("Location", "/got")], ""),
         (_, "/got") => respond(200, &[], "got"),
+        (_, "/old-404") => respond(
+            404,
+            &[("Last-Modified", "Mon, 01 Jan 2001 00:00:00 GMT")],
+            "gone",
+        ),
         (_, "/set-none") => respond(
             200,
             &[
@@ -492,6 +497,53 @@ async fn a_308_without_freshness_is_not_cached() {
         let wire = w.take_wire();
         let n = wire.iter().filter(|r| r.url.path() == "/p308").count();
         assert_eq!(n, sent_twice);
+    }
+}
+
+/// How many requests to `path` the wire saw since the last look.
+fn count(w: &World, path: &str) -> usize {
+    w.take_wire()
+        .into_iter()
+        .filter(|r| r.url.path() == path)
+        .count()
+}
+
+#[tokio::test]
+async fn the_cache_keeps_only_reusable_responses_with_heuristics_for_any_status() {
+    let w = world().await;
+    // (profile, requests for two 404s with an old Last-Modified, for a 200 without
+    // caching headers then `force-cache`)
+    for (profile, old_404, plain) in [(Profile::webkit(), 1, 2), (Profile::chromium(), 2, 1)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        for _ in 0..2 {
+            let r = page.fetch(Request::get(format!("{APP}/old-404"))).await;
+            assert_eq!(r.unwrap().status(), 404);
+        }
+        assert_eq!(count(&w, "/old-404"), old_404);
+        page.fetch(Request::get(format!("{APP}/got")))
+            .await
+            .unwrap();
+        page.fetch(Request::get(format!("{APP}/got")).cache(CacheMode::ForceCache))
+            .await
+            .unwrap();
+        assert_eq!(count(&w, "/got"), plain);
+    }
+}
+
+#[tokio::test]
+async fn only_if_cached_with_nothing_stored_goes_to_the_network() {
+    let w = world().await;
+    for (profile, answered) in [(Profile::webkit(), true), (Profile::chromium(), false)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let r = page
+            .fetch(
+                Request::get(format!("{APP}/got"))
+                    .mode(Mode::SameOrigin)
+                    .cache(CacheMode::OnlyIfCached),
+            )
+            .await;
+        assert_eq!(r.is_ok(), answered);
+        assert_eq!(count(&w, "/got"), usize::from(answered));
     }
 }
 

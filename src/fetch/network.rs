@@ -223,7 +223,10 @@ fn http_cache_lookup(
             if matches!(found, Lookup::VaryMismatch(_)) {
                 state.trace.note(Notice::VaryMismatch);
             }
-            if mode == CacheMode::OnlyIfCached {
+            // WEBKIT: the miss goes to the network (observed: examples/http-cache-modes #8).
+            if mode == CacheMode::OnlyIfCached
+                && !state.ctx.profile.only_if_cached_miss_goes_to_network
+            {
                 // CHROMIUM: net::ERR_CACHE_MISS, no console line.
                 return Err(Failure::silent(FailureReason::NotInCache));
             }
@@ -305,26 +308,11 @@ fn http_cache_revalidated(
     }
 }
 
-/// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`).
-///
-/// WEBKIT: a 308 without `max-age` or `Expires` is not kept (observed: wpt-subset
-/// redirect-location-2, each 308 fetched again where Chromium answers from its cache).
+/// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`); the
+/// cache keeps it or not under the profile's
+/// [`http_cache_storage`](crate::Profile::http_cache_storage).
 fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &WireResponse) {
     if state.cache_mode == CacheMode::NoStore {
-        return;
-    }
-    if !state.ctx.profile.heuristic_freshness_for_308
-        && response.status == 308
-        && !response.headers.contains_key(http::header::EXPIRES)
-        && !response
-            .headers
-            .get_all(http::header::CACHE_CONTROL)
-            .iter()
-            .any(|v| {
-                v.to_str()
-                    .is_ok_and(|v| v.to_ascii_lowercase().contains("max-age"))
-            })
-    {
         return;
     }
     let now = state.ctx.clock.now();

@@ -1,6 +1,6 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, Profile, StorageAccessHeader};
+use super::{Engine, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -58,7 +58,8 @@ impl Profile {
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
             empty_location_hands_over_response: true,
-            heuristic_freshness_for_308: true,
+            http_cache_storage: StorageRule::KeepAll,
+            only_if_cached_miss_goes_to_network: false,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,

@@ -14,6 +14,7 @@ mod webkit;
 
 use crate::cookies::ThirdPartyCookies;
 pub use crate::engine::Engine;
+pub use crate::http_cache::StorageRule;
 
 /// A browser profile. The default is Chromium 156, the behaviour every expectation in
 /// this project is verified against.
@@ -135,9 +136,16 @@ pub struct Profile {
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
     /// reads as `unsafe-none`).
     pub coep_credentialless: bool,
-    /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
-    /// ever, as a permanent redirect); when false such a response is not stored.
-    pub heuristic_freshness_for_308: bool,
+    /// Which responses the HTTP cache keeps and how long one without `max-age` or
+    /// `Expires` stays fresh: [`StorageRule::KeepAll`] (Chromium: a 308 is kept and fresh
+    /// for ever, a 404 with `Last-Modified` is never fresh) or
+    /// [`StorageRule::KeepReusable`] (WebKit: a 308 is never kept, a 404 with
+    /// `Last-Modified` gets heuristic freshness).
+    pub http_cache_storage: StorageRule,
+    /// Whether a request with cache mode `only-if-cached` that finds nothing stored goes
+    /// to the network as `default` would (when false it is a network error,
+    /// `ERR_CACHE_MISS`).
+    pub only_if_cached_miss_goes_to_network: bool,
     /// Whether a redirect whose `Location` is empty hands the redirect response to script
     /// in `follow` mode (when false it is a network error).
     pub empty_location_hands_over_response: bool,

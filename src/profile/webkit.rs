@@ -8,7 +8,7 @@
 //! public-suffix rule), Safari through CFNetwork; nor Intelligent Tracking Prevention,
 //! which Safari adds on top of its cookie policy.
 
-use super::{Engine, Profile, StorageAccessHeader};
+use super::{Engine, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -55,7 +55,14 @@ impl Profile {
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
             empty_location_hands_over_response: false,
-            heuristic_freshness_for_308: false,
+            // Observed (/tmp probes, examples/http-cache-heuristic #4): a 404 or a
+            // `must-revalidate` 200 with an old `Last-Modified` is answered from the cache; a 308
+            // (even with `max-age`), a 302 with `Last-Modified` only, and a 404, 300 or 200
+            // without caching headers are not kept (`force-cache` fetches them again).
+            http_cache_storage: StorageRule::KeepReusable,
+            // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
+            // sent to the server.
+            only_if_cached_miss_goes_to_network: true,
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
