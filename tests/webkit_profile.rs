@@ -548,6 +548,46 @@ async fn only_if_cached_with_nothing_stored_goes_to_the_network() {
 }
 
 #[tokio::test]
+async fn a_preflight_carries_no_cache_mode_headers() {
+    let w = world().await;
+    for (profile, cache_control) in [
+        (Profile::webkit(), None),
+        (Profile::chromium(), Some("max-age=0")),
+    ] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        page.fetch(
+            Request::get(format!("{API}/pf"))
+                .header("X-Custom", "1")
+                .cache(CacheMode::NoCache),
+        )
+        .await
+        .unwrap();
+        let wire = w.take_wire();
+        let preflight = wire.iter().find(|r| r.method == "OPTIONS").unwrap();
+        assert_eq!(preflight.header("cache-control"), cache_control);
+        let request = wire.iter().find(|r| r.method == "GET").unwrap();
+        assert_eq!(request.header("cache-control"), Some("max-age=0"));
+    }
+}
+
+#[tokio::test]
+async fn a_conditional_request_goes_out_as_no_store() {
+    let w = world().await;
+    for (profile, cache_control, pragma) in [
+        (Profile::webkit(), "no-cache", Some("no-cache")),
+        (Profile::chromium(), "max-age=0", None),
+    ] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        page.fetch(Request::get(format!("{APP}/got")).header("If-None-Match", "\"v\""))
+            .await
+            .unwrap();
+        let r = sent(&w, "/got");
+        assert_eq!(r.header("cache-control"), Some(cache_control));
+        assert_eq!(r.header("pragma"), pragma);
+    }
+}
+
+#[tokio::test]
 async fn an_empty_location_is_a_network_error() {
     let w = world().await;
     let page = browser(&w, Profile::webkit())

@@ -54,7 +54,11 @@ pub(crate) async fn http_network_or_cache_fetch(
     let cookies = cookie_context(state);
     append_request_origin_header(state, kind, &mut headers);
     append_default_headers(state, &mut headers);
-    append_cache_mode_headers(state, &mut headers);
+    // WEBKIT: a preflight carries no cache-mode headers (observed:
+    // examples/generated/conditional-request-validates.toml).
+    if kind == HopKind::Main || state.ctx.profile.preflight_carries_cache_mode_headers {
+        append_cache_mode_headers(state, &mut headers);
+    }
     append_referer(state, kind, &mut headers);
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);

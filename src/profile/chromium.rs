@@ -60,6 +60,8 @@ impl Profile {
             empty_location_hands_over_response: true,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
+            preflight_carries_cache_mode_headers: true,
+            conditional_request_sent_as_no_store: false,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,

@@ -142,6 +142,14 @@ pub struct Profile {
     /// [`StorageRule::KeepReusable`] (WebKit: a 308 is never kept, a 404 with
     /// `Last-Modified` gets heuristic freshness).
     pub http_cache_storage: StorageRule,
+    /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
+    /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
+    /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
+    pub preflight_carries_cache_mode_headers: bool,
+    /// Whether a `default`-mode request with a conditional header of script's goes out
+    /// as the spec's `no-store` one says (`Pragma` and `Cache-Control: no-cache`, WebKit);
+    /// when false it carries `Cache-Control: max-age=0` (Chromium).
+    pub conditional_request_sent_as_no_store: bool,
     /// Whether a request with cache mode `only-if-cached` that finds nothing stored goes
     /// to the network as `default` would (when false it is a network error,
     /// `ERR_CACHE_MISS`).

@@ -63,6 +63,10 @@ impl Profile {
             // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
             // sent to the server.
             only_if_cached_miss_goes_to_network: true,
+            // Observed: examples/generated/conditional-request-validates.toml and
+            // wpt-subset request-cache-default-conditional.
+            preflight_carries_cache_mode_headers: false,
+            conditional_request_sent_as_no_store: true,
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
