@@ -588,6 +588,29 @@ async fn a_conditional_request_goes_out_as_no_store() {
 }
 
 #[tokio::test]
+async fn the_refused_header_named_is_a_known_one_else_the_first_written() {
+    let w = world().await;
+    for (profile, written, named) in [
+        (Profile::webkit(), &["X-Zeta", "X-Alpha"][..], "X-Zeta"),
+        (
+            Profile::webkit(),
+            &["X-Zeta", "Authorization"][..],
+            "Authorization",
+        ),
+        (Profile::chromium(), &["X-Zeta", "X-Alpha"][..], "x-alpha"),
+    ] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let mut request = Request::get(format!("{API}/open"));
+        for name in written {
+            request = request.header(*name, "1");
+        }
+        let e = page.fetch(request).await.unwrap_err();
+        let line = format!("Request header field {named} is not allowed");
+        assert!(e.console()[0].contains(&line), "{:?}", e.console());
+    }
+}
+
+#[tokio::test]
 async fn an_empty_location_is_a_network_error() {
     let w = world().await;
     let page = browser(&w, Profile::webkit())

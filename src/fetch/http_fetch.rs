@@ -289,13 +289,18 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         return enforce_cors(state, CorsError::PreflightDisallowedRedirect);
     }
     let origin = preflight_origin(state);
+    let checked_names = state
+        .ctx
+        .profile
+        .preflight_header_check_order
+        .arrange(&state.unsafe_header_names, &state.header_names_as_written);
     let result = evaluate_preflight_response(
         response.status,
         &response.headers,
         &origin,
         state.credentials_include(),
         state.method.as_str(),
-        &state.unsafe_header_names,
+        &checked_names,
     );
     match result {
         Err(e) => {

@@ -1,6 +1,6 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, Profile, StorageAccessHeader, StorageRule};
+use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -60,6 +60,7 @@ impl Profile {
             empty_location_hands_over_response: true,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
+            preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
             conditional_request_sent_as_no_store: false,
             coep_credentialless: true,

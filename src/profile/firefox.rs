@@ -1,7 +1,7 @@
 //! Firefox 153 ESR (Linux), as Debian's `firefox-esr` runs it headless with a fresh
 //! profile.
 
-use super::{Engine, Profile, StorageAccessHeader, StorageRule};
+use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -75,6 +75,7 @@ impl Profile {
             sandboxed_page_sends_referrer: false,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
+            preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
             conditional_request_sent_as_no_store: false,
             coep_credentialless: true,

@@ -142,6 +142,10 @@ pub struct Profile {
     /// [`StorageRule::KeepReusable`] (WebKit: a 308 is never kept, a 404 with
     /// `Last-Modified` gets heuristic freshness).
     pub http_cache_storage: StorageRule,
+    /// The order in which a preflight's allowed headers are checked against the
+    /// request's CORS-unsafe header names: the first refused one is the one the console
+    /// names.
+    pub preflight_header_check_order: HeaderCheckOrder,
     /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
     /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
@@ -162,6 +166,54 @@ pub struct Profile {
     /// Whether Local Network Access applies (permission checks for local and loopback
     /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
     pub local_network_access: bool,
+}
+
+/// The order of a request's CORS-unsafe header names when a preflight's
+/// `Access-Control-Allow-Headers` is checked against them (the first refused is named).
+///
+/// ```
+/// use fetchguard::{HeaderCheckOrder, Profile};
+/// assert_eq!(Profile::chromium().preflight_header_check_order, HeaderCheckOrder::Sorted);
+/// let HeaderCheckOrder::KnownNamesFirst(known) = Profile::webkit().preflight_header_check_order
+/// else { panic!() };
+/// assert!(known.contains(&"authorization"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderCheckOrder {
+    /// Sorted by name (Chromium: Blink keeps a request's headers in a sorted map).
+    Sorted,
+    /// As script wrote them, except that the names in the list (lower-case) come first
+    /// (WebKit keeps headers whose name it knows apart from the others, and walks the
+    /// known ones first).
+    KnownNamesFirst(&'static [&'static str]),
+}
+
+impl HeaderCheckOrder {
+    /// `unsafe_names` (lower-case) in this order; `as_written` is the request's header
+    /// names in the order script gave them.
+    ///
+    /// ```
+    /// use fetchguard::HeaderCheckOrder;
+    /// let names = ["x-a".to_string(), "x-b".to_string(), "authorization".to_string()];
+    /// let written = ["X-B".to_string(), "X-A".to_string(), "Authorization".to_string()];
+    /// let order = HeaderCheckOrder::KnownNamesFirst(&["authorization"]);
+    /// assert_eq!(order.arrange(&names, &written), ["authorization", "x-b", "x-a"]);
+    /// assert_eq!(HeaderCheckOrder::Sorted.arrange(&names, &written), names);
+    /// ```
+    pub fn arrange(self, unsafe_names: &[String], as_written: &[String]) -> Vec<String> {
+        let mut names = unsafe_names.to_vec();
+        if let HeaderCheckOrder::KnownNamesFirst(known) = self {
+            let position = |n: &String| {
+                as_written
+                    .iter()
+                    .position(|w| w.eq_ignore_ascii_case(n))
+                    .unwrap_or(usize::MAX)
+            };
+            names.sort_by_key(|n| (!known.contains(&n.as_str()), position(n)));
+        }
+        names
+    }
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
