@@ -42,6 +42,29 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/loop") => respond(302, &[("Location", "/loop")], ""),
         (_, "/to-got") => respond(302, &[("Location", "/got")], ""),
         (_, "/got") => respond(200, &[], "got"),
+        (_, "/stale-404") => respond(
+            404,
+            &[
+                ("Cache-Control", "max-age=0"),
+                ("Last-Modified", "Mon, 01 Jan 2001 00:00:00 GMT"),
+            ],
+            "stale",
+        ),
+        (_, "/vary-star") => respond(
+            200,
+            &[
+                ("Cache-Control", "max-age=600"),
+                ("ETag", "\"v\""),
+                ("Vary", "*"),
+            ],
+            "vary",
+        ),
+        (_, "/aged") => respond(
+            200,
+            &[("Cache-Control", "max-age=1"), ("Age", "100")],
+            "aged",
+        ),
+        (_, "/kept") => respond(200, &[("Cache-Control", "max-age=600")], "kept"),
         (_, "/old-404") => respond(
             404,
             &[("Last-Modified", "Mon, 01 Jan 2001 00:00:00 GMT")],
@@ -607,6 +630,59 @@ async fn the_refused_header_named_is_a_known_one_else_the_first_written() {
         let e = page.fetch(request).await.unwrap_err();
         let line = format!("Request header field {named} is not allowed");
         assert!(e.console()[0].contains(&line), "{:?}", e.console());
+    }
+}
+
+#[tokio::test]
+async fn the_cache_revalidates_any_kept_status_and_never_a_vary_mismatch() {
+    let w = world().await;
+    for (profile, if_modified_since, if_none_match) in [
+        (Profile::webkit(), true, false),
+        (Profile::chromium(), false, true),
+    ] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        for path in ["/stale-404", "/stale-404", "/vary-star", "/vary-star"] {
+            let _ = page.fetch(Request::get(format!("{APP}{path}"))).await;
+        }
+        let wire = w.take_wire();
+        let last = |path: &str| wire.iter().rfind(|r| r.url.path() == path).unwrap();
+        assert_eq!(
+            last("/stale-404").header("if-modified-since").is_some(),
+            if_modified_since
+        );
+        assert_eq!(
+            last("/vary-star").header("if-none-match").is_some(),
+            if_none_match
+        );
+    }
+}
+
+#[tokio::test]
+async fn a_request_s_max_stale_is_honoured() {
+    let w = world().await;
+    for (profile, sent) in [(Profile::webkit(), 1), (Profile::chromium(), 2)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        page.fetch(Request::get(format!("{APP}/aged")))
+            .await
+            .unwrap();
+        page.fetch(Request::get(format!("{APP}/aged")).header("Cache-Control", "max-stale=1000"))
+            .await
+            .unwrap();
+        assert_eq!(count(&w, "/aged"), sent);
+    }
+}
+
+#[tokio::test]
+async fn only_a_get_reads_the_cache_and_any_other_method_drops_the_entry() {
+    let w = world().await;
+    for (profile, sent) in [(Profile::webkit(), 3), (Profile::chromium(), 1)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        for method in ["GET", "HEAD", "GET"] {
+            page.fetch(Request::new(method, format!("{APP}/kept")))
+                .await
+                .unwrap();
+        }
+        assert_eq!(count(&w, "/kept"), sent);
     }
 }
 

@@ -12,7 +12,7 @@
 pub mod policy;
 mod storage;
 
-pub use storage::StorageRule;
+pub use storage::{StorageRule, request_max_stale};
 
 use std::collections::HashMap;
 use std::time::Duration;

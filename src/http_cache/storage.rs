@@ -6,7 +6,7 @@ use std::time::{Duration, SystemTime};
 
 use http::HeaderMap;
 
-use super::policy::{directives, freshness_lifetime, has_directive, http_date};
+use super::policy::{directives, freshness_lifetime, has_directive, http_date, validators};
 
 /// A year: the implicit lifetime of a `301` or `410` under [`StorageRule::KeepReusable`].
 const A_YEAR: Duration = Duration::from_secs(365 * 24 * 60 * 60);
@@ -94,6 +94,48 @@ impl StorageRule {
             }
         }
     }
+}
+
+impl StorageRule {
+    /// The validators a conditional request carries for a stored response with `status`:
+    /// under [`KeepAll`](Self::KeepAll) only a stored 200 is revalidated
+    /// ([`validators`]); under [`KeepReusable`](Self::KeepReusable) any kept status is
+    /// (observed in WebKitGTK: a stale 203, 204, 404 or 410 with `Last-Modified` goes out
+    /// with `If-Modified-Since`, wpt-subset fetch/http-cache/status).
+    pub fn validators(
+        self,
+        status: u16,
+        stored: &HeaderMap,
+    ) -> Vec<(http::HeaderName, http::HeaderValue)> {
+        match self {
+            StorageRule::KeepAll => validators(status, stored),
+            StorageRule::KeepReusable => validators(200, stored),
+        }
+    }
+}
+
+/// The `max-stale` a request's own `Cache-Control` allows (no value: any staleness), if
+/// any (<https://www.rfc-editor.org/rfc/rfc9111#section-5.2.1.2>).
+///
+/// ```
+/// use fetchguard::http_cache::request_max_stale;
+/// use std::time::Duration;
+/// let mut h = http::HeaderMap::new();
+/// assert_eq!(request_max_stale(&h), None);
+/// h.insert("cache-control", "max-stale=1000".parse().unwrap());
+/// assert_eq!(request_max_stale(&h), Some(Duration::from_secs(1000)));
+/// h.insert("cache-control", "max-stale".parse().unwrap());
+/// assert_eq!(request_max_stale(&h), Some(Duration::MAX));
+/// ```
+pub fn request_max_stale(request: &HeaderMap) -> Option<Duration> {
+    directives(request).iter().find_map(|d| {
+        if d == "max-stale" {
+            return Some(Duration::MAX);
+        }
+        d.strip_prefix("max-stale=")
+            .and_then(|v| v.trim_matches('"').parse::<u64>().ok())
+            .map(Duration::from_secs)
+    })
 }
 
 /// Whether the response says how long it stays fresh (`max-age` or `Expires`).

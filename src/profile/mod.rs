@@ -146,6 +146,17 @@ pub struct Profile {
     /// request's CORS-unsafe header names: the first refused one is the one the console
     /// names.
     pub preflight_header_check_order: HeaderCheckOrder,
+    /// Whether only a `GET` reads the HTTP cache, and the response to any other method
+    /// that reaches the network (`HEAD`, a `POST` answered 500, an unknown method) drops
+    /// the URL's stored entry (WebKit). When false (Chromium), a `HEAD` reads the cache
+    /// as a `GET` does and an unsafe method drops the entry on a success only.
+    pub http_cache_serves_get_only: bool,
+    /// Whether a stored response whose `Vary` headers differ from the request's is still
+    /// revalidated by its `ETag` (Chromium); when false it is a miss (WebKit).
+    pub vary_mismatch_validated_by_etag: bool,
+    /// Whether a `max-stale` in script's `Cache-Control` lets the cache serve a stale
+    /// response that is no staler than that (WebKit); Chromium ignores it.
+    pub request_max_stale_honoured: bool,
     /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
     /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.

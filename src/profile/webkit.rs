@@ -63,6 +63,11 @@ impl Profile {
             // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
             // sent to the server.
             only_if_cached_miss_goes_to_network: true,
+            // Observed: examples/http-cache-head*.toml, wpt-subset fetch/http-cache/invalidate,
+            // request-cache-force-cache (`Vary: *`), fetch/http-cache/cc-request (`max-stale`).
+            http_cache_serves_get_only: true,
+            vary_mismatch_validated_by_etag: false,
+            request_max_stale_honoured: true,
             // Observed: examples/generated/conditional-request-validates.toml and
             // wpt-subset request-cache-default-conditional.
             // Observed: examples/generated/refused-header-order.toml.
