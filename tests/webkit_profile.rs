@@ -64,6 +64,14 @@ fn route(req: &RecordedRequest) -> CannedResponse {
             &[("Cache-Control", "max-age=1"), ("Age", "100")],
             "aged",
         ),
+        (_, "/corp-redirect") => respond(
+            302,
+            &[
+                ("Location", "https://app.example/got"),
+                ("Cross-Origin-Resource-Policy", "same-origin"),
+            ],
+            "",
+        ),
         (_, "/kept") => respond(200, &[("Cache-Control", "max-age=600")], "kept"),
         (_, "/old-404") => respond(
             404,
@@ -684,6 +692,32 @@ async fn only_a_get_reads_the_cache_and_any_other_method_drops_the_entry() {
         }
         assert_eq!(count(&w, "/kept"), sent);
     }
+}
+
+#[tokio::test]
+async fn a_corp_block_on_a_redirect_names_its_target() {
+    let w = world().await;
+    let page = browser(&w, Profile::webkit())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(format!("{API}/corp-redirect")).mode(Mode::NoCors))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.console()[0],
+        "Cross-origin redirection to https://app.example/got denied by Cross-Origin Resource \
+         Sharing policy: Cancelled load to https://api.example/corp-redirect because it \
+         violates the resource's Cross-Origin-Resource-Policy response header."
+    );
+    let page = browser(&w, Profile::chromium())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(format!("{API}/corp-redirect")).mode(Mode::NoCors))
+        .await
+        .unwrap_err();
+    assert!(e.console().is_empty());
 }
 
 #[tokio::test]

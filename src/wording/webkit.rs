@@ -256,9 +256,18 @@ impl Wording for Webkit {
             FailureReason::Redirect(RedirectError::TooManyRedirects) => {
                 "Load cannot follow more than 20 redirections".to_string()
             }
-            FailureReason::Corp(_) => format!(
-                "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
-            ),
+            // Observed: wpt-subset corp-fetch #7, a CORP block on a redirect response.
+            FailureReason::Corp(_) => {
+                let why = format!(
+                    "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
+                );
+                match q.redirect_to {
+                    Some(to) => format!(
+                        "Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {why}"
+                    ),
+                    None => why,
+                }
+            }
             FailureReason::Redirect(RedirectError::NonHttpScheme(to)) => {
                 return non_http_redirect(q, to);
             }
