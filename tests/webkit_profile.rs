@@ -72,6 +72,9 @@ fn route(req: &RecordedRequest) -> CannedResponse {
             ],
             "",
         ),
+        (_, "/cred-redirect") => {
+            respond(302, &[("Location", "https://user:pass@api.example/a")], "")
+        }
         (_, "/kept") => respond(200, &[("Cache-Control", "max-age=600")], "kept"),
         (_, "/old-404") => respond(
             404,
@@ -718,6 +721,42 @@ async fn a_corp_block_on_a_redirect_names_its_target() {
         .await
         .unwrap_err();
     assert!(e.console().is_empty());
+}
+
+#[tokio::test]
+async fn a_redirect_to_a_url_with_credentials() {
+    let w = world().await;
+    let page = browser(&w, Profile::webkit())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let url = format!("{APP}/cred-redirect");
+    // Redirect mode `error` refuses before the credentials are looked at.
+    let e = page
+        .fetch(Request::get(&url).redirect(fetchguard::RedirectMode::Error))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.console()[0],
+        "Not allowed to follow a redirection while loading https://app.example/cred-redirect"
+    );
+    // Mode `same-origin` names the target without its credentials.
+    let e = page
+        .fetch(Request::get(&url).mode(Mode::SameOrigin))
+        .await
+        .unwrap_err();
+    assert!(
+        e.console()[0].starts_with("Unsafe attempt to load URL https://api.example/a from"),
+        "{:?}",
+        e.console()
+    );
+    let page = browser(&w, Profile::chromium())
+        .page(&format!("{APP}/"))
+        .unwrap();
+    let e = page
+        .fetch(Request::get(&url).redirect(fetchguard::RedirectMode::Error))
+        .await
+        .unwrap_err();
+    assert!(e.console()[0].contains("contains a username and password"));
 }
 
 #[tokio::test]

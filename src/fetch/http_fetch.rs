@@ -123,12 +123,17 @@ pub(crate) async fn http_fetch(
                 }));
             }
             (RedirectMode::Error, Some(location)) => {
-                if let Some(f) = credentials_before_redirect_mode(
-                    state,
-                    response.status,
-                    &location,
-                    &response.headers,
-                ) {
+                // WEBKIT: redirect mode `error` refuses first (observed:
+                // examples/generated/seed13-00053.toml).
+                let credentials_first = state.ctx.profile.redirect_credentials_checked_first;
+                if credentials_first
+                    && let Some(f) = credentials_before_redirect_mode(
+                        state,
+                        response.status,
+                        &location,
+                        &response.headers,
+                    )
+                {
                     return Err(f);
                 }
                 state.trace.note(Notice::RedirectModeError);

@@ -157,6 +157,10 @@ pub struct Profile {
     /// Whether a `max-stale` in script's `Cache-Control` lets the cache serve a stale
     /// response that is no staler than that (WebKit); Chromium ignores it.
     pub request_max_stale_honoured: bool,
+    /// Whether a redirect to a URL with credentials is refused before redirect mode
+    /// `error` is applied, so that a CORS request fails with the credentials line
+    /// (Chromium); when false redirect mode `error` refuses first (WebKit).
+    pub redirect_credentials_checked_first: bool,
     /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
     /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
