@@ -75,6 +75,17 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         (_, "/cred-redirect") => {
             respond(302, &[("Location", "https://user:pass@api.example/a")], "")
         }
+        ("OPTIONS", "/auth-ok") => respond(
+            204,
+            &[
+                cors[0],
+                cors[1],
+                ("Access-Control-Allow-Headers", "Authorization"),
+            ],
+            "",
+        ),
+        (_, "/auth-ok") => respond(200, &cors, "ok"),
+        (_, "/to-auth-ok") => respond(302, &[("Location", "https://api.example/auth-ok")], ""),
         (_, "/kept") => respond(200, &[("Cache-Control", "max-age=600")], "kept"),
         (_, "/old-404") => respond(
             404,
@@ -757,6 +768,29 @@ async fn a_redirect_to_a_url_with_credentials() {
         .await
         .unwrap_err();
     assert!(e.console()[0].contains("contains a username and password"));
+}
+
+#[tokio::test]
+async fn authorization_dropped_at_a_cross_origin_redirect_is_still_preflighted() {
+    let w = world().await;
+    for (profile, preflighted) in [(Profile::webkit(), true), (Profile::chromium(), false)] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        page.fetch(Request::get(format!("{APP}/to-auth-ok")).header("Authorization", "Basic x"))
+            .await
+            .unwrap();
+        let wire = w.take_wire();
+        let preflight = wire.iter().find(|r| r.method == "OPTIONS");
+        assert_eq!(preflight.is_some(), preflighted);
+        if let Some(p) = preflight {
+            assert_eq!(
+                p.header("access-control-request-headers"),
+                Some("authorization")
+            );
+        }
+        let last = wire.iter().rfind(|r| r.url.path() == "/auth-ok").unwrap();
+        assert_eq!(last.method, "GET");
+        assert_eq!(last.header("authorization"), None);
+    }
 }
 
 #[tokio::test]

@@ -65,6 +65,7 @@ impl Profile {
             request_max_stale_honoured: false,
             preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
+            preflight_counts_dropped_authorization: false,
             redirect_credentials_checked_first: true,
             conditional_request_sent_as_no_store: false,
             coep_credentialless: true,

@@ -161,6 +161,10 @@ pub struct Profile {
     /// `error` is applied, so that a CORS request fails with the credentials line
     /// (Chromium); when false redirect mode `error` refuses first (WebKit).
     pub redirect_credentials_checked_first: bool,
+    /// Whether a request that loses its `Authorization` at a cross-origin redirect is
+    /// still preflighted for it on the next hop (`Access-Control-Request-Headers:
+    /// authorization`, WebKit); the request itself goes without it either way.
+    pub preflight_counts_dropped_authorization: bool,
     /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
     /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
