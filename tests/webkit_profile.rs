@@ -86,6 +86,7 @@ fn route(req: &RecordedRequest) -> CannedResponse {
         ),
         (_, "/auth-ok") => respond(200, &cors, "ok"),
         (_, "/to-auth-ok") => respond(302, &[("Location", "https://api.example/auth-ok")], ""),
+        (_, "/to-ftp") => respond(302, &[("Location", "ftp://files.example/x")], ""),
         (_, "/kept") => respond(200, &[("Cache-Control", "max-age=600")], "kept"),
         (_, "/old-404") => respond(
             404,
@@ -790,6 +791,25 @@ async fn authorization_dropped_at_a_cross_origin_redirect_is_still_preflighted()
         let last = wire.iter().rfind(|r| r.url.path() == "/auth-ok").unwrap();
         assert_eq!(last.method, "GET");
         assert_eq!(last.header("authorization"), None);
+    }
+}
+
+#[tokio::test]
+async fn an_ftp_redirect_is_refused_before_the_same_origin_mode_check() {
+    let w = world().await;
+    for (profile, first) in [
+        (Profile::webkit(), "FTP URLs are disabled"),
+        (
+            Profile::chromium(),
+            "Unsafe attempt to load URL ftp://files.example/x",
+        ),
+    ] {
+        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let e = page
+            .fetch(Request::get(format!("{APP}/to-ftp")).mode(Mode::SameOrigin))
+            .await
+            .unwrap_err();
+        assert!(e.console()[0].starts_with(first), "{:?}", e.console());
     }
 }
 

@@ -80,6 +80,7 @@ impl Profile {
             request_max_stale_honoured: false,
             preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
+            ftp_redirect_refused_before_mode: false,
             preflight_counts_dropped_authorization: false,
             redirect_credentials_checked_first: true,
             conditional_request_sent_as_no_store: false,

@@ -165,6 +165,10 @@ pub struct Profile {
     /// still preflighted for it on the next hop (`Access-Control-Request-Headers:
     /// authorization`, WebKit); the request itself goes without it either way.
     pub preflight_counts_dropped_authorization: bool,
+    /// Whether a redirect to an `ftp:` URL is refused as a non-HTTP scheme before a
+    /// mode `same-origin` request's check of the target (WebKit: `FTP URLs are
+    /// disabled`); when false the same-origin-mode check refuses it first (Chromium).
+    pub ftp_redirect_refused_before_mode: bool,
     /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
     /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.

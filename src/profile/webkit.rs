@@ -73,6 +73,7 @@ impl Profile {
             // Observed: examples/generated/refused-header-order.toml.
             preflight_header_check_order: HeaderCheckOrder::KnownNamesFirst(WEBKIT_KNOWN_HEADER_NAMES),
             preflight_carries_cache_mode_headers: false,
+            ftp_redirect_refused_before_mode: true,
             preflight_counts_dropped_authorization: true,
             redirect_credentials_checked_first: false,
             conditional_request_sent_as_no_store: true,

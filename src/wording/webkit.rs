@@ -302,6 +302,11 @@ fn non_http_redirect(q: &QuietFailure<'_>, to: &str) -> Vec<String> {
             "Redirection to URL with a scheme that is not HTTP(S).".to_string(),
             format!("Fetch API cannot load {to} due to access control checks."),
         ],
+        // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
+        Mode::SameOrigin if to.starts_with("ftp:") => vec![
+            "FTP URLs are disabled".to_string(),
+            access_control_checks(q.url),
+        ],
         Mode::SameOrigin => vec![
             format!(
                 "Unsafe attempt to load URL {to} from origin {}. Domains, protocols and ports must match.\n",
