@@ -55,10 +55,11 @@ impl Profile {
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
             empty_location_hands_over_response: false,
-            // Observed (/tmp probes, examples/http-cache-heuristic #4): a 404 or a
-            // `must-revalidate` 200 with an old `Last-Modified` is answered from the cache; a 308
-            // (even with `max-age`), a 302 with `Last-Modified` only, and a 404, 300 or 200
-            // without caching headers are not kept (`force-cache` fetches them again).
+            // Observed (examples/http-cache-heuristic #4 and the probes in
+            // docs/firefox-webkit-observations.md): a 404 or a `must-revalidate` 200 with an
+            // old `Last-Modified` is answered from the cache; a 308 (even with `max-age`), a
+            // 302 with `Last-Modified` only, and a 404, 300 or 200 without caching headers
+            // are not kept (`force-cache` fetches them again).
             http_cache_storage: StorageRule::KeepReusable,
             // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
             // sent to the server.
@@ -68,15 +69,20 @@ impl Profile {
             http_cache_serves_get_only: true,
             vary_mismatch_validated_by_etag: false,
             request_max_stale_honoured: true,
+            // Observed: examples/generated/refused-header-order.toml.
+            preflight_header_check_order: HeaderCheckOrder::KnownNamesFirst(
+                WEBKIT_KNOWN_HEADER_NAMES,
+            ),
             // Observed: examples/generated/conditional-request-validates.toml and
             // wpt-subset request-cache-default-conditional.
-            // Observed: examples/generated/refused-header-order.toml.
-            preflight_header_check_order: HeaderCheckOrder::KnownNamesFirst(WEBKIT_KNOWN_HEADER_NAMES),
             preflight_carries_cache_mode_headers: false,
-            ftp_redirect_refused_before_mode: true,
-            preflight_counts_dropped_authorization: true,
-            redirect_credentials_checked_first: false,
             conditional_request_sent_as_no_store: true,
+            // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
+            ftp_redirect_refused_before_mode: true,
+            // Observed: wpt-subset authentication-redirection #3.
+            preflight_counts_dropped_authorization: true,
+            // Observed: examples/generated/seed13-00053.toml.
+            redirect_credentials_checked_first: false,
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
