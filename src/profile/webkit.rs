@@ -55,8 +55,8 @@ impl Profile {
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
             empty_location_hands_over_response: false,
-            // Observed (examples/http-cache-heuristic #4 and the probes in
-            // docs/firefox-webkit-observations.md): a 404 or a `must-revalidate` 200 with an
+            // Observed (examples/http-cache-heuristic #4, examples/http-cache-kept-statuses):
+            // a 404 or a `must-revalidate` 200 with an
             // old `Last-Modified` is answered from the cache; a 308 (even with `max-age`), a
             // 302 with `Last-Modified` only, and a 404, 300 or 200 without caching headers
             // are not kept (`force-cache` fetches them again).
