@@ -251,6 +251,7 @@ impl BrowserBuilder {
             })
         };
         let third_party = self.third_party.unwrap_or(self.profile.third_party_cookies);
+        let cache_rule = self.profile.http_cache_storage;
         Browser {
             _servers: Arc::new(guards),
             ctx: Arc::new(FetchContext {
@@ -264,7 +265,9 @@ impl BrowserBuilder {
                 transport,
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
-                http_cache: Mutex::new(Default::default()),
+                http_cache: Mutex::new(
+                    crate::http_cache::HttpCache::default().with_rule(cache_rule),
+                ),
                 address_spaces: self.address_spaces,
                 network_permissions: Mutex::new(self.network_permissions),
             }),

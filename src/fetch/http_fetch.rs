@@ -123,12 +123,17 @@ pub(crate) async fn http_fetch(
                 }));
             }
             (RedirectMode::Error, Some(location)) => {
-                if let Some(f) = credentials_before_redirect_mode(
-                    state,
-                    response.status,
-                    &location,
-                    &response.headers,
-                ) {
+                // WEBKIT: redirect mode `error` refuses first (observed:
+                // examples/generated/seed13-00053.toml).
+                let credentials_first = state.ctx.profile.redirect_credentials_checked_first;
+                if credentials_first
+                    && let Some(f) = credentials_before_redirect_mode(
+                        state,
+                        response.status,
+                        &location,
+                        &response.headers,
+                    )
+                {
                     return Err(f);
                 }
                 state.trace.note(Notice::RedirectModeError);
@@ -289,13 +294,18 @@ async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure>
         return enforce_cors(state, CorsError::PreflightDisallowedRedirect);
     }
     let origin = preflight_origin(state);
+    let checked_names = state
+        .ctx
+        .profile
+        .preflight_header_check_order
+        .arrange(&state.unsafe_header_names, &state.header_names_as_written);
     let result = evaluate_preflight_response(
         response.status,
         &response.headers,
         &origin,
         state.credentials_include(),
         state.method.as_str(),
-        &state.unsafe_header_names,
+        &checked_names,
     );
     match result {
         Err(e) => {

@@ -237,11 +237,13 @@ pub(crate) async fn fetch(
             };
             let mut console = std::mem::take(&mut state.warnings);
             if f.console.is_empty() {
+                let redirect_to = redirect_target(&state);
                 console.extend(ctx.profile.wording().quiet_failure(&QuietFailure {
                     reason: &f.reason,
                     url: state.current_url(),
                     mode: state.mode,
                     origin: state.origin,
+                    redirect_to: redirect_to.as_ref(),
                 }));
             } else {
                 console.extend(f.console);
@@ -250,6 +252,17 @@ pub(crate) async fn fetch(
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
+}
+
+/// Where the last response pointed when it was a redirect with a `Location` that parses
+/// against the current URL (<https://fetch.spec.whatwg.org/#concept-response-location-url>).
+fn redirect_target(state: &FetchState<'_>) -> Option<url::Url> {
+    let (status, _) = state.trace.last_answer()?;
+    if !redirect::is_redirect_status(status) {
+        return None;
+    }
+    let location = state.trace.last_answer_headers().get_str("location")?;
+    state.current_url().join(location).ok()
 }
 
 /// The page's embedder policies as the profile's engine understands them: one without

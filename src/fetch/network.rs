@@ -55,7 +55,11 @@ pub(crate) async fn http_network_or_cache_fetch(
     let cookies = cookie_context(state);
     append_request_origin_header(state, kind, &mut headers);
     append_default_headers(state, &mut headers);
-    append_cache_mode_headers(state, &mut headers);
+    // WEBKIT: a preflight carries no cache-mode headers (observed:
+    // examples/generated/conditional-request-validates.toml).
+    if kind == HopKind::Main || state.ctx.profile.preflight_carries_cache_mode_headers {
+        append_cache_mode_headers(state, &mut headers);
+    }
     append_referer(state, kind, &mut headers);
     append_user_agent(state, &mut headers);
     append_fetch_metadata_headers(state, kind, &mut headers);
@@ -108,8 +112,11 @@ pub(crate) async fn http_network_or_cache_fetch(
     // network for a stored URL without a 304 drops the entry (observed:
     // examples/http-cache-head.toml).
     let head = method == http::Method::HEAD;
-    let uses_cache =
-        kind == HopKind::Main && (method == http::Method::GET || head) && !script_conditional;
+    // WEBKIT: only a GET reads the cache (observed: examples/http-cache-head*.toml).
+    let get_only = state.ctx.profile.http_cache_serves_get_only;
+    let uses_cache = kind == HopKind::Main
+        && (method == http::Method::GET || (head && !get_only))
+        && !script_conditional;
     let mut validating = None;
     // One key for the hop (the URL does not change within it).
     let key = uses_cache.then(|| cache_key(state));
@@ -122,7 +129,8 @@ pub(crate) async fn http_network_or_cache_fetch(
                 return Ok(r);
             }
             CacheStep::Validate(entry, etag_only) => {
-                for (n, v) in crate::http_cache::policy::validators(entry.status, &entry.headers) {
+                let rule = state.ctx.profile.http_cache_storage;
+                for (n, v) in rule.validators(entry.status, &entry.headers) {
                     if !etag_only || n == http::header::IF_NONE_MATCH {
                         headers.insert(n, v);
                     }
@@ -158,7 +166,12 @@ pub(crate) async fn http_network_or_cache_fetch(
         } else {
             http_cache_store(state, key, &headers, &response);
         }
-    } else if crate::http_cache::policy::invalidates(&method, response.status) {
+    } else if crate::http_cache::policy::invalidates(&method, response.status)
+        || (get_only && method != http::Method::GET)
+    {
+        // WEBKIT: any other method's response drops the entry, whatever its status
+        // (observed: wpt-subset fetch/http-cache/invalidate, a POST answered 500 and a
+        // `FOO` answered 200; a HEAD, examples/http-cache-head-revalidation #3).
         let key = cache_key(state);
         state.ctx.http_cache().remove(&key);
     }
@@ -214,9 +227,12 @@ fn http_cache_lookup(
         .and_then(|v| v.to_str().ok());
     let (entry, fresh_for) = match found {
         Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
+        // WEBKIT: a Vary mismatch is a miss (observed: wpt-subset request-cache-force-cache,
+        // `Vary: *` with an ETag fetched again without `If-None-Match`).
         Lookup::VaryMismatch(entry)
             if mode != CacheMode::OnlyIfCached
                 && range.is_none()
+                && state.ctx.profile.vary_mismatch_validated_by_etag
                 && entry.status == 200
                 && entry.headers.contains_key(http::header::ETAG) =>
         {
@@ -231,7 +247,10 @@ fn http_cache_lookup(
             if matches!(found, Lookup::VaryMismatch(_)) {
                 state.trace.note(Notice::VaryMismatch);
             }
-            if mode == CacheMode::OnlyIfCached {
+            // WEBKIT: the miss goes to the network (observed: examples/http-cache-modes #8).
+            if mode == CacheMode::OnlyIfCached
+                && !state.ctx.profile.only_if_cached_miss_goes_to_network
+            {
                 // CHROMIUM: net::ERR_CACHE_MISS, no console line.
                 return Err(Failure::silent(FailureReason::NotInCache));
             }
@@ -240,7 +259,7 @@ fn http_cache_lookup(
     };
     let serve = match mode {
         CacheMode::ForceCache | CacheMode::OnlyIfCached => true,
-        CacheMode::Default => fresh_for.is_some(),
+        CacheMode::Default => fresh_for.is_some() || within_max_stale(state, &entry, now),
         _ => false,
     };
     if let Some(range) = range {
@@ -278,13 +297,31 @@ fn http_cache_lookup(
             body: entry.body,
         }));
     }
-    if crate::http_cache::policy::validators(entry.status, &entry.headers).is_empty() {
+    let rule = state.ctx.profile.http_cache_storage;
+    if rule.validators(entry.status, &entry.headers).is_empty() {
         if mode == CacheMode::Default {
             state.trace.note(Notice::StaleRefetched);
         }
         return Ok(CacheStep::Network);
     }
     Ok(CacheStep::Validate(entry, false))
+}
+
+/// Whether a stale entry is still within the `max-stale` of script's `Cache-Control`, for
+/// a profile that honours it (WEBKIT, observed: wpt-subset fetch/http-cache/cc-request).
+fn within_max_stale(
+    state: &FetchState<'_>,
+    entry: &CachedResponse,
+    now: crate::clock::Instant,
+) -> bool {
+    if !state.ctx.profile.request_max_stale_honoured {
+        return false;
+    }
+    let Some(max_stale) = crate::http_cache::request_max_stale(&state.headers) else {
+        return false;
+    };
+    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
+    age.saturating_sub(entry.lifetime) <= max_stale
 }
 
 /// The cache mode the HTTP cache acts on: the request's, unless script's own headers
@@ -337,10 +374,9 @@ fn http_cache_revalidated(
     }
 }
 
-/// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`).
-///
-/// WEBKIT: a 308 without `max-age` or `Expires` is not kept (observed: wpt-subset
-/// redirect-location-2, each 308 fetched again where Chromium answers from its cache).
+/// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`); the
+/// cache keeps it or not under the profile's
+/// [`http_cache_storage`](crate::Profile::http_cache_storage).
 fn http_cache_store(
     state: &mut FetchState<'_>,
     key: CacheKey,
@@ -353,20 +389,6 @@ fn http_cache_store(
     // CHROMIUM: partial content is not kept (without validators; see http_cache::range),
     // and it leaves a stored complete response alone.
     if response.status == 206 && request.contains_key(http::header::RANGE) {
-        return;
-    }
-    if !state.ctx.profile.heuristic_freshness_for_308
-        && response.status == 308
-        && !response.headers.contains_key(http::header::EXPIRES)
-        && !response
-            .headers
-            .get_all(http::header::CACHE_CONTROL)
-            .iter()
-            .any(|v| {
-                v.to_str()
-                    .is_ok_and(|v| v.to_ascii_lowercase().contains("max-age"))
-            })
-    {
         return;
     }
     let now = state.ctx.clock.now();

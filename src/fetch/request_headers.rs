@@ -126,12 +126,22 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
 /// ask every cache on the way for a fresh response (`Pragma` and `Cache-Control:
 /// no-cache`). Script's own `Cache-Control` and `Pragma` are kept. CHROMIUM: a request
 /// with a conditional header of script's is sent as a `no-cache` one (see
-/// `FetchState::conditional`).
+/// `FetchState::conditional`); WEBKIT: as the spec's `no-store` one
+/// ([`conditional_request_sent_as_no_store`](crate::Profile::conditional_request_sent_as_no_store)).
 pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut HeaderMap) {
-    let validating = state.cache_mode == CacheMode::NoCache || state.conditional;
+    let no_store = state.conditional && state.ctx.profile.conditional_request_sent_as_no_store;
+    let validating = state.cache_mode == CacheMode::NoCache || (state.conditional && !no_store);
     match state.cache_mode {
         _ if validating && !headers.contains_key(http::header::CACHE_CONTROL) => {
             set(headers, "cache-control", "max-age=0");
+        }
+        _ if no_store => {
+            if !headers.contains_key(http::header::PRAGMA) {
+                set(headers, "pragma", "no-cache");
+            }
+            if !headers.contains_key(http::header::CACHE_CONTROL) {
+                set(headers, "cache-control", "no-cache");
+            }
         }
         CacheMode::NoStore | CacheMode::Reload => {
             if !headers.contains_key(http::header::PRAGMA) {

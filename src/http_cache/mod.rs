@@ -11,6 +11,9 @@
 
 pub mod policy;
 pub mod range;
+mod storage;
+
+pub use storage::{StorageRule, request_max_stale};
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -115,6 +118,8 @@ pub(crate) struct HttpCache {
     tick: u64,
     max_entries: usize,
     max_bytes: usize,
+    /// What is kept, and the implicit freshness of what is.
+    rule: StorageRule,
 }
 
 impl Default for HttpCache {
@@ -132,7 +137,14 @@ impl HttpCache {
             tick: 0,
             max_entries,
             max_bytes,
+            rule: StorageRule::KeepAll,
         }
+    }
+
+    /// The same cache under the engine's [`StorageRule`].
+    pub fn with_rule(mut self, rule: StorageRule) -> Self {
+        self.rule = rule;
+        self
     }
 
     /// The entry for `key`, matched against the request's headers as sent.
@@ -177,13 +189,13 @@ impl HttpCache {
     ) -> bool {
         let key = key.into();
         self.remove(&key);
-        if !policy::is_storable(headers) {
+        if !policy::is_storable(headers) || !self.rule.keeps(status, headers, now) {
             return false;
         }
         // CHROMIUM: a response that is never fresh and has no validator is stored too:
         // `force-cache` and `only-if-cached` use it (observed: a 404 without caching
         // headers, examples/generated/seed23-00061.toml); `default` fetches it again.
-        let lifetime = policy::freshness_lifetime(status, headers, now);
+        let lifetime = self.rule.lifetime(status, headers, now);
         let mut headers = headers.clone();
         headers.remove(http::header::SET_COOKIE);
         headers.remove("set-cookie2");
@@ -221,7 +233,7 @@ impl HttpCache {
         let old = entry.size();
         entry.headers = policy::update_from_304(&entry.headers, not_modified);
         entry.received = now;
-        entry.lifetime = policy::freshness_lifetime(entry.status, &entry.headers, now);
+        entry.lifetime = self.rule.lifetime(entry.status, &entry.headers, now);
         self.bytes = self.bytes - old + entry.size();
         Some(entry.clone())
     }

@@ -8,7 +8,7 @@ use std::time::{Duration, SystemTime};
 use http::{HeaderMap, HeaderName};
 
 /// The lower-case `Cache-Control` directives of a header map.
-fn directives(headers: &HeaderMap) -> Vec<String> {
+pub(super) fn directives(headers: &HeaderMap) -> Vec<String> {
     headers
         .get_all(http::header::CACHE_CONTROL)
         .iter()
@@ -19,12 +19,12 @@ fn directives(headers: &HeaderMap) -> Vec<String> {
         .collect()
 }
 
-fn has_directive(dirs: &[String], name: &str) -> bool {
+pub(super) fn has_directive(dirs: &[String], name: &str) -> bool {
     dirs.iter()
         .any(|d| d == name || d.starts_with(&format!("{name}=")))
 }
 
-fn seconds_directive(dirs: &[String], name: &str) -> Option<u64> {
+pub(super) fn seconds_directive(dirs: &[String], name: &str) -> Option<u64> {
     dirs.iter().find_map(|d| {
         d.strip_prefix(name)
             .and_then(|r| r.strip_prefix('='))
@@ -32,7 +32,7 @@ fn seconds_directive(dirs: &[String], name: &str) -> Option<u64> {
     })
 }
 
-fn http_date(headers: &HeaderMap, name: HeaderName) -> Option<SystemTime> {
+pub(super) fn http_date(headers: &HeaderMap, name: HeaderName) -> Option<SystemTime> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())

@@ -1,7 +1,7 @@
 //! Firefox 153 ESR (Linux), as Debian's `firefox-esr` runs it headless with a fresh
 //! profile.
 
-use super::{Engine, Profile, StorageAccessHeader};
+use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -73,7 +73,17 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
-            heuristic_freshness_for_308: true,
+            http_cache_storage: StorageRule::KeepAll,
+            only_if_cached_miss_goes_to_network: false,
+            http_cache_serves_get_only: false,
+            vary_mismatch_validated_by_etag: true,
+            request_max_stale_honoured: false,
+            preflight_header_check_order: HeaderCheckOrder::Sorted,
+            preflight_carries_cache_mode_headers: true,
+            ftp_redirect_refused_before_mode: false,
+            preflight_counts_dropped_authorization: false,
+            redirect_credentials_checked_first: true,
+            conditional_request_sent_as_no_store: false,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,

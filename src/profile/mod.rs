@@ -14,6 +14,7 @@ mod webkit;
 
 use crate::cookies::ThirdPartyCookies;
 pub use crate::engine::Engine;
+pub use crate::http_cache::StorageRule;
 
 /// A browser profile. The default is Chromium 156, the behaviour every expectation in
 /// this project is verified against.
@@ -135,9 +136,51 @@ pub struct Profile {
     /// Whether `Cross-Origin-Embedder-Policy: credentialless` is understood (when false it
     /// reads as `unsafe-none`).
     pub coep_credentialless: bool,
-    /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
-    /// ever, as a permanent redirect); when false such a response is not stored.
-    pub heuristic_freshness_for_308: bool,
+    /// Which responses the HTTP cache keeps and how long one without `max-age` or
+    /// `Expires` stays fresh: [`StorageRule::KeepAll`] (Chromium: a 308 is kept and fresh
+    /// for ever, a 404 with `Last-Modified` is never fresh) or
+    /// [`StorageRule::KeepReusable`] (WebKit: a 308 is never kept, a 404 with
+    /// `Last-Modified` gets heuristic freshness).
+    pub http_cache_storage: StorageRule,
+    /// The order in which a preflight's allowed headers are checked against the
+    /// request's CORS-unsafe header names: the first refused one is the one the console
+    /// names.
+    pub preflight_header_check_order: HeaderCheckOrder,
+    /// Whether only a `GET` reads the HTTP cache, and the response to any other method
+    /// that reaches the network (`HEAD`, a `POST` answered 500, an unknown method) drops
+    /// the URL's stored entry (WebKit). When false (Chromium), a `HEAD` reads the cache
+    /// as a `GET` does and an unsafe method drops the entry on a success only.
+    pub http_cache_serves_get_only: bool,
+    /// Whether a stored response whose `Vary` headers differ from the request's is still
+    /// revalidated by its `ETag` (Chromium); when false it is a miss (WebKit).
+    pub vary_mismatch_validated_by_etag: bool,
+    /// Whether a `max-stale` in script's `Cache-Control` lets the cache serve a stale
+    /// response that is no staler than that (WebKit); Chromium ignores it.
+    pub request_max_stale_honoured: bool,
+    /// Whether a redirect to a URL with credentials is refused before redirect mode
+    /// `error` is applied, so that a CORS request fails with the credentials line
+    /// (Chromium); when false redirect mode `error` refuses first (WebKit).
+    pub redirect_credentials_checked_first: bool,
+    /// Whether a request that loses its `Authorization` at a cross-origin redirect is
+    /// still preflighted for it on the next hop (`Access-Control-Request-Headers:
+    /// authorization`, WebKit); the request itself goes without it either way.
+    pub preflight_counts_dropped_authorization: bool,
+    /// Whether a redirect to an `ftp:` URL is refused as a non-HTTP scheme before a
+    /// mode `same-origin` request's check of the target (WebKit: `FTP URLs are
+    /// disabled`); when false the same-origin-mode check refuses it first (Chromium).
+    pub ftp_redirect_refused_before_mode: bool,
+    /// Whether a preflight carries its request's cache-mode headers (`Cache-Control:
+    /// max-age=0` under `no-cache`, `Pragma` and `Cache-Control: no-cache` under
+    /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
+    pub preflight_carries_cache_mode_headers: bool,
+    /// Whether a `default`-mode request with a conditional header of script's goes out
+    /// as the spec's `no-store` one says (`Pragma` and `Cache-Control: no-cache`, WebKit);
+    /// when false it carries `Cache-Control: max-age=0` (Chromium).
+    pub conditional_request_sent_as_no_store: bool,
+    /// Whether a request with cache mode `only-if-cached` that finds nothing stored goes
+    /// to the network as `default` would (when false it is a network error,
+    /// `ERR_CACHE_MISS`).
+    pub only_if_cached_miss_goes_to_network: bool,
     /// Whether a redirect whose `Location` is empty hands the redirect response to script
     /// in `follow` mode (when false it is a network error).
     pub empty_location_hands_over_response: bool,
@@ -146,6 +189,54 @@ pub struct Profile {
     /// Whether Local Network Access applies (permission checks for local and loopback
     /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
     pub local_network_access: bool,
+}
+
+/// The order of a request's CORS-unsafe header names when a preflight's
+/// `Access-Control-Allow-Headers` is checked against them (the first refused is named).
+///
+/// ```
+/// use fetchguard::{HeaderCheckOrder, Profile};
+/// assert_eq!(Profile::chromium().preflight_header_check_order, HeaderCheckOrder::Sorted);
+/// let HeaderCheckOrder::KnownNamesFirst(known) = Profile::webkit().preflight_header_check_order
+/// else { panic!() };
+/// assert!(known.contains(&"authorization"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum HeaderCheckOrder {
+    /// Sorted by name (Chromium: Blink keeps a request's headers in a sorted map).
+    Sorted,
+    /// As script wrote them, except that the names in the list (lower-case) come first
+    /// (WebKit keeps headers whose name it knows apart from the others, and walks the
+    /// known ones first).
+    KnownNamesFirst(&'static [&'static str]),
+}
+
+impl HeaderCheckOrder {
+    /// `unsafe_names` (lower-case) in this order; `as_written` is the request's header
+    /// names in the order script gave them.
+    ///
+    /// ```
+    /// use fetchguard::HeaderCheckOrder;
+    /// let names = ["x-a".to_string(), "x-b".to_string(), "authorization".to_string()];
+    /// let written = ["X-B".to_string(), "X-A".to_string(), "Authorization".to_string()];
+    /// let order = HeaderCheckOrder::KnownNamesFirst(&["authorization"]);
+    /// assert_eq!(order.arrange(&names, &written), ["authorization", "x-b", "x-a"]);
+    /// assert_eq!(HeaderCheckOrder::Sorted.arrange(&names, &written), names);
+    /// ```
+    pub fn arrange(self, unsafe_names: &[String], as_written: &[String]) -> Vec<String> {
+        let mut names = unsafe_names.to_vec();
+        if let HeaderCheckOrder::KnownNamesFirst(known) = self {
+            let position = |n: &String| {
+                as_written
+                    .iter()
+                    .position(|w| w.eq_ignore_ascii_case(n))
+                    .unwrap_or(usize::MAX)
+            };
+            names.sort_by_key(|n| (!known.contains(&n.as_str()), position(n)));
+        }
+        names
+    }
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

@@ -8,7 +8,7 @@
 //! public-suffix rule), Safari through CFNetwork; nor Intelligent Tracking Prevention,
 //! which Safari adds on top of its cookie policy.
 
-use super::{Engine, Profile, StorageAccessHeader};
+use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -55,7 +55,34 @@ impl Profile {
             origin_kept_after_redirect_to_get: true,
             sandboxed_page_sends_referrer: true,
             empty_location_hands_over_response: false,
-            heuristic_freshness_for_308: false,
+            // Observed (examples/http-cache-heuristic #4, examples/http-cache-kept-statuses):
+            // a 404 or a `must-revalidate` 200 with an
+            // old `Last-Modified` is answered from the cache; a 308 (even with `max-age`), a
+            // 302 with `Last-Modified` only, and a 404, 300 or 200 without caching headers
+            // are not kept (`force-cache` fetches them again).
+            http_cache_storage: StorageRule::KeepReusable,
+            // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
+            // sent to the server.
+            only_if_cached_miss_goes_to_network: true,
+            // Observed: examples/http-cache-head*.toml, wpt-subset fetch/http-cache/invalidate,
+            // request-cache-force-cache (`Vary: *`), fetch/http-cache/cc-request (`max-stale`).
+            http_cache_serves_get_only: true,
+            vary_mismatch_validated_by_etag: false,
+            request_max_stale_honoured: true,
+            // Observed: examples/generated/refused-header-order.toml.
+            preflight_header_check_order: HeaderCheckOrder::KnownNamesFirst(
+                WEBKIT_KNOWN_HEADER_NAMES,
+            ),
+            // Observed: examples/generated/conditional-request-validates.toml and
+            // wpt-subset request-cache-default-conditional.
+            preflight_carries_cache_mode_headers: false,
+            conditional_request_sent_as_no_store: true,
+            // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
+            ftp_redirect_refused_before_mode: true,
+            // Observed: wpt-subset authentication-redirection #3.
+            preflight_counts_dropped_authorization: true,
+            // Observed: examples/generated/seed13-00053.toml.
+            redirect_credentials_checked_first: false,
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
@@ -83,3 +110,110 @@ impl Profile {
         }
     }
 }
+
+/// The header names WebKit knows (WebCore's `HTTPHeaderName` list), lower-case. A
+/// request's headers with these names are kept apart from the others and come first when
+/// a preflight's allowed headers are checked (observed:
+/// examples/generated/refused-header-order.toml: `Authorization` is named before `X-Custom`
+/// whatever the order script wrote them in; other names in script's order).
+pub const WEBKIT_KNOWN_HEADER_NAMES: &[&str] = &[
+    "accept",
+    "accept-charset",
+    "accept-language",
+    "accept-encoding",
+    "accept-ranges",
+    "access-control-allow-credentials",
+    "access-control-allow-headers",
+    "access-control-allow-methods",
+    "access-control-allow-origin",
+    "access-control-expose-headers",
+    "access-control-max-age",
+    "access-control-request-headers",
+    "access-control-request-method",
+    "age",
+    "authorization",
+    "cache-control",
+    "clear-site-data",
+    "connection",
+    "content-disposition",
+    "content-encoding",
+    "content-language",
+    "content-length",
+    "content-location",
+    "content-security-policy",
+    "content-security-policy-report-only",
+    "content-type",
+    "content-range",
+    "cookie",
+    "cookie2",
+    "cross-origin-embedder-policy",
+    "cross-origin-embedder-policy-report-only",
+    "cross-origin-opener-policy",
+    "cross-origin-opener-policy-report-only",
+    "cross-origin-resource-policy",
+    "date",
+    "dnt",
+    "default-style",
+    "etag",
+    "expect",
+    "expires",
+    "host",
+    "if-match",
+    "if-modified-since",
+    "if-none-match",
+    "if-range",
+    "if-unmodified-since",
+    "keep-alive",
+    "last-event-id",
+    "last-modified",
+    "link",
+    "location",
+    "origin",
+    "ping-from",
+    "ping-to",
+    "purpose",
+    "pragma",
+    "proxy-authorization",
+    "range",
+    "referer",
+    "referrer-policy",
+    "refresh",
+    "report-to",
+    "reporting-endpoints",
+    "sec-fetch-dest",
+    "sec-fetch-mode",
+    "sec-fetch-site",
+    "sec-websocket-accept",
+    "sec-websocket-extensions",
+    "sec-websocket-key",
+    "sec-websocket-protocol",
+    "sec-websocket-version",
+    "server-timing",
+    "service-worker",
+    "service-worker-allowed",
+    "service-worker-navigation-preload",
+    "set-cookie",
+    "set-cookie2",
+    "sourcemap",
+    "te",
+    "timing-allow-origin",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "upgrade-insecure-requests",
+    "user-agent",
+    "vary",
+    "via",
+    "x-content-type-options",
+    "x-dns-prefetch-control",
+    "x-frame-options",
+    "x-sourcemap",
+    "x-xss-protection",
+    "x-temp-tablet",
+    "icy-metaint",
+    "icy-metadata",
+    "icy-name",
+    "icy-title",
+    "icy-url",
+    "icy-genre",
+];

@@ -54,6 +54,9 @@ pub(crate) struct QuietFailure<'a> {
     pub mode: crate::request::Mode,
     /// The page's origin.
     pub origin: &'a Origin,
+    /// When the failing response was a redirect: where its `Location` pointed (`url` is
+    /// then the redirecting URL).
+    pub redirect_to: Option<&'a Url>,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order

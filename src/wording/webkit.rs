@@ -192,7 +192,13 @@ impl Wording for Webkit {
     }
 
     /// The message ends with a line break, as WebKit logs it.
+    /// Observed: examples/generated/seed12-00088.toml (the URL printed without its
+    /// credentials).
     fn same_origin_mode_redirect(&self, url: &Url, page_url: &Url) -> Vec<String> {
+        let mut url = url.clone();
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
+        let url = &url;
         vec![
             format!(
                 "Unsafe attempt to load URL {url} from origin {}. Domains, protocols and ports must match.\n",
@@ -256,9 +262,18 @@ impl Wording for Webkit {
             FailureReason::Redirect(RedirectError::TooManyRedirects) => {
                 "Load cannot follow more than 20 redirections".to_string()
             }
-            FailureReason::Corp(_) => format!(
-                "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
-            ),
+            // Observed: wpt-subset corp-fetch #7, a CORP block on a redirect response.
+            FailureReason::Corp(_) => {
+                let why = format!(
+                    "Cancelled load to {url} because it violates the resource's Cross-Origin-Resource-Policy response header."
+                );
+                match q.redirect_to {
+                    Some(to) => format!(
+                        "Cross-origin redirection to {to} denied by Cross-Origin Resource Sharing policy: {why}"
+                    ),
+                    None => why,
+                }
+            }
             FailureReason::Redirect(RedirectError::NonHttpScheme(to)) => {
                 return non_http_redirect(q, to);
             }
@@ -286,6 +301,11 @@ fn non_http_redirect(q: &QuietFailure<'_>, to: &str) -> Vec<String> {
         Mode::NoCors => vec![
             "Redirection to URL with a scheme that is not HTTP(S).".to_string(),
             format!("Fetch API cannot load {to} due to access control checks."),
+        ],
+        // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
+        Mode::SameOrigin if to.starts_with("ftp:") => vec![
+            "FTP URLs are disabled".to_string(),
+            access_control_checks(q.url),
         ],
         Mode::SameOrigin => vec![
             format!(
