@@ -252,6 +252,7 @@ impl BrowserBuilder {
         };
         let third_party = self.third_party.unwrap_or(self.profile.third_party_cookies);
         let cache_rule = self.profile.http_cache_storage;
+        let cache_ranges = self.profile.http_cache_ranges;
         Browser {
             _servers: Arc::new(guards),
             ctx: Arc::new(FetchContext {
@@ -266,7 +267,9 @@ impl BrowserBuilder {
                 enforcement: self.enforcement,
                 violations: Mutex::new(Vec::new()),
                 http_cache: Mutex::new(
-                    crate::http_cache::HttpCache::default().with_rule(cache_rule),
+                    crate::http_cache::HttpCache::default()
+                        .with_rule(cache_rule)
+                        .with_ranges(cache_ranges),
                 ),
                 address_spaces: self.address_spaces,
                 network_permissions: Mutex::new(self.network_permissions),

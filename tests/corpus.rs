@@ -1,9 +1,15 @@
-//! Every scenario file in `examples/` and `wpt-subset/` as its own named test, so a
-//! failure names the file (and the fetch and key, in its message).
+//! Every scenario file in `examples/` and `wpt-subset/` as its own named test, once per
+//! engine whose observations the corpus records (`[fetch.expect]` for Chromium,
+//! `[fetch.expect.webkit]` for WebKit), so a failure names the engine and the file (and
+//! the fetch and key, in its message).
 
 use std::path::PathBuf;
 
 use fetchguard::scenario::{self, report};
+use fetchguard::{Engine, Profile};
+
+/// The engines the corpus holds real-browser observations for.
+const ENGINES: [Engine; 2] = [Engine::Chromium, Engine::Webkit];
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {
@@ -17,18 +23,20 @@ fn main() {
             .build()
             .expect("a runtime"),
     );
-    let trials = files
+    let trials = ENGINES
         .into_iter()
-        .map(|file| {
-            let name = file
-                .strip_prefix(&root)
-                .unwrap_or(&file)
-                .display()
-                .to_string();
+        .flat_map(|engine| files.iter().map(move |file| (engine, file.clone())))
+        .map(|(engine, file)| {
+            let path = file.strip_prefix(&root).unwrap_or(&file).display();
+            let name = match engine {
+                Engine::Chromium => path.to_string(),
+                other => format!("{}: {path}", other.as_str()),
+            };
             let runtime = runtime.clone();
             Trial::test(name, move || {
                 let loaded = scenario::load_file(&file).map_err(|e| Failed::from(e.to_string()))?;
-                let r = runtime.block_on(scenario::run_scenario(&loaded));
+                let profile = Profile::for_engine(engine);
+                let r = runtime.block_on(scenario::run_scenario_as(&loaded, profile));
                 if r.passed() {
                     Ok(())
                 } else {

@@ -8,6 +8,7 @@ use http::HeaderMap;
 use crate::cookies::{CookieContext, ThirdPartyCookies};
 use crate::errors::FailureReason;
 use crate::headers::WireHeaders;
+use crate::http_cache::range::RangeCache;
 use crate::http_cache::{CacheKey, CachedResponse, Lookup};
 use crate::net::{WireRequest, WireResponse, decode};
 use crate::origin::{Origin, Site};
@@ -224,7 +225,8 @@ fn http_cache_lookup(
     let found = state.ctx.http_cache().lookup(key, request, now);
     let range = request
         .get(http::header::RANGE)
-        .and_then(|v| v.to_str().ok());
+        .and_then(|v| v.to_str().ok())
+        .filter(|_| state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete);
     let (entry, fresh_for) = match found {
         Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
         // WEBKIT: a Vary mismatch is a miss (observed: wpt-subset request-cache-force-cache,
@@ -388,7 +390,10 @@ fn http_cache_store(
     }
     // CHROMIUM: partial content is not kept (without validators; see http_cache::range),
     // and it leaves a stored complete response alone.
-    if response.status == 206 && request.contains_key(http::header::RANGE) {
+    if response.status == 206
+        && request.contains_key(http::header::RANGE)
+        && state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete
+    {
         return;
     }
     let now = state.ctx.clock.now();

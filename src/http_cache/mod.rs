@@ -120,6 +120,7 @@ pub(crate) struct HttpCache {
     max_bytes: usize,
     /// What is kept, and the implicit freshness of what is.
     rule: StorageRule,
+    ranges: range::RangeCache,
 }
 
 impl Default for HttpCache {
@@ -138,10 +139,16 @@ impl HttpCache {
             max_entries,
             max_bytes,
             rule: StorageRule::KeepAll,
+            ranges: range::RangeCache::SliceFromComplete,
         }
     }
 
     /// The same cache under the engine's [`StorageRule`].
+    pub fn with_ranges(mut self, ranges: range::RangeCache) -> Self {
+        self.ranges = ranges;
+        self
+    }
+
     pub fn with_rule(mut self, rule: StorageRule) -> Self {
         self.rule = rule;
         self
@@ -199,7 +206,13 @@ impl HttpCache {
         let mut headers = headers.clone();
         headers.remove(http::header::SET_COOKIE);
         headers.remove("set-cookie2");
-        let vary = policy::vary_names(&headers).map(|n| policy::selecting_headers(&n, request));
+        let vary = policy::vary_names(&headers).map(|mut n| {
+            if self.ranges == range::RangeCache::SameRangeOnly {
+                // WEBKIT: the request's Range selects the entry (see RangeCache).
+                n.push("range".to_string());
+            }
+            policy::selecting_headers(&n, request)
+        });
         let entry = CachedResponse {
             status,
             headers,

@@ -9,10 +9,32 @@
 //!   with the slice, `Content-Range: bytes FIRST-LAST/LENGTH` and the slice's
 //!   `Content-Length`, nothing sent.
 //!
+//! WebKitGTK 2.50 keeps them another way ([`RangeCache::SameRangeOnly`]).
+//!
 //! Pure functions: no I/O.
 
 use bytes::Bytes;
 use http::{HeaderMap, HeaderValue};
+
+/// How an engine's HTTP cache treats requests with a `Range` header.
+///
+/// ```
+/// use fetchguard::{Profile, http_cache::range::RangeCache};
+/// assert_eq!(Profile::chromium().http_cache_ranges, RangeCache::SliceFromComplete);
+/// assert_eq!(Profile::webkit().http_cache_ranges, RangeCache::SameRangeOnly);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RangeCache {
+    /// Chromium: a `206` is not kept; a stored complete `200` that would be served
+    /// answers a single byte range as a `206` slice; any other range request goes to the
+    /// network as it is.
+    SliceFromComplete,
+    /// WebKit: the request's `Range` selects the entry as a `Vary` header would. A `206`
+    /// is kept and answers the same `Range` again; a complete response answers only
+    /// requests without `Range`, other ranges go to the network (observed in WebKitGTK
+    /// 2.50.6: wpt-subset/fetch/http-cache/partial.toml).
+    SameRangeOnly,
+}
 
 /// The first and last byte (inclusive) a `Range` value asks of a body of `len` bytes, for
 /// a single range the body can satisfy (`bytes=A-B`, `bytes=A-`, `bytes=-N`); `None` for

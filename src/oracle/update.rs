@@ -503,4 +503,55 @@ known_difference = "other"
         );
         assert!(!out.contains("\"old\""));
     }
+
+    #[test]
+    fn an_engine_with_another_outcome_keeps_none_of_the_others_keys() {
+        let text = r#"[page]
+url = "https://app.example/"
+
+[[fetch]]
+url = "https://api.example/a"
+
+[fetch.expect]
+outcome = "error"
+error = "Failed to fetch"
+
+[[fetch]]
+url = "https://api.example/b"
+
+[fetch.expect]
+outcome = "response"
+status = 200
+body = "b"
+"#;
+        let specs = parse_str("t.toml", text).unwrap().scenario.fetches;
+        let webkit_reads = FetchObservation {
+            outcome: "response".into(),
+            status: Some(200),
+            body: Some("a".into()),
+            ..Default::default()
+        };
+        let webkit_fails = FetchObservation {
+            outcome: "error".into(),
+            error: Some("Load failed".into()),
+            ..Default::default()
+        };
+        let out = update_engine_expectations(
+            text,
+            &specs,
+            &[webkit_reads.clone(), webkit_fails.clone()],
+            Engine::Webkit,
+        )
+        .unwrap();
+        let again = parse_str("t.toml", &out).unwrap().scenario.fetches;
+        for (f, obs) in again.iter().zip([webkit_reads, webkit_fails]) {
+            let e = f.expect.as_ref().unwrap();
+            assert!(
+                check_expectations(&e.for_engine(Engine::Webkit), &obs).is_empty(),
+                "{out}"
+            );
+            // Chromium's expectations are untouched.
+            assert!(!check_expectations(&e.for_engine(Engine::Chromium), &obs).is_empty());
+        }
+    }
 }

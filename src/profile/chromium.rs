@@ -1,6 +1,6 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
+use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -58,6 +58,8 @@ impl Profile {
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
             empty_location_hands_over_response: true,
+            // Observed: wpt-subset/fetch/http-cache/partial.toml.
+            http_cache_ranges: RangeCache::SliceFromComplete,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
             http_cache_serves_get_only: false,

@@ -1,7 +1,7 @@
 //! Firefox 153 ESR (Linux), as Debian's `firefox-esr` runs it headless with a fresh
 //! profile.
 
-use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
+use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -73,6 +73,8 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
+            // PENDING(issue 17): Chromium's until observed in Firefox.
+            http_cache_ranges: RangeCache::SliceFromComplete,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
             http_cache_serves_get_only: false,

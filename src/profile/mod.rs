@@ -15,6 +15,7 @@ mod webkit;
 use crate::cookies::ThirdPartyCookies;
 pub use crate::engine::Engine;
 pub use crate::http_cache::StorageRule;
+pub use crate::http_cache::range::RangeCache;
 
 /// A browser profile. The default is Chromium 156, the behaviour every expectation in
 /// this project is verified against.
@@ -142,6 +143,8 @@ pub struct Profile {
     /// [`StorageRule::KeepReusable`] (WebKit: a 308 is never kept, a 404 with
     /// `Last-Modified` gets heuristic freshness).
     pub http_cache_storage: StorageRule,
+    /// How the HTTP cache answers requests with `Range`: see [`RangeCache`].
+    pub http_cache_ranges: RangeCache,
     /// The order in which a preflight's allowed headers are checked against the
     /// request's CORS-unsafe header names: the first refused one is the one the console
     /// names.

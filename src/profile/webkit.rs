@@ -8,7 +8,7 @@
 //! public-suffix rule), Safari through CFNetwork; nor Intelligent Tracking Prevention,
 //! which Safari adds on top of its cookie policy.
 
-use super::{Engine, HeaderCheckOrder, Profile, StorageAccessHeader, StorageRule};
+use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -60,6 +60,8 @@ impl Profile {
             // old `Last-Modified` is answered from the cache; a 308 (even with `max-age`), a
             // 302 with `Last-Modified` only, and a 404, 300 or 200 without caching headers
             // are not kept (`force-cache` fetches them again).
+            // Observed: wpt-subset/fetch/http-cache/partial.toml.
+            http_cache_ranges: RangeCache::SameRangeOnly,
             http_cache_storage: StorageRule::KeepReusable,
             // Observed (examples/http-cache-modes #8): `only-if-cached` with nothing stored is
             // sent to the server.

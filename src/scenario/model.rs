@@ -394,6 +394,21 @@ impl Expect {
         let Some(o) = self.override_for(engine) else {
             return e;
         };
+        // An engine whose outcome differs keeps none of the other outcome's keys it does
+        // not give itself: a response has no error message, an error no status or body.
+        match o.outcome {
+            Some(OutcomeToken::Response) if self.outcome != o.outcome => e.error = None,
+            Some(OutcomeToken::Error) if self.outcome != o.outcome => {
+                e.rtype = None;
+                e.status = None;
+                e.url = None;
+                e.redirected = None;
+                e.headers = None;
+                e.hidden_headers = None;
+                e.body = None;
+            }
+            _ => {}
+        }
         macro_rules! take {
             ($($f:ident),+) => { $( if o.$f.is_some() { e.$f = o.$f.clone(); } )+ };
         }
