@@ -42,9 +42,11 @@ pub(crate) enum LnaStep {
 /// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
 /// to [`Enforcement`]: it is not the CORS check.
 ///
-/// CHROMIUM: a request to the page's own origin is not checked at all, whatever its
-/// `targetAddressSpace` (observed: examples/generated/lna-same-origin-exempt.toml; the
-/// same target on another public origin is a mismatch).
+/// CHROMIUM: from a secure page, a request to the page's own origin is not checked at
+/// all, whatever its `targetAddressSpace` (observed:
+/// examples/generated/lna-same-origin-exempt.toml; the same target on another public
+/// origin is a mismatch); from a plain-http page it is checked like any other
+/// (observed: examples/generated/lna-same-origin-insecure.toml).
 ///
 /// CHROMIUM: when the hop sends a CORS preflight, the preflight is checked without the
 /// request's `targetAddressSpace` (only the permission for the space it reaches), and the
@@ -55,7 +57,9 @@ pub(crate) fn local_network_access(
     url: &Url,
     step: LnaStep,
 ) -> Result<(), Failure> {
-    if state.origin.is_same_origin(&Origin::from_url(url)) {
+    if state.origin.is_same_origin(&Origin::from_url(url))
+        && is_url_potentially_trustworthy(state.page_url)
+    {
         return Ok(());
     }
     let page_space = address_space_of(state, state.page_url);
