@@ -70,6 +70,13 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: Send + Sync + 'static {
     /// Sends one request; does not follow redirects.
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>>;
+
+    /// True when the transport knows, without connecting, that nothing answers at
+    /// `url`'s host and port (a name it will not resolve), so a request there fails
+    /// before any connection exists. The default, `false`, is "cannot tell".
+    fn known_unreachable(&self, _url: &Url) -> bool {
+        false
+    }
 }
 
 /// True when a server received the request whose exchange ended in `result`: a response
