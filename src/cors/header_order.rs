@@ -1,7 +1,7 @@
 //! The order in which Chromium checks a request's CORS-unsafe header names against a
 //! preflight answer, and so which refused header its console line names.
 //!
-//! CHROMIUM (observed, examples/generated/refused-header-order*.toml: 50 crafted fetches,
+//! CHROMIUM (observed, examples/generated/refused-header-order*.toml: 57 crafted fetches,
 //! 22 of them predicted before they were run): the network service walks the request's
 //! header vector and names the first name the preflight does not allow. That vector is
 //! built by iterating Blink's `HTTPHeaderMap`, a WTF hash table keyed by the case-folded
