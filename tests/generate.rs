@@ -240,3 +240,24 @@ fn the_page_host_on_another_scheme_is_served_by_nothing() {
     };
     assert!(known_difference(&s, 0, &[d]).is_some());
 }
+
+#[test]
+fn a_refused_header_named_differently_is_a_real_difference() {
+    // The engine models Chromium's order (cors::header_order), so a different name is a
+    // bug to shrink and fix, no longer a known class.
+    use fetchguard::oracle::Difference;
+    use fetchguard::oracle::generate::known_difference;
+    let mut s = generate(1, 0);
+    s.fetches[0].headers = vec![("X-A".into(), "1".into()), ("X-B".into(), "2".into())];
+    let line = |n: &str| {
+        format!(
+            "[\"Access to fetch at 'https://api.example/x' from origin 'https://app.example' has been blocked by CORS policy: Request header field {n} is not allowed by Access-Control-Allow-Headers in preflight response.\"]"
+        )
+    };
+    let d = Difference {
+        key: "console".into(),
+        engine: line("x-a"),
+        browser: line("x-b"),
+    };
+    assert_eq!(known_difference(&s, 0, &[d]), None);
+}

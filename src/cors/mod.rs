@@ -6,10 +6,12 @@
 
 pub mod cache;
 pub mod check;
+pub mod header_order;
 pub mod preflight;
 
 pub use cache::{CacheLookup, CapacityLimit, MAX_URL_LENGTH, MissReason, PreflightCache};
 pub use check::cors_check;
+pub use header_order::chromium_check_order;
 pub use preflight::{
     AuthorizationUnderWildcard, DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightResult,
     access_control_request_headers, evaluate_preflight_response, parse_max_age,

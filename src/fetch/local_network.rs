@@ -42,9 +42,14 @@ pub(crate) enum LnaStep {
 /// a failure with Chromium's console line (naming both URLs after a redirect). Not subject
 /// to [`Enforcement`]: it is not the CORS check.
 ///
-/// CHROMIUM: a request to the page's own origin is not checked at all, whatever its
-/// `targetAddressSpace` (observed: examples/generated/lna-same-origin-exempt.toml; the
-/// same target on another public origin is a mismatch).
+/// CHROMIUM: from a secure page, a request to the page's own origin is not checked at
+/// all, whatever its `targetAddressSpace` (observed:
+/// examples/generated/lna-same-origin-exempt.toml; the same target on another public
+/// origin is a mismatch); from a plain-http page it is checked like any other
+/// (observed: examples/generated/lna-same-origin-insecure.toml).
+///
+/// CHROMIUM: a host the transport knows nothing answers at is not checked: Chromium
+/// checks once connected, and that request fails before.
 ///
 /// CHROMIUM: when the hop sends a CORS preflight, the preflight is checked without the
 /// request's `targetAddressSpace` (only the permission for the space it reaches), and the
@@ -55,7 +60,16 @@ pub(crate) fn local_network_access(
     url: &Url,
     step: LnaStep,
 ) -> Result<(), Failure> {
-    if state.origin.is_same_origin(&Origin::from_url(url)) {
+    if state.origin.is_same_origin(&Origin::from_url(url))
+        && is_url_potentially_trustworthy(state.page_url)
+    {
+        return Ok(());
+    }
+    // CHROMIUM: the check is made once the connection knows the server's address, so a
+    // host nothing answers at fails first, as a network error without this line
+    // (observed: examples/probing-localhost.toml, fetch #3). Only a host the transport
+    // knows to be unreachable is skipped; on a real network the check stays first.
+    if state.ctx.transport.known_unreachable(url) {
         return Ok(());
     }
     let page_space = address_space_of(state, state.page_url);

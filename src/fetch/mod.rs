@@ -20,8 +20,9 @@ use url::Url;
 
 use crate::errors::{FailureReason, RequestError};
 use crate::headers::{
-    cors_unsafe_request_header_names, is_cors_safelisted_method, is_forbidden_method,
-    is_forbidden_request_header, is_no_cors_safelisted_request_header, is_token, normalize_method,
+    cors_unsafe_request_header_names, get_combined, is_cors_safelisted_method,
+    is_cors_safelisted_request_header, is_forbidden_method, is_forbidden_request_header,
+    is_no_cors_safelisted_request_header, is_token, normalize_method,
 };
 use crate::origin::Origin;
 use crate::policy::TargetAddressSpace;
@@ -146,8 +147,51 @@ impl FetchState<'_> {
 
     /// Recomputes what is derived from the headers, after a redirect changed them.
     pub fn headers_changed(&mut self) {
-        self.unsafe_header_names = cors_unsafe_request_header_names(&self.headers);
+        self.unsafe_header_names =
+            unsafe_names_in_check_order(&self.ctx.profile, &self.headers, &self.url_list);
     }
+}
+
+/// The request's CORS-unsafe header names (lower-case), in the order the profile's
+/// engine checks them against a preflight answer, so the first refused one is the one
+/// its console line names. `Access-Control-Request-Headers` sorts them again.
+fn unsafe_names_in_check_order(
+    profile: &crate::Profile,
+    headers: &HeaderMap,
+    url_list: &[Url],
+) -> Vec<String> {
+    let names = cors_unsafe_request_header_names(headers);
+    if profile.preflight_header_check_order != crate::HeaderCheckOrder::BlinkTable {
+        return names;
+    }
+    // CHROMIUM (observed, crate::cors::header_order): Blink's table holds the request's
+    // own headers, then `Accept` when script set none, then the client hints when they
+    // are sent (request_headers::append_client_hints).
+    let mut added: Vec<&str> = Vec::new();
+    if !headers.contains_key(http::header::ACCEPT) {
+        added.push("accept");
+    }
+    if url_list
+        .iter()
+        .all(crate::origin::is_url_potentially_trustworthy)
+    {
+        added.extend(profile.client_hints.iter().map(|(n, _)| n.as_str()));
+    }
+    let request_names: Vec<String> = headers.keys().map(|n| n.as_str().to_string()).collect();
+    // CHROMIUM: names with safelisted values, unsafe only because such values exceed
+    // 1,024 bytes together, are checked after the others (CorsUnsafeRequestHeaderNames
+    // appends them).
+    let (unsafe_values, over_total): (Vec<String>, Vec<String>) =
+        names.into_iter().partition(|n| {
+            !get_combined(headers, n).is_some_and(|v| is_cors_safelisted_request_header(n, &v))
+        });
+    let mut ordered = crate::cors::chromium_check_order(&unsafe_values, &request_names, &added);
+    ordered.extend(crate::cors::chromium_check_order(
+        &over_total,
+        &request_names,
+        &added,
+    ));
+    ordered
 }
 
 /// What `main_fetch` produced before filtering.
@@ -187,7 +231,7 @@ pub(crate) async fn fetch(
         initial_method: prepared.method.clone(),
         method: prepared.method,
         url_list: vec![prepared.url],
-        unsafe_header_names: cors_unsafe_request_header_names(&prepared.headers),
+        unsafe_header_names: Vec::new(),
         headers: prepared.headers,
         header_names_as_written: prepared.header_names_as_written,
         body: prepared.body,
@@ -211,6 +255,7 @@ pub(crate) async fn fetch(
         cache_partition: std::cell::OnceCell::new(),
         trace,
     };
+    state.headers_changed();
     match main_fetch::main_fetch(&mut state).await {
         Ok(fetched) => {
             let rtype = if fetched.opaque_redirect {

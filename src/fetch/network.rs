@@ -98,11 +98,23 @@ pub(crate) async fn http_network_or_cache_fetch(
     // header under the default cache mode makes it "no-store". CHROMIUM: the request also
     // carries `Cache-Control: max-age=0` (no Pragma), and an entry already stored stays
     // (observed: wpt-subset/fetch/api/request/request-cache-default-conditional.toml).
+    // CHROMIUM: under `force-cache` and `no-cache` too the cache does not answer: the
+    // request goes out with script's validators and nothing added, and under
+    // `only-if-cached` it fails as a cache miss (net's HttpCache treats it as an
+    // external validation; observed: examples/generated/conditional-cache-modes.toml).
     let script_conditional = kind == HopKind::Main
-        && state.cache_mode == CacheMode::Default
+        && !matches!(state.cache_mode, CacheMode::NoStore | CacheMode::Reload)
         && crate::http_cache::policy::has_conditional_header(&state.headers);
     if script_conditional {
-        if !headers.contains_key(http::header::CACHE_CONTROL) {
+        // WEBKIT: the profile's rule for an only-if-cached miss holds here too: sent.
+        if state.cache_mode == CacheMode::OnlyIfCached
+            && !state.ctx.profile.only_if_cached_miss_goes_to_network
+        {
+            return Err(Failure::silent(FailureReason::NotInCache));
+        }
+        if state.cache_mode == CacheMode::Default
+            && !headers.contains_key(http::header::CACHE_CONTROL)
+        {
             set(&mut headers, "cache-control", "max-age=0");
         }
         state.trace.note(Notice::ConditionalBypassesCache);

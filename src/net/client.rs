@@ -202,6 +202,18 @@ impl Transport for HyperTransport {
             }
         })
     }
+
+    fn known_unreachable(&self, url: &url::Url) -> bool {
+        let (Some(host), Some(port)) = (url.host_str(), url.port_or_known_default()) else {
+            return true;
+        };
+        let host = host.trim_start_matches('[').trim_end_matches(']');
+        self.connector.resolution == Resolution::OverridesOnly
+            && !self
+                .connector
+                .overrides
+                .contains_key(&(host.to_ascii_lowercase(), port))
+    }
 }
 
 impl HyperTransport {

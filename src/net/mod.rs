@@ -70,6 +70,26 @@ pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
 pub trait Transport: Send + Sync + 'static {
     /// Sends one request; does not follow redirects.
     fn send(&self, req: WireRequest) -> BoxFuture<'_, Result<WireResponse, NetError>>;
+
+    /// True when the transport knows, without connecting, that nothing answers at
+    /// `url`'s host and port (a name it will not resolve), so a request there fails
+    /// before any connection exists. The default, `false`, is "cannot tell".
+    ///
+    /// ```
+    /// use std::collections::HashMap;
+    /// use fetchguard::net::{HyperTransport, Limits, Resolution, Transport};
+    /// let served = HashMap::from([(("api.example".to_string(), 443), "127.0.0.1:9".parse().unwrap())]);
+    /// let url = |u: &str| url::Url::parse(u).unwrap();
+    /// let only = HyperTransport::with_resolution(served.clone(), vec![], Limits::default(), Resolution::OverridesOnly);
+    /// assert!(!only.known_unreachable(&url("https://API.example/x")));
+    /// assert!(only.known_unreachable(&url("https://other.example/x")));
+    /// assert!(only.known_unreachable(&url("http://api.example/x"))); // port 80: no server
+    /// let dns = HyperTransport::new(served, vec![], Limits::default());
+    /// assert!(!dns.known_unreachable(&url("https://other.example/x"))); // DNS may know it
+    /// ```
+    fn known_unreachable(&self, _url: &Url) -> bool {
+        false
+    }
 }
 
 /// True when a server received the request whose exchange ended in `result`: a response

@@ -132,6 +132,10 @@ impl Transport for RoutingTransport {
             }
         }
     }
+
+    fn known_unreachable(&self, url: &url::Url) -> bool {
+        !self.services.contains_key(&Origin::from_url(url)) && self.fallback.known_unreachable(url)
+    }
 }
 
 /// Sends a wire request to a service as a server would receive it: origin-form target,

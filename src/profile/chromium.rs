@@ -65,7 +65,8 @@ impl Profile {
             http_cache_serves_get_only: false,
             vary_mismatch_validated_by_etag: true,
             request_max_stale_honoured: false,
-            preflight_header_check_order: HeaderCheckOrder::Sorted,
+            // Observed: examples/generated/refused-header-order*.toml (src/cors/header_order.rs).
+            preflight_header_check_order: HeaderCheckOrder::BlinkTable,
             preflight_carries_cache_mode_headers: true,
             ftp_redirect_refused_before_mode: false,
             preflight_counts_dropped_authorization: false,

@@ -199,7 +199,8 @@ pub struct Profile {
 ///
 /// ```
 /// use fetchguard::{HeaderCheckOrder, Profile};
-/// assert_eq!(Profile::chromium().preflight_header_check_order, HeaderCheckOrder::Sorted);
+/// assert_eq!(Profile::chromium().preflight_header_check_order, HeaderCheckOrder::BlinkTable);
+/// assert_eq!(Profile::firefox().preflight_header_check_order, HeaderCheckOrder::Sorted);
 /// let HeaderCheckOrder::KnownNamesFirst(known) = Profile::webkit().preflight_header_check_order
 /// else { panic!() };
 /// assert!(known.contains(&"authorization"));
@@ -207,8 +208,12 @@ pub struct Profile {
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[non_exhaustive]
 pub enum HeaderCheckOrder {
-    /// Sorted by name (Chromium: Blink keeps a request's headers in a sorted map).
+    /// Sorted by name (the Firefox profile's order until observed).
     Sorted,
+    /// In the slot order of Blink's header hash table (Chromium, observed: see
+    /// [`crate::cors::chromium_check_order`]). The order depends on the request's whole
+    /// header list, so it is computed when the request is built, and `arrange` keeps it.
+    BlinkTable,
     /// As script wrote them, except that the names in the list (lower-case) come first
     /// (WebKit keeps headers whose name it knows apart from the others, and walks the
     /// known ones first).
