@@ -493,3 +493,60 @@ async fn a_no_cors_post_under_no_referrer_says_origin_null_in_firefox() {
     assert_eq!(c.as_deref(), Some("https://app.example"));
     assert_eq!(f.as_deref(), Some("null"));
 }
+
+/// Local Network Access as observed in Firefox 153.8.0esr (a page reaching a loopback
+/// listener directly, the page's listener classified public with
+/// `network.lna.address_space.public.override`).
+#[tokio::test]
+async fn local_network_access_in_firefox_words_and_for_insecure_pages() {
+    use fetchguard::policy::{AddressSpace, Permission};
+    let w = world().await;
+    let mut seen = Vec::new();
+    for profile in [Profile::chromium(), Profile::firefox()] {
+        let b = w
+            .builder()
+            .profile(profile)
+            .address_space(API, AddressSpace::Loopback)
+            .network_permission(PLAIN, AddressSpace::Loopback, Permission::Allow)
+            .network_permission(APP, AddressSpace::Loopback, Permission::Block)
+            .build();
+        // An insecure public page holding the permission.
+        let insecure = b
+            .page(PLAIN)
+            .unwrap()
+            .fetch(Request::get(format!("{API}/r")))
+            .await;
+        let insecure_wire = w.take_wire().len();
+        // A secure page the permission is denied to, in modes cors and no-cors.
+        let app = b.page(APP).unwrap();
+        let mut denied = Vec::new();
+        for mode in [fetchguard::Mode::Cors, fetchguard::Mode::NoCors] {
+            let e = app
+                .fetch(Request::get(format!("{API}/r")).mode(mode))
+                .await
+                .unwrap_err();
+            denied.push(e.console().to_vec());
+        }
+        seen.push((insecure.is_ok(), insecure_wire, denied, w.take_wire().len()));
+    }
+    let (f, c) = (seen.pop().unwrap(), seen.pop().unwrap());
+    // Chromium denies the insecure page outright; Firefox asks its permission.
+    assert_eq!((c.0, c.1), (false, 0));
+    assert_eq!((f.0, f.1), (true, 1));
+    // Denied: nothing sent in either; Chromium names the address space in both modes.
+    assert_eq!((c.3, f.3), (0, 0));
+    assert!(
+        c.2.iter()
+            .all(|l| l.len() == 1 && l[0].contains("`loopback` address space"))
+    );
+    assert_eq!(
+        f.2,
+        [
+            vec![
+                "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/r. (Reason: CORS request did not succeed). Status code: (null)."
+                    .to_string()
+            ],
+            Vec::new()
+        ]
+    );
+}

@@ -40,12 +40,8 @@ pub(crate) struct CorsFailureAt<'a> {
     pub response_headers: Option<&'a http::HeaderMap>,
 }
 
-/// A CORS failure at the current URL, with the profile's console lines.
-pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
-    cors_failure_at(state, e, CorsFailureAt::default())
-}
-
-/// [`cors_failure`], with what the console lines may quote of the failing response.
+/// A CORS failure at the current URL, with the profile's console lines (quoting what `at`
+/// gives of the failing response).
 pub(crate) fn cors_failure_at(
     state: &mut FetchState<'_>,
     e: CorsError,
@@ -56,9 +52,35 @@ pub(crate) fn cors_failure_at(
     Failure::new(FailureReason::Cors(e), lines)
 }
 
+/// A Local Network Access denial: a CORS failure in Chromium's terms, worded as the
+/// profile's engine words its denials (for the request's mode).
+pub(crate) fn local_network_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
+    state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+    let console = cors_console(state, &e, CorsFailureAt::default());
+    let lines = state
+        .ctx
+        .profile
+        .wording()
+        .local_network_denied(&console, state.mode);
+    Failure::new(FailureReason::Cors(e), lines)
+}
+
 /// The console lines the profile's engine prints for a CORS failure at the current URL.
 fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'_>) -> Vec<String> {
-    state.ctx.profile.wording().cors(&CorsConsole {
+    state
+        .ctx
+        .profile
+        .wording()
+        .cors(&cors_console(state, e, at))
+}
+
+/// What the console lines of a CORS failure at the current URL may say.
+fn cors_console<'a>(
+    state: &'a FetchState<'_>,
+    e: &'a CorsError,
+    at: CorsFailureAt<'a>,
+) -> CorsConsole<'a> {
+    CorsConsole {
         last_url: state.current_url(),
         initial_url: state.first_url(),
         origin: state.origin,
@@ -70,7 +92,7 @@ fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'
         origin_tainted: state.tainted_origin,
         redirect_to: at.redirect_to,
         header_names_as_written: &state.header_names_as_written,
-    })
+    }
 }
 
 /// The status of the response that failed the check: the last one a server sent, or the

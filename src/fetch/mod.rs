@@ -32,7 +32,7 @@ use crate::trace::{Notice, Trace};
 
 use crate::wording::QuietFailure;
 pub(crate) use context::{Client, FetchContext};
-use failure::{Failure, cors_failure};
+use failure::{Failure, local_network_failure};
 
 /// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -62,6 +62,7 @@ impl Profile {
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,
+            local_network_denies_insecure_pages: true,
         }
     }
 }

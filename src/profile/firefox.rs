@@ -77,6 +77,10 @@ impl Profile {
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,
+            // Observed (a public http page reaching a loopback listener, direct, with
+            // `network.lna.address_space.public.override`): Firefox asks for the
+            // permission ("Secure context: False" in its info line) and obeys it.
+            local_network_denies_insecure_pages: false,
         }
     }
 }

@@ -146,6 +146,11 @@ pub struct Profile {
     /// Whether Local Network Access applies (permission checks for local and loopback
     /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
     pub local_network_access: bool,
+    /// Whether Local Network Access denies a page that is not a secure context outright
+    /// when it reaches a more private space (Chromium). When false (Firefox 153: its
+    /// `network.lna.block_insecure_contexts` is off), such a page is judged by its
+    /// permission, as a secure page is.
+    pub local_network_denies_insecure_pages: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

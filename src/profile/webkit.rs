@@ -59,6 +59,7 @@ impl Profile {
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
+            local_network_denies_insecure_pages: true,
             origin_header_follows_referrer_policy: true,
             // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),

@@ -106,9 +106,9 @@ fn reason(c: &CorsConsole<'_>) -> Option<(String, bool)> {
         // Observed: a cross-origin redirect to a URL with credentials prints only the
         // "did not succeed" line.
         RedirectContainsCredentials(_) => return None,
-        // PENDING(issue 17): not observed in Firefox (mode same-origin has its own
-        // lines; Local Network Access denials are modelled on Chromium's): Chromium's
-        // detail inside Firefox's template.
+        // Not printed under the Firefox profile: mode same-origin has its own lines,
+        // Local Network Access denials theirs (`local_network_denied`), and a preflight
+        // answered with a redirect two lines of its own (`cors`).
         DisallowedByMode
         | LocalNetworkAccessPermissionDenied(_)
         | InsecurePrivateNetwork(_)
@@ -289,6 +289,19 @@ impl Wording for Firefox {
     /// Chromium's line for a profile that would.
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String {
         super::chromium::Chromium.mixed_content_warning(page_url, url)
+    }
+
+    /// Observed (Firefox 153.8.0esr, a public page reaching a loopback and a local
+    /// listener directly, the permission set to deny): no line names Local Network Access
+    /// at error level (an info line "Local Network Access detected: … prompt action:
+    /// auto_deny" only); a CORS-mode fetch prints "CORS request did not succeed", a
+    /// no-cors one nothing. Nothing is sent.
+    fn local_network_denied(&self, c: &CorsConsole<'_>, mode: Mode) -> Vec<String> {
+        if mode == Mode::Cors {
+            self.cors_network_failure(c.last_url)
+        } else {
+            Vec::new()
+        }
     }
 
     /// Firefox's lines for these failures come from the specific methods

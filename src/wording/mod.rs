@@ -89,6 +89,12 @@ pub(crate) trait Wording: Sync {
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String;
     /// The console lines of a failure that has none of its own.
     fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String>;
+    /// The console lines of a request Local Network Access denied, in `mode`; by default
+    /// those of the CORS failure it is reported as.
+    fn local_network_denied(&self, c: &CorsConsole<'_>, mode: Mode) -> Vec<String> {
+        let _ = mode;
+        self.cors(c)
+    }
 }
 
 /// The wording of `engine`.
