@@ -73,6 +73,7 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/moved-301") => respond(301, &[("Location", "/r")], ""),
         (_, "/set-ab") => respond(200, &[("Set-Cookie", "a=1"), ("Set-Cookie", "b=1")], ""),
         (_, "/set-a2") => respond(200, &[("Set-Cookie", "a=2")], ""),
         (_, "/cred") => respond(
@@ -549,4 +550,34 @@ async fn local_network_access_in_firefox_words_and_for_insecure_pages() {
             Vec::new()
         ]
     );
+}
+
+#[tokio::test]
+async fn a_conditional_request_goes_as_no_store_and_a_301_is_not_kept_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let _ = p
+            .fetch(Request::get(format!("{APP}/r")).header("If-None-Match", "\"v0\""))
+            .await;
+        let wire = w.take_wire();
+        let sent = (
+            wire[0].header("cache-control").map(String::from),
+            wire[0].header("pragma").map(String::from),
+        );
+        // The same 301 twice: is it fetched again?
+        for _ in 0..2 {
+            p.fetch(Request::get(format!("{APP}/moved-301")))
+                .await
+                .unwrap();
+        }
+        let moved = w
+            .take_wire()
+            .iter()
+            .filter(|r| r.url.path() == "/moved-301")
+            .count();
+        (sent, moved)
+    })
+    .await;
+    assert_eq!(c, ((Some("max-age=0".into()), None), 1));
+    assert_eq!(f, ((Some("no-cache".into()), Some("no-cache".into())), 2));
 }

@@ -241,6 +241,7 @@ pub(crate) async fn fetch(
                     url: state.current_url(),
                     mode: state.mode,
                     origin: state.origin,
+                    page_url: state.page_url,
                 }));
             } else {
                 console.extend(f.console);

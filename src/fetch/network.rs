@@ -96,7 +96,9 @@ pub(crate) async fn http_network_or_cache_fetch(
         && state.cache_mode == CacheMode::Default
         && crate::http_cache::policy::has_conditional_header(&state.headers);
     if script_conditional {
-        if !headers.contains_key(http::header::CACHE_CONTROL) {
+        if !headers.contains_key(http::header::CACHE_CONTROL)
+            && !state.ctx.profile.conditional_request_sent_as_no_store
+        {
             set(&mut headers, "cache-control", "max-age=0");
         }
         state.trace.note(Notice::ConditionalBypassesCache);
@@ -308,13 +310,18 @@ fn http_cache_revalidated(
 /// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`).
 ///
 /// WEBKIT: a 308 without `max-age` or `Expires` is not kept (observed: wpt-subset
-/// redirect-location-2, each 308 fetched again where Chromium answers from its cache).
+/// redirect-location-2, each 308 fetched again where Chromium answers from its cache);
+/// FIREFOX: nor a 301 or 308 (the profile says which).
 fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &WireResponse) {
     if state.cache_mode == CacheMode::NoStore {
         return;
     }
-    if !state.ctx.profile.heuristic_freshness_for_308
-        && response.status == 308
+    let keeps_heuristic = match response.status {
+        301 => state.ctx.profile.heuristic_freshness_for_301,
+        308 => state.ctx.profile.heuristic_freshness_for_308,
+        _ => true,
+    };
+    if !keeps_heuristic
         && !response.headers.contains_key(http::header::EXPIRES)
         && !response
             .headers

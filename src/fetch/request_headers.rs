@@ -128,10 +128,20 @@ pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut Heade
 /// with a conditional header of script's is sent as a `no-cache` one (see
 /// `FetchState::conditional`).
 pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut HeaderMap) {
-    let validating = state.cache_mode == CacheMode::NoCache || state.conditional;
+    // The profile says whether a conditional request is sent as `no-store` (the spec) or
+    // as `no-cache` (Chromium).
+    let as_no_store = state.conditional && state.ctx.profile.conditional_request_sent_as_no_store;
+    let validating = state.cache_mode == CacheMode::NoCache || (state.conditional && !as_no_store);
     match state.cache_mode {
         _ if validating && !headers.contains_key(http::header::CACHE_CONTROL) => {
             set(headers, "cache-control", "max-age=0");
+        }
+        _ if as_no_store => {
+            for name in ["pragma", "cache-control"] {
+                if !headers.contains_key(name) {
+                    set(headers, name, "no-cache");
+                }
+            }
         }
         CacheMode::NoStore | CacheMode::Reload => {
             if !headers.contains_key(http::header::PRAGMA) {

@@ -59,10 +59,12 @@ impl Profile {
             sandboxed_page_sends_referrer: false,
             empty_location_hands_over_response: true,
             heuristic_freshness_for_308: true,
+            heuristic_freshness_for_301: true,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,
             local_network_denies_insecure_pages: true,
+            conditional_request_sent_as_no_store: false,
         }
     }
 }

@@ -73,7 +73,6 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
-            heuristic_freshness_for_308: true,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,
@@ -81,6 +80,14 @@ impl Profile {
             // `network.lna.address_space.public.override`): Firefox asks for the
             // permission ("Secure context: False" in its info line) and obeys it.
             local_network_denies_insecure_pages: false,
+            // Observed: wpt-subset request-cache-default-conditional and
+            // examples/generated/conditional-request-validates (the preflight too).
+            conditional_request_sent_as_no_store: true,
+            // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
+            // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
+            // examples/http-cache-heuristic #6.
+            heuristic_freshness_for_301: false,
+            heuristic_freshness_for_308: false,
         }
     }
 }

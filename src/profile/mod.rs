@@ -138,6 +138,9 @@ pub struct Profile {
     /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
     /// ever, as a permanent redirect); when false such a response is not stored.
     pub heuristic_freshness_for_308: bool,
+    /// The same for a `301`: whether one without explicit freshness is kept (and served
+    /// for ever); when false it is not stored.
+    pub heuristic_freshness_for_301: bool,
     /// Whether a redirect whose `Location` is empty hands the redirect response to script
     /// in `follow` mode (when false it is a network error).
     pub empty_location_hands_over_response: bool,
@@ -151,6 +154,11 @@ pub struct Profile {
     /// `network.lna.block_insecure_contexts` is off), such a page is judged by its
     /// permission, as a secure page is.
     pub local_network_denies_insecure_pages: bool,
+    /// A `default`-mode request whose script set a conditional header (and its
+    /// preflight) goes out with `Pragma: no-cache` and `Cache-Control: no-cache`, as the
+    /// spec's `no-store` says (Firefox). When false (Chromium), with `Cache-Control:
+    /// max-age=0`, as a `no-cache` request.
+    pub conditional_request_sent_as_no_store: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

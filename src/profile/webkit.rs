@@ -56,10 +56,12 @@ impl Profile {
             sandboxed_page_sends_referrer: true,
             empty_location_hands_over_response: false,
             heuristic_freshness_for_308: false,
+            heuristic_freshness_for_301: true,
             coep_credentialless: false,
             preflight_referrer_from_first_url: true,
             local_network_access: false,
             local_network_denies_insecure_pages: true,
+            conditional_request_sent_as_no_store: false,
             origin_header_follows_referrer_policy: true,
             // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),

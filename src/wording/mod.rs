@@ -54,6 +54,8 @@ pub(crate) struct QuietFailure<'a> {
     pub mode: crate::request::Mode,
     /// The page's origin.
     pub origin: &'a Origin,
+    /// The page's URL.
+    pub page_url: &'a Url,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order
