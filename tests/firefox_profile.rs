@@ -73,6 +73,23 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/c404") => respond(404, &[acao, ("Cache-Control", "max-age=60")], "no"),
+        ("POST", "/inv") => respond(500, &[acao], ""),
+        (_, "/inv") => respond(200, &[acao, ("Cache-Control", "max-age=60")], "inv"),
+        (_, "/aged") => respond(
+            200,
+            &[acao, ("Cache-Control", "max-age=3600"), ("Age", "1800")],
+            "aged",
+        ),
+        (_, "/keyed") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Cache-Control", "max-age=60"),
+            ],
+            "keyed",
+        ),
         (_, "/moved-301") => respond(301, &[("Location", "/r")], ""),
         (_, "/set-ab") => respond(200, &[("Set-Cookie", "a=1"), ("Set-Cookie", "b=1")], ""),
         (_, "/set-a2") => respond(200, &[("Set-Cookie", "a=2")], ""),
@@ -580,4 +597,39 @@ async fn a_conditional_request_goes_as_no_store_and_a_301_is_not_kept_in_firefox
     .await;
     assert_eq!(c, ((Some("max-age=0".into()), None), 1));
     assert_eq!(f, ((Some("no-cache".into()), Some("no-cache".into())), 2));
+}
+
+#[tokio::test]
+async fn firefox_http_cache_statuses_invalidation_request_directives_and_credentials() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let mut sent = Vec::new();
+        // A fresh 404 fetched twice; a fresh entry after a POST answered 500; a response
+        // that arrived 1800 s old asked for with `max-age=600`; the same URL without and
+        // with credentials.
+        let steps: Vec<Request> = vec![
+            Request::get(format!("{API}/c404")),
+            Request::get(format!("{API}/c404")),
+            Request::get(format!("{APP}/inv")),
+            Request::post(format!("{APP}/inv")),
+            Request::get(format!("{APP}/inv")),
+            Request::get(format!("{APP}/aged")),
+            Request::get(format!("{APP}/aged")).header("Cache-Control", "max-age=600"),
+            Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Omit),
+            Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Include),
+        ];
+        for r in steps {
+            let _ = p.fetch(r).await;
+            sent.push(
+                w.take_wire()
+                    .iter()
+                    .filter(|r| r.method != "OPTIONS")
+                    .count(),
+            );
+        }
+        sent
+    })
+    .await;
+    assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0]);
+    assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1]);
 }

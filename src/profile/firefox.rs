@@ -83,6 +83,22 @@ impl Profile {
             // Observed: wpt-subset request-cache-default-conditional and
             // examples/generated/conditional-request-validates (the preflight too).
             conditional_request_sent_as_no_store: true,
+            // Observed: wpt-subset fetch/http-cache/invalidate (POST answered 500, the
+            // method FOO, and the Location and Content-Location targets all refetched).
+            any_unsafe_response_invalidates: true,
+            // Observed: wpt-subset fetch/http-cache/status and heuristic: 4xx and 5xx
+            // (410 aside) fetched again without validators, fresh or stale; a 299, 201 or
+            // 202 sent again with `If-Modified-Since` even when fresh; a stale 203 or 204
+            // revalidated with `If-Modified-Since`.
+            http_cache_stores_error_statuses: false,
+            http_cache_validates_unlisted_statuses: true,
+            http_cache_validates_any_status: true,
+            // Observed: wpt-subset fetch/http-cache/cc-request (max-age, max-stale and
+            // min-fresh, pre-aged or not, and no-store).
+            http_cache_honors_request_directives: true,
+            // Observed: examples/http-cache-cors-recheck (#2: the `include` fetch goes to
+            // the network, #5: the entry of the `omit` fetches outlives a POST).
+            http_cache_keyed_by_credentials: true,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.
