@@ -73,6 +73,8 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/h1" | "/h2") => respond(200, &[("Cache-Control", "max-age=60")], "h"),
+        (_, "/noacao-cached") => respond(200, &[("Cache-Control", "max-age=60")], "x"),
         (_, "/c404") => respond(404, &[acao, ("Cache-Control", "max-age=60")], "no"),
         ("POST", "/inv") => respond(500, &[acao], ""),
         (_, "/inv") => respond(200, &[acao, ("Cache-Control", "max-age=60")], "inv"),
@@ -606,7 +608,7 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
         let mut sent = Vec::new();
         // A fresh 404 fetched twice; a fresh entry after a POST answered 500; a response
         // that arrived 1800 s old asked for with `max-age=600`; the same URL without and
-        // with credentials.
+        // with credentials; a response without ACAO twice; HEAD twice, then HEAD after GET.
         let steps: Vec<Request> = vec![
             Request::get(format!("{API}/c404")),
             Request::get(format!("{API}/c404")),
@@ -617,6 +619,12 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
             Request::get(format!("{APP}/aged")).header("Cache-Control", "max-age=600"),
             Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Omit),
             Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Include),
+            Request::get(format!("{API}/noacao-cached")),
+            Request::get(format!("{API}/noacao-cached")),
+            Request::new("HEAD", format!("{APP}/h1")),
+            Request::new("HEAD", format!("{APP}/h1")),
+            Request::get(format!("{APP}/h2")),
+            Request::new("HEAD", format!("{APP}/h2")),
         ];
         for r in steps {
             let _ = p.fetch(r).await;
@@ -630,6 +638,6 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
         sent
     })
     .await;
-    assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0]);
-    assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1]);
+    assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0]);
+    assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1]);
 }

@@ -90,8 +90,12 @@ pub(crate) async fn http_fetch(
                     redirect_to: redirect_to.as_ref(),
                     response_headers: Some(&response.headers),
                 };
-                enforce_cors_at(state, e, at)
-                    .inspect_err(|_| drop_blocked_response(state, &response))?
+                enforce_cors_at(state, e, at).inspect_err(|_| {
+                    // The profile says whether a CORS-blocked response leaves the cache.
+                    if !state.ctx.profile.http_cache_keeps_cors_blocked_responses {
+                        drop_blocked_response(state, &response);
+                    }
+                })?
             }
         }
     }

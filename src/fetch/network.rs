@@ -151,7 +151,7 @@ pub(crate) async fn http_network_or_cache_fetch(
         }
         state.trace.note(Notice::StaleRefetched);
     }
-    if uses_cache && head {
+    if uses_cache && head && !state.ctx.profile.http_cache_head_has_own_entries {
         let key = cache_key(state);
         state.ctx.http_cache().remove(&key);
     } else if uses_cache {
@@ -217,15 +217,19 @@ enum CacheStep {
 /// here) and the URL.
 ///
 /// FIREFOX (the profile says whether): requests without credentials have entries of their
-/// own, marked `a,` (Gecko's "anonymous" cache entries).
+/// own, marked `a,` (Gecko's "anonymous" cache entries), and so do HEAD requests.
 fn cache_key(state: &FetchState<'_>) -> CacheKey {
     let site = state
         .cache_partition
         .get_or_init(|| site_string(&state.origin.site()));
+    let mut site = site.clone();
     if state.ctx.profile.http_cache_keyed_by_credentials && !includes_credentials(state) {
-        return CacheKey::new(&format!("a,{site}"), state.current_url());
+        site = format!("a,{site}");
     }
-    CacheKey::new(site, state.current_url())
+    if state.ctx.profile.http_cache_head_has_own_entries && state.method == http::Method::HEAD {
+        site = format!("HEAD,{site}");
+    }
+    CacheKey::new(&site, state.current_url())
 }
 
 fn site_string(site: &Site) -> String {

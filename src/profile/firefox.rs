@@ -99,6 +99,14 @@ impl Profile {
             // Observed: examples/http-cache-cors-recheck (#2: the `include` fetch goes to
             // the network, #5: the entry of the `omit` fetches outlives a POST).
             http_cache_keyed_by_credentials: true,
+            // Observed: examples/http-cache-blocked-not-kept #2-#4 (the second fetch of a
+            // response without ACAO sends nothing; #7-#8, CORP-blocked, are sent again)
+            // and examples/generated/blocked-response-not-cached.
+            http_cache_keeps_cors_blocked_responses: true,
+            // Observed: examples/http-cache-head (a second HEAD sends nothing, a HEAD after
+            // a GET is sent) and http-cache-head-revalidation (no validators on a HEAD; a
+            // GET after a HEAD served from the GET's entry).
+            http_cache_head_has_own_entries: true,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.

@@ -185,6 +185,15 @@ pub struct Profile {
     /// an entry an uncredentialed one stored, and an unsafe method invalidates the
     /// credentialed entries only). When false (Chromium), one entry per URL.
     pub http_cache_keyed_by_credentials: bool,
+    /// Whether a response that failed the CORS check stays in the HTTP cache, to be
+    /// served (and blocked) from there next time (Firefox). When false (Chromium), the
+    /// blocked load's entry is dropped (a redirect's aside). A CORP-blocked one is
+    /// dropped in both.
+    pub http_cache_keeps_cors_blocked_responses: bool,
+    /// Whether HEAD requests have cache entries of their own: a HEAD's response is
+    /// stored and serves later HEADs, and never meets a GET's entry (Firefox). When false
+    /// (Chromium), a HEAD reads the GET's entry and is never stored.
+    pub http_cache_head_has_own_entries: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

@@ -68,6 +68,8 @@ impl Profile {
             http_cache_validates_any_status: false,
             http_cache_honors_request_directives: false,
             http_cache_keyed_by_credentials: false,
+            http_cache_keeps_cors_blocked_responses: false,
+            http_cache_head_has_own_entries: false,
             origin_header_follows_referrer_policy: true,
             // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),
