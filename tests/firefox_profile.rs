@@ -73,6 +73,9 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/cred-location") => {
+            respond(302, &[("Location", "https://user:pass@api.example/r")], "")
+        }
         (_, "/h1" | "/h2") => respond(200, &[("Cache-Control", "max-age=60")], "h"),
         (_, "/noacao-cached") => respond(200, &[("Cache-Control", "max-age=60")], "x"),
         (_, "/c404") => respond(404, &[acao, ("Cache-Control", "max-age=60")], "no"),
@@ -640,4 +643,22 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
     .await;
     assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0]);
     assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1]);
+}
+
+#[tokio::test]
+async fn redirect_mode_error_fails_first_and_silently_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let e = p
+            .fetch(
+                Request::get(format!("{APP}/cred-location"))
+                    .redirect(fetchguard::RedirectMode::Error),
+            )
+            .await
+            .unwrap_err();
+        e.console().to_vec()
+    })
+    .await;
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert!(f.is_empty(), "{f:?}");
 }

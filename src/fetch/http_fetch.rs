@@ -127,12 +127,14 @@ pub(crate) async fn http_fetch(
                 }));
             }
             (RedirectMode::Error, Some(location)) => {
-                if let Some(f) = credentials_before_redirect_mode(
-                    state,
-                    response.status,
-                    &location,
-                    &response.headers,
-                ) {
+                if state.ctx.profile.redirect_credentials_checked_before_mode
+                    && let Some(f) = credentials_before_redirect_mode(
+                        state,
+                        response.status,
+                        &location,
+                        &response.headers,
+                    )
+                {
                     return Err(f);
                 }
                 state.trace.note(Notice::RedirectModeError);

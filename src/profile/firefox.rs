@@ -107,6 +107,8 @@ impl Profile {
             // a GET is sent) and http-cache-head-revalidation (no validators on a HEAD; a
             // GET after a HEAD served from the GET's entry).
             http_cache_head_has_own_entries: true,
+            // Observed: examples/generated/seed13-00053 (no line).
+            redirect_credentials_checked_before_mode: false,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.

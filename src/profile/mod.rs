@@ -194,6 +194,10 @@ pub struct Profile {
     /// stored and serves later HEADs, and never meets a GET's entry (Firefox). When false
     /// (Chromium), a HEAD reads the GET's entry and is never stored.
     pub http_cache_head_has_own_entries: bool,
+    /// Under `redirect: "error"`, whether a `Location` with credentials is checked first,
+    /// so a CORS request fails with that check's console line (Chromium). When false
+    /// (Firefox), the redirect mode fails it first, silently.
+    pub redirect_credentials_checked_before_mode: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
