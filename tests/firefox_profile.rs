@@ -73,6 +73,7 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/empty-location") => respond(302, &[("Location", "")], ""),
         (_, "/cred-location") => {
             respond(302, &[("Location", "https://user:pass@api.example/r")], "")
         }
@@ -661,4 +662,16 @@ async fn redirect_mode_error_fails_first_and_silently_in_firefox() {
     .await;
     assert_eq!(c.len(), 1, "{c:?}");
     assert!(f.is_empty(), "{f:?}");
+}
+
+#[tokio::test]
+async fn an_empty_location_is_followed_to_the_limit_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let r = p.fetch(Request::get(format!("{APP}/empty-location"))).await;
+        (r.is_ok(), w.take_wire().len())
+    })
+    .await;
+    assert_eq!(c, (true, 1));
+    assert_eq!(f, (false, 21));
 }

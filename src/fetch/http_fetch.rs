@@ -146,6 +146,15 @@ pub(crate) async fn http_fetch(
                 http_redirect_fetch(state, response.status, &location, &response.headers)?;
                 return Ok(HttpFetched::Redirected);
             }
+            // FIREFOX: an empty Location is the current URL again: followed until the
+            // redirect limit (observed: wpt-subset redirect-empty-location, 21 requests).
+            (RedirectMode::Follow, None)
+                if state.ctx.profile.empty_location_is_same_url
+                    && response.headers.contains_key("location") =>
+            {
+                http_redirect_fetch(state, response.status, b"", &response.headers)?;
+                return Ok(HttpFetched::Redirected);
+            }
             // WEBKIT: an empty Location is a network error when following, with no
             // console line (observed: wpt-subset redirect-empty-location).
             (RedirectMode::Follow, None)

@@ -74,6 +74,7 @@ impl Profile {
             http_cache_keeps_cors_blocked_responses: false,
             http_cache_head_has_own_entries: false,
             redirect_credentials_checked_before_mode: true,
+            empty_location_is_same_url: false,
         }
     }
 }

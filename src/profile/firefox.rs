@@ -63,7 +63,8 @@ impl Profile {
             accept_encoding_secure: "gzip, deflate, br, zstd".to_string(),
             accept_encoding_insecure: "gzip, deflate".to_string(),
             loopback_http_is_trustworthy: true,
-            // Observed (redirect-empty-location): an empty `Location` is a network error.
+            // Observed (redirect-empty-location): no response for script; see
+            // `empty_location_is_same_url`.
             empty_location_hands_over_response: false,
             // PENDING(issue 17): Chromium's values until observed in Firefox.
             fetch_metadata_after_cross_origin_redirect: true,
@@ -109,6 +110,8 @@ impl Profile {
             http_cache_head_has_own_entries: true,
             // Observed: examples/generated/seed13-00053 (no line).
             redirect_credentials_checked_before_mode: false,
+            // Observed: wpt-subset redirect-empty-location (the URL requested 21 times).
+            empty_location_is_same_url: true,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.

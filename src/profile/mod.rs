@@ -198,6 +198,11 @@ pub struct Profile {
     /// so a CORS request fails with that check's console line (Chromium). When false
     /// (Firefox), the redirect mode fails it first, silently.
     pub redirect_credentials_checked_before_mode: bool,
+    /// Whether an empty `Location` in `follow` mode is a redirect to the current URL
+    /// again (Firefox: followed until the redirect limit). When false,
+    /// [`empty_location_hands_over_response`](Self::empty_location_hands_over_response)
+    /// decides.
+    pub empty_location_is_same_url: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to
