@@ -73,6 +73,7 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/auth-cross") => respond(302, &[("Location", "https://api.example/r")], ""),
         (_, "/empty-location") => respond(302, &[("Location", "")], ""),
         (_, "/cred-location") => {
             respond(302, &[("Location", "https://user:pass@api.example/r")], "")
@@ -674,4 +675,31 @@ async fn an_empty_location_is_followed_to_the_limit_in_firefox() {
     .await;
     assert_eq!(c, (true, 1));
     assert_eq!(f, (false, 21));
+}
+
+#[tokio::test]
+async fn a_dropped_authorization_still_asks_for_a_preflight_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        p.fetch(Request::get(format!("{APP}/auth-cross")).header("Authorization", "Basic eA=="))
+            .await
+            .unwrap();
+        w.take_wire()
+            .iter()
+            .skip(1)
+            .map(|r| {
+                (
+                    r.method.clone(),
+                    r.header("authorization").is_some()
+                        || r.header("access-control-request-headers").is_some(),
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    assert_eq!(c, [("GET".to_string(), false)]);
+    assert_eq!(
+        f,
+        [("OPTIONS".to_string(), false), ("GET".to_string(), false)]
+    );
 }

@@ -87,6 +87,9 @@ pub(crate) struct FetchState<'a> {
     /// The HTTP cache entry the current hop's network response was just stored under, if
     /// any (a blocked response drops it again: [`http_fetch`]).
     pub stored_in_http_cache: Option<crate::http_cache::CacheKey>,
+    /// A CORS request that needs a preflight whatever its method and headers (set by a
+    /// redirect under `Profile::dropped_authorization_still_preflighted`).
+    pub preflight_forced: bool,
     /// The HTTP cache's partition (the page's top-level site, serialized), computed once:
     /// the public suffix lookup behind it is not free.
     pub cache_partition: std::cell::OnceCell<String>,
@@ -208,6 +211,7 @@ pub(crate) async fn fetch(
         redirect_count: 0,
         embedder_policies: supported_embedder_policies(&ctx.profile, client.embedder_policies),
         stored_in_http_cache: None,
+        preflight_forced: false,
         cache_partition: std::cell::OnceCell::new(),
         trace,
     };

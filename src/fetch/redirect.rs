@@ -225,11 +225,21 @@ pub(crate) fn http_redirect_fetch(
             state.headers.remove(h);
         }
     }
+    let had_authorization = state.headers.contains_key(http::header::AUTHORIZATION);
     if plan.drop_authorization {
         state.headers.remove(http::header::AUTHORIZATION);
     }
     if plan.drop_body || plan.drop_authorization {
         state.headers_changed();
+    }
+    // FIREFOX: the `Authorization` a cross-origin redirect dropped still makes the next
+    // hop preflighted, though no longer named (observed: wpt-subset
+    // authentication-redirection #3: a preflight without Access-Control-Request-Headers).
+    if plan.drop_authorization
+        && had_authorization
+        && state.ctx.profile.dropped_authorization_still_preflighted
+    {
+        state.preflight_forced = true;
     }
     if plan.taint_origin {
         state.tainted_origin = true;

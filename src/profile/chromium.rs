@@ -75,6 +75,7 @@ impl Profile {
             http_cache_head_has_own_entries: false,
             redirect_credentials_checked_before_mode: true,
             empty_location_is_same_url: false,
+            dropped_authorization_still_preflighted: false,
         }
     }
 }

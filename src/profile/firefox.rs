@@ -112,6 +112,10 @@ impl Profile {
             redirect_credentials_checked_before_mode: false,
             // Observed: wpt-subset redirect-empty-location (the URL requested 21 times).
             empty_location_is_same_url: true,
+            // Observed: wpt-subset authentication-redirection #3 (a same-origin GET with
+            // Authorization redirected to another origin: a preflight, then the GET
+            // without Authorization).
+            dropped_authorization_still_preflighted: true,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.

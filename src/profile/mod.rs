@@ -203,6 +203,11 @@ pub struct Profile {
     /// [`empty_location_hands_over_response`](Self::empty_location_hands_over_response)
     /// decides.
     pub empty_location_is_same_url: bool,
+    /// Whether the `Authorization` header a cross-origin redirect removed still makes the
+    /// next hop preflighted, though it is neither sent nor named in
+    /// `Access-Control-Request-Headers` (Firefox). When false (Chromium), it counts no
+    /// more.
+    pub dropped_authorization_still_preflighted: bool,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

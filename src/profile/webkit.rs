@@ -72,6 +72,7 @@ impl Profile {
             http_cache_head_has_own_entries: false,
             redirect_credentials_checked_before_mode: true,
             empty_location_is_same_url: false,
+            dropped_authorization_still_preflighted: false,
             origin_header_follows_referrer_policy: true,
             // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),
