@@ -6,6 +6,7 @@
 
 mod context;
 mod failure;
+mod http_cache_rules;
 mod http_fetch;
 mod local_network;
 mod main_fetch;

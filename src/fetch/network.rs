@@ -121,7 +121,7 @@ pub(crate) async fn http_network_or_cache_fetch(
                 return Ok(r);
             }
             CacheStep::Validate(entry, etag_only) => {
-                for (n, v) in validators(state, &entry) {
+                for (n, v) in super::http_cache_rules::validators(state, &entry) {
                     if !etag_only || n == http::header::IF_NONE_MATCH {
                         headers.insert(n, v);
                     }
@@ -157,47 +157,12 @@ pub(crate) async fn http_network_or_cache_fetch(
     } else if uses_cache {
         http_cache_store(state, &headers, &response);
     } else if state.ctx.profile.any_unsafe_response_invalidates {
-        invalidate_after_unsafe_method(state, &method, &response.headers);
+        super::http_cache_rules::invalidate_after_unsafe_method(state, &method, &response.headers);
     } else if crate::http_cache::policy::invalidates(&method, response.status) {
         let key = cache_key(state);
         state.ctx.http_cache().remove(&key);
     }
     Ok(response)
-}
-
-/// FIREFOX: a response to any method but GET, HEAD and OPTIONS invalidates its URL and
-/// the same-origin URLs its `Location` and `Content-Location` name, whatever its status
-/// (observed: wpt-subset/fetch/http-cache/invalidate.toml).
-fn invalidate_after_unsafe_method(
-    state: &mut FetchState<'_>,
-    method: &http::Method,
-    headers: &HeaderMap,
-) {
-    if matches!(
-        *method,
-        http::Method::GET | http::Method::HEAD | http::Method::OPTIONS
-    ) {
-        return;
-    }
-    let url = state.current_url().clone();
-    let site = state
-        .cache_partition
-        .get_or_init(|| site_string(&state.origin.site()))
-        .clone();
-    let mut urls = vec![url.clone()];
-    for name in [http::header::LOCATION, http::header::CONTENT_LOCATION] {
-        if let Some(u) = headers
-            .get(&name)
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| url.join(v).ok())
-            .filter(|u| u.origin() == url.origin())
-        {
-            urls.push(u);
-        }
-    }
-    for u in urls {
-        state.ctx.http_cache().remove(&CacheKey::new(&site, &u));
-    }
 }
 
 /// What the HTTP cache does for a GET, by cache mode
@@ -232,7 +197,7 @@ fn cache_key(state: &FetchState<'_>) -> CacheKey {
     CacheKey::new(&site, state.current_url())
 }
 
-fn site_string(site: &Site) -> String {
+pub(super) fn site_string(site: &Site) -> String {
     match site {
         Site::Tuple { scheme, domain } => format!("{scheme}://{domain}"),
         Site::Opaque(n) => format!("null#{n}"),
@@ -286,9 +251,9 @@ fn http_cache_lookup(
             entry.status,
             200 | 203 | 204 | 206 | 300 | 301 | 302 | 304 | 307 | 308 | 410
         );
-    let fresh = match request_freshness(state, &entry, fresh_for, now) {
-        RequestFreshness::Bypass => return Ok(CacheStep::Network),
-        RequestFreshness::Fresh(f) => f,
+    let fresh = match super::http_cache_rules::request_freshness(state, &entry, fresh_for, now) {
+        super::http_cache_rules::RequestFreshness::Bypass => return Ok(CacheStep::Network),
+        super::http_cache_rules::RequestFreshness::Fresh(f) => f,
     };
     let serve = match mode {
         CacheMode::ForceCache | CacheMode::OnlyIfCached => true,
@@ -306,97 +271,13 @@ fn http_cache_lookup(
             body: entry.body,
         }));
     }
-    if validators(state, &entry).is_empty() {
+    if super::http_cache_rules::validators(state, &entry).is_empty() {
         if mode == CacheMode::Default {
             state.trace.note(Notice::StaleRefetched);
         }
         return Ok(CacheStep::Network);
     }
     Ok(CacheStep::Validate(entry, false))
-}
-
-/// What script's request `Cache-Control` makes of a stored response.
-enum RequestFreshness {
-    /// `no-store`: the cache is not read.
-    Bypass,
-    /// Whether it may be served as fresh.
-    Fresh(bool),
-}
-
-/// FIREFOX (the profile says whether): the request directives `max-age=N` (arrived
-/// older is not fresh), `min-fresh=N` (fresh for less is not fresh), `max-stale[=N]` (stale by at most
-/// N, or at all, is served) and `no-store` (observed: wpt-subset/fetch/http-cache/
-/// cc-request.toml). Otherwise only the response's own freshness counts.
-fn request_freshness(
-    state: &FetchState<'_>,
-    entry: &CachedResponse,
-    fresh_for: Option<std::time::Duration>,
-    now: std::time::SystemTime,
-) -> RequestFreshness {
-    if !state.ctx.profile.http_cache_honors_request_directives
-        || state.cache_mode != CacheMode::Default
-    {
-        return RequestFreshness::Fresh(fresh_for.is_some());
-    }
-    let directives: Vec<String> = state
-        .headers
-        .get_all(http::header::CACHE_CONTROL)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .map(|d| d.trim().to_ascii_lowercase())
-        .collect();
-    let seconds = |name: &str| {
-        directives.iter().find_map(|d| {
-            let (n, v) = d.split_once('=')?;
-            (n.trim() == name).then(|| v.trim().trim_matches('"').parse::<u64>().ok())?
-        })
-    };
-    if directives.iter().any(|d| d == "no-store") {
-        return RequestFreshness::Bypass;
-    }
-    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
-    let mut fresh = fresh_for.is_some();
-    // Observed: `max-age=N` is compared with the `Age` the response arrived with, not
-    // with the time it spent in the cache since (cc-request #4: `max-age=1` three
-    // seconds later still served; #6: `Age: 1800` against `max-age=600` refetched).
-    let arrived_age = entry
-        .headers
-        .get(http::header::AGE)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .unwrap_or(0);
-    if seconds("max-age").is_some_and(|n| arrived_age > n) {
-        fresh = false;
-    }
-    if let Some(n) = seconds("min-fresh")
-        && fresh_for.is_none_or(|f| f.as_secs() < n)
-    {
-        fresh = false;
-    }
-    if fresh_for.is_none() && !directives.iter().any(|d| d.starts_with("max-age=")) {
-        let stale_by = age.saturating_sub(entry.lifetime).as_secs();
-        if directives.iter().any(|d| d == "max-stale")
-            || seconds("max-stale").is_some_and(|n| stale_by <= n)
-        {
-            fresh = true;
-        }
-    }
-    RequestFreshness::Fresh(fresh)
-}
-
-/// The validators of a stored response, for the statuses the profile revalidates.
-fn validators(
-    state: &FetchState<'_>,
-    entry: &CachedResponse,
-) -> Vec<(http::HeaderName, http::HeaderValue)> {
-    // Observed in Firefox: a stale 410 with `Last-Modified` is fetched again without it.
-    if state.ctx.profile.http_cache_validates_any_status && entry.status != 410 {
-        // The same headers as for a 200.
-        crate::http_cache::policy::validators(200, &entry.headers)
-    } else {
-        crate::http_cache::policy::validators(entry.status, &entry.headers)
-    }
 }
 
 /// The cache mode the HTTP cache acts on: the request's, unless script's own headers

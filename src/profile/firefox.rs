@@ -66,7 +66,22 @@ impl Profile {
             // Observed (redirect-empty-location): no response for script; see
             // `empty_location_is_same_url`.
             empty_location_hands_over_response: false,
-            // PENDING(issue 17): Chromium's values until observed in Firefox.
+            // Each observed in Firefox 153.8.0esr (`verify --browser firefox`, probe
+            // scenarios that tell the engines apart) to be as in Chromium:
+            // `Sec-Fetch-*` on a CORS hop after a redirect from another https origin
+            // (examples/redirect-taints-origin; a probe `app → other`); a `Partitioned`
+            // cookie without `Secure` refused, with a console line
+            // (cookie-order-and-partitioned); from an `app.example` page,
+            // `api.app.example`'s cookie stored and sent back (a credentialed probe);
+            // a no-cors request starting same-origin sends no cookie to the origin it is
+            // redirected to (a probe, third-party cookies allowed); a cached `ACAH: *`
+            // does not cover `Authorization` (a new preflight is sent); a same-origin POST
+            // redirected (302) to GET and a no-cors POST redirected (303) to another
+            // origin send no `Origin` there; a sandboxed page sends no `Referer`
+            // (sandboxed-null-origin, wpt-subset sandboxed-iframe); COEP credentialless is
+            // understood (wpt-subset credentialless-*); a preflight after a redirect
+            // carries the referrer determined for its own URL (wpt-subset
+            // cors-redirect-preflight-*).
             fetch_metadata_after_cross_origin_redirect: true,
             partitioned_cookie_requires_secure: true,
             unlisted_suffix_never_same_site: false,
@@ -76,6 +91,12 @@ impl Profile {
             sandboxed_page_sends_referrer: false,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
+            // Firefox 153 gates a public page's requests to local and loopback
+            // addresses, by permission (observed directly, without a proxy: a loopback
+            // listener classified with `network.lna.address_space.*.override`). The
+            // oracle cannot show it: Firefox never applies Local Network Access to a
+            // request that goes through a proxy (observed with an HTTP and a SOCKS
+            // proxy), and every request of the oracle does.
             local_network_access: true,
             // Observed (a public http page reaching a loopback listener, direct, with
             // `network.lna.address_space.public.override`): Firefox asks for the
