@@ -78,6 +78,11 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
         (_, "/cred-location") => {
             respond(302, &[("Location", "https://user:pass@api.example/r")], "")
         }
+        (_, "/h204") => respond(
+            204,
+            &[("Last-Modified", "Sat, 01 Jan 2000 00:00:00 GMT")],
+            "",
+        ),
         (_, "/h1" | "/h2") => respond(200, &[("Cache-Control", "max-age=60")], "h"),
         (_, "/noacao-cached") => respond(200, &[("Cache-Control", "max-age=60")], "x"),
         (_, "/c404") => respond(404, &[acao, ("Cache-Control", "max-age=60")], "no"),
@@ -613,7 +618,8 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
         let mut sent = Vec::new();
         // A fresh 404 fetched twice; a fresh entry after a POST answered 500; a response
         // that arrived 1800 s old asked for with `max-age=600`; the same URL without and
-        // with credentials; a response without ACAO twice; HEAD twice, then HEAD after GET.
+        // with credentials; a response without ACAO twice; HEAD twice, then HEAD after GET; a
+        // 204 with an old `Last-Modified` twice.
         let steps: Vec<Request> = vec![
             Request::get(format!("{API}/c404")),
             Request::get(format!("{API}/c404")),
@@ -630,6 +636,8 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
             Request::new("HEAD", format!("{APP}/h1")),
             Request::get(format!("{APP}/h2")),
             Request::new("HEAD", format!("{APP}/h2")),
+            Request::get(format!("{APP}/h204")),
+            Request::get(format!("{APP}/h204")),
         ];
         for r in steps {
             let _ = p.fetch(r).await;
@@ -643,8 +651,8 @@ async fn firefox_http_cache_statuses_invalidation_request_directives_and_credent
         sent
     })
     .await;
-    assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0]);
-    assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1]);
+    assert_eq!(c, [1, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1]);
+    assert_eq!(f, [1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0]);
 }
 
 #[tokio::test]

@@ -126,3 +126,20 @@ pub(super) fn validators(
         crate::http_cache::policy::validators(entry.status, &entry.headers)
     }
 }
+
+/// FIREFOX (the profile says whether): a 204 with `Last-Modified` and no explicit
+/// freshness is fresh for a tenth of its `Last-Modified` age, as a 200 is (observed:
+/// wpt-subset/fetch/http-cache/heuristic.toml, heuristic-5). How much longer it is fresh.
+pub(super) fn heuristic_204(
+    state: &FetchState<'_>,
+    entry: &CachedResponse,
+    now: std::time::SystemTime,
+) -> Option<std::time::Duration> {
+    if !state.ctx.profile.http_cache_heuristic_freshness_for_204 || entry.status != 204 {
+        return None;
+    }
+    let lifetime =
+        crate::http_cache::policy::freshness_lifetime(200, &entry.headers, entry.received);
+    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
+    lifetime.checked_sub(age).filter(|d| !d.is_zero())
+}

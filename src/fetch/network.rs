@@ -220,7 +220,11 @@ fn http_cache_lookup(
     let now = state.ctx.clock.now();
     let found = state.ctx.http_cache().lookup(&key, request, now);
     let (entry, fresh_for) = match found {
-        Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
+        Lookup::Hit { entry, fresh_for } => {
+            let fresh_for =
+                fresh_for.or_else(|| super::http_cache_rules::heuristic_204(state, &entry, now));
+            (entry, fresh_for)
+        }
         Lookup::VaryMismatch(entry)
             if mode != CacheMode::OnlyIfCached
                 && entry.status == 200

@@ -129,6 +129,9 @@ impl Profile {
             // a GET is sent) and http-cache-head-revalidation (no validators on a HEAD; a
             // GET after a HEAD served from the GET's entry).
             http_cache_head_has_own_entries: true,
+            // Observed: wpt-subset http-cache/heuristic #10 (heuristic-5, a 204 with
+            // `Last-Modified` from 2000, served from the cache).
+            http_cache_heuristic_freshness_for_204: true,
             // Observed: examples/generated/seed13-00053 (no line).
             redirect_credentials_checked_before_mode: false,
             // Observed: wpt-subset redirect-empty-location (the URL requested 21 times).

@@ -194,6 +194,9 @@ pub struct Profile {
     /// stored and serves later HEADs, and never meets a GET's entry (Firefox). When false
     /// (Chromium), a HEAD reads the GET's entry and is never stored.
     pub http_cache_head_has_own_entries: bool,
+    /// Whether a 204 with `Last-Modified` and no explicit freshness gets the heuristic
+    /// freshness a 200 gets (Firefox). When false (Chromium), it is stale at once.
+    pub http_cache_heuristic_freshness_for_204: bool,
     /// Under `redirect: "error"`, whether a `Location` with credentials is checked first,
     /// so a CORS request fails with that check's console line (Chromium). When false
     /// (Firefox), the redirect mode fails it first, silently.

@@ -70,6 +70,7 @@ impl Profile {
             http_cache_keyed_by_credentials: false,
             http_cache_keeps_cors_blocked_responses: false,
             http_cache_head_has_own_entries: false,
+            http_cache_heuristic_freshness_for_204: false,
             redirect_credentials_checked_before_mode: true,
             empty_location_is_same_url: false,
             dropped_authorization_still_preflighted: false,
