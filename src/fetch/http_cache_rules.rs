@@ -25,7 +25,7 @@ pub(super) fn invalidate_after_unsafe_method(
     let url = state.current_url().clone();
     let site = state
         .cache_partition
-        .get_or_init(|| super::network::site_string(&state.origin.site()))
+        .get_or_init(|| site_string(&state.origin.site()))
         .clone();
     let mut urls = vec![url.clone()];
     for name in [http::header::LOCATION, http::header::CONTENT_LOCATION] {
@@ -142,4 +142,12 @@ pub(super) fn heuristic_204(
         crate::http_cache::policy::freshness_lifetime(200, &entry.headers, entry.received);
     let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
     lifetime.checked_sub(age).filter(|d| !d.is_zero())
+}
+
+/// The cache partition of a site (the page's; a `fetch()` runs in a top-level page here).
+pub(super) fn site_string(site: &crate::origin::Site) -> String {
+    match site {
+        crate::origin::Site::Tuple { scheme, domain } => format!("{scheme}://{domain}"),
+        crate::origin::Site::Opaque(n) => format!("null#{n}"),
+    }
 }

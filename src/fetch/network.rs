@@ -9,7 +9,7 @@ use crate::cookies::{CookieContext, ThirdPartyCookies};
 use crate::errors::FailureReason;
 use crate::http_cache::{CacheKey, CachedResponse, Lookup};
 use crate::net::{WireRequest, WireResponse, decode};
-use crate::origin::{Origin, Site};
+use crate::origin::Origin;
 use crate::request::{CacheMode, Credentials};
 use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, WireRecord};
 
@@ -186,7 +186,7 @@ enum CacheStep {
 fn cache_key(state: &FetchState<'_>) -> CacheKey {
     let site = state
         .cache_partition
-        .get_or_init(|| site_string(&state.origin.site()));
+        .get_or_init(|| super::http_cache_rules::site_string(&state.origin.site()));
     let mut site = site.clone();
     if state.ctx.profile.http_cache_keyed_by_credentials && !includes_credentials(state) {
         site = format!("a,{site}");
@@ -195,13 +195,6 @@ fn cache_key(state: &FetchState<'_>) -> CacheKey {
         site = format!("HEAD,{site}");
     }
     CacheKey::new(&site, state.current_url())
-}
-
-pub(super) fn site_string(site: &Site) -> String {
-    match site {
-        Site::Tuple { scheme, domain } => format!("{scheme}://{domain}"),
-        Site::Opaque(n) => format!("null#{n}"),
-    }
 }
 
 /// Looks the request up in the HTTP cache and decides by cache mode: `no-store` and
