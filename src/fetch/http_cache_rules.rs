@@ -118,8 +118,9 @@ pub(super) fn validators(
     state: &FetchState<'_>,
     entry: &CachedResponse,
 ) -> Vec<(http::HeaderName, http::HeaderValue)> {
-    // Observed in Firefox: a stale 410 with `Last-Modified` is fetched again without it.
-    if state.ctx.profile.http_cache_validates_any_status && entry.status != 410 {
+    // Observed in Firefox: a 4xx or 5xx with `Last-Modified` (a 410 too) is fetched again
+    // without it.
+    if state.ctx.profile.http_cache_validates_any_status && entry.status < 400 {
         // The same headers as for a 200.
         crate::http_cache::policy::validators(200, &entry.headers)
     } else {

@@ -336,12 +336,6 @@ fn http_cache_store(state: &mut FetchState<'_>, request: &HeaderMap, response: &
     if state.cache_mode == CacheMode::NoStore {
         return;
     }
-    if !state.ctx.profile.http_cache_stores_error_statuses
-        && (400..600).contains(&response.status)
-        && response.status != 410
-    {
-        return;
-    }
     let keeps_heuristic = match response.status {
         301 => state.ctx.profile.heuristic_freshness_for_301,
         308 => state.ctx.profile.heuristic_freshness_for_308,

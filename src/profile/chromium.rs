@@ -66,7 +66,6 @@ impl Profile {
             local_network_denies_insecure_pages: true,
             conditional_request_sent_as_no_store: false,
             any_unsafe_response_invalidates: false,
-            http_cache_stores_error_statuses: true,
             http_cache_validates_unlisted_statuses: false,
             http_cache_validates_any_status: false,
             http_cache_honors_request_directives: false,

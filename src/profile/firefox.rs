@@ -109,10 +109,10 @@ impl Profile {
             // method FOO, and the Location and Content-Location targets all refetched).
             any_unsafe_response_invalidates: true,
             // Observed: wpt-subset fetch/http-cache/status and heuristic: 4xx and 5xx
-            // (410 aside) fetched again without validators, fresh or stale; a 299, 201 or
+            // (410 too) fetched again without validators, fresh or stale, though stored
+            // (examples/generated/seed23-00061: `force-cache` serves a 404); a 299, 201 or
             // 202 sent again with `If-Modified-Since` even when fresh; a stale 203 or 204
             // revalidated with `If-Modified-Since`.
-            http_cache_stores_error_statuses: false,
             http_cache_validates_unlisted_statuses: true,
             http_cache_validates_any_status: true,
             // Observed: wpt-subset fetch/http-cache/cc-request (max-age, max-stale and

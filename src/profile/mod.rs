@@ -165,16 +165,13 @@ pub struct Profile {
     /// (Chromium), only a 2xx or 3xx answer to POST, PUT, DELETE or PATCH does, for its
     /// own URL only.
     pub any_unsafe_response_invalidates: bool,
-    /// Whether the HTTP cache stores a 4xx or 5xx response other than 410 (Chromium).
-    /// When false (Firefox), such a response is never stored.
-    pub http_cache_stores_error_statuses: bool,
     /// Whether a stored response of a status outside 200, 203, 204, 206, 300, 301, 302,
     /// 304, 307, 308 and 410 is validated before every use, fresh or not (Firefox). When
     /// false (Chromium), a fresh one is served.
     pub http_cache_validates_unlisted_statuses: bool,
-    /// Whether a stale stored response of any status but 410 is revalidated with its
-    /// validators (Firefox). When false (Chromium), only a 200 is; another status is fetched again
-    /// unconditionally.
+    /// Whether a stored response of any status below 400 is revalidated with its
+    /// validators (Firefox). When false (Chromium), only a 200 is; another status is
+    /// fetched again unconditionally.
     pub http_cache_validates_any_status: bool,
     /// Whether the HTTP cache honors script's request `Cache-Control` directives
     /// `max-age=N`, `max-stale[=N]`, `min-fresh=N` and `no-store` (Firefox). When false
