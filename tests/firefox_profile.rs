@@ -73,6 +73,36 @@ fn route(req: &RecordedRequest) -> fetchguard::loopback::CannedResponse {
             ],
             "",
         ),
+        (_, "/auth-cross") => respond(302, &[("Location", "https://api.example/r")], ""),
+        (_, "/empty-location") => respond(302, &[("Location", "")], ""),
+        (_, "/cred-location") => {
+            respond(302, &[("Location", "https://user:pass@api.example/r")], "")
+        }
+        (_, "/h204") => respond(
+            204,
+            &[("Last-Modified", "Sat, 01 Jan 2000 00:00:00 GMT")],
+            "",
+        ),
+        (_, "/h1" | "/h2") => respond(200, &[("Cache-Control", "max-age=60")], "h"),
+        (_, "/noacao-cached") => respond(200, &[("Cache-Control", "max-age=60")], "x"),
+        (_, "/c404") => respond(404, &[acao, ("Cache-Control", "max-age=60")], "no"),
+        ("POST", "/inv") => respond(500, &[acao], ""),
+        (_, "/inv") => respond(200, &[acao, ("Cache-Control", "max-age=60")], "inv"),
+        (_, "/aged") => respond(
+            200,
+            &[acao, ("Cache-Control", "max-age=3600"), ("Age", "1800")],
+            "aged",
+        ),
+        (_, "/keyed") => respond(
+            200,
+            &[
+                acao,
+                ("Access-Control-Allow-Credentials", "true"),
+                ("Cache-Control", "max-age=60"),
+            ],
+            "keyed",
+        ),
+        (_, "/moved-301") => respond(301, &[("Location", "/r")], ""),
         (_, "/set-ab") => respond(200, &[("Set-Cookie", "a=1"), ("Set-Cookie", "b=1")], ""),
         (_, "/set-a2") => respond(200, &[("Set-Cookie", "a=2")], ""),
         (_, "/cred") => respond(
@@ -492,4 +522,193 @@ async fn a_no_cors_post_under_no_referrer_says_origin_null_in_firefox() {
     .await;
     assert_eq!(c.as_deref(), Some("https://app.example"));
     assert_eq!(f.as_deref(), Some("null"));
+}
+
+/// Local Network Access as observed in Firefox 153.8.0esr (a page reaching a loopback
+/// listener directly, the page's listener classified public with
+/// `network.lna.address_space.public.override`).
+#[tokio::test]
+async fn local_network_access_in_firefox_words_and_for_insecure_pages() {
+    use fetchguard::policy::{AddressSpace, Permission};
+    let w = world().await;
+    let mut seen = Vec::new();
+    for profile in [Profile::chromium(), Profile::firefox()] {
+        let b = w
+            .builder()
+            .profile(profile)
+            .address_space(API, AddressSpace::Loopback)
+            .network_permission(PLAIN, AddressSpace::Loopback, Permission::Allow)
+            .network_permission(APP, AddressSpace::Loopback, Permission::Block)
+            .build();
+        // An insecure public page holding the permission.
+        let insecure = b
+            .page(PLAIN)
+            .unwrap()
+            .fetch(Request::get(format!("{API}/r")))
+            .await;
+        let insecure_wire = w.take_wire().len();
+        // A secure page the permission is denied to, in modes cors and no-cors.
+        let app = b.page(APP).unwrap();
+        let mut denied = Vec::new();
+        for mode in [fetchguard::Mode::Cors, fetchguard::Mode::NoCors] {
+            let e = app
+                .fetch(Request::get(format!("{API}/r")).mode(mode))
+                .await
+                .unwrap_err();
+            denied.push(e.console().to_vec());
+        }
+        seen.push((insecure.is_ok(), insecure_wire, denied, w.take_wire().len()));
+    }
+    let (f, c) = (seen.pop().unwrap(), seen.pop().unwrap());
+    // Chromium denies the insecure page outright; Firefox asks its permission.
+    assert_eq!((c.0, c.1), (false, 0));
+    assert_eq!((f.0, f.1), (true, 1));
+    // Denied: nothing sent in either; Chromium names the address space in both modes.
+    assert_eq!((c.3, f.3), (0, 0));
+    assert!(
+        c.2.iter()
+            .all(|l| l.len() == 1 && l[0].contains("`loopback` address space"))
+    );
+    assert_eq!(
+        f.2,
+        [
+            vec![
+                "Cross-Origin Request Blocked: The Same Origin Policy disallows reading the remote resource at https://api.example/r. (Reason: CORS request did not succeed). Status code: (null)."
+                    .to_string()
+            ],
+            Vec::new()
+        ]
+    );
+}
+
+#[tokio::test]
+async fn a_conditional_request_goes_as_no_store_and_a_301_is_not_kept_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let _ = p
+            .fetch(Request::get(format!("{APP}/r")).header("If-None-Match", "\"v0\""))
+            .await;
+        let wire = w.take_wire();
+        let sent = (
+            wire[0].header("cache-control").map(String::from),
+            wire[0].header("pragma").map(String::from),
+        );
+        // The same 301 twice: is it fetched again?
+        for _ in 0..2 {
+            p.fetch(Request::get(format!("{APP}/moved-301")))
+                .await
+                .unwrap();
+        }
+        let moved = w
+            .take_wire()
+            .iter()
+            .filter(|r| r.url.path() == "/moved-301")
+            .count();
+        (sent, moved)
+    })
+    .await;
+    assert_eq!(c, ((Some("max-age=0".into()), None), 1));
+    assert_eq!(f, ((Some("no-cache".into()), Some("no-cache".into())), 2));
+}
+
+#[tokio::test]
+async fn firefox_http_cache_statuses_invalidation_request_directives_and_credentials() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let mut sent = Vec::new();
+        // A fresh 404 fetched twice, then with `force-cache`; a fresh entry after a POST answered 500; a response
+        // that arrived 1800 s old asked for with `max-age=600`; the same URL without and
+        // with credentials; a response without ACAO twice; HEAD twice, then HEAD after GET; a
+        // 204 with an old `Last-Modified` twice.
+        let steps: Vec<Request> = vec![
+            Request::get(format!("{API}/c404")),
+            Request::get(format!("{API}/c404")),
+            Request::get(format!("{API}/c404")).cache(fetchguard::CacheMode::ForceCache),
+            Request::get(format!("{APP}/inv")),
+            Request::post(format!("{APP}/inv")),
+            Request::get(format!("{APP}/inv")),
+            Request::get(format!("{APP}/aged")),
+            Request::get(format!("{APP}/aged")).header("Cache-Control", "max-age=600"),
+            Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Omit),
+            Request::get(format!("{API}/keyed")).credentials(fetchguard::Credentials::Include),
+            Request::get(format!("{API}/noacao-cached")),
+            Request::get(format!("{API}/noacao-cached")),
+            Request::new("HEAD", format!("{APP}/h1")),
+            Request::new("HEAD", format!("{APP}/h1")),
+            Request::get(format!("{APP}/h2")),
+            Request::new("HEAD", format!("{APP}/h2")),
+            Request::get(format!("{APP}/h204")),
+            Request::get(format!("{APP}/h204")),
+        ];
+        for r in steps {
+            let _ = p.fetch(r).await;
+            sent.push(
+                w.take_wire()
+                    .iter()
+                    .filter(|r| r.method != "OPTIONS")
+                    .count(),
+            );
+        }
+        sent
+    })
+    .await;
+    assert_eq!(c, [1, 0, 0, 1, 1, 0, 1, 0, 1, 0, 1, 1, 1, 1, 1, 0, 1, 1]);
+    assert_eq!(f, [1, 1, 0, 1, 1, 1, 1, 1, 1, 1, 1, 0, 1, 0, 1, 1, 1, 0]);
+}
+
+#[tokio::test]
+async fn redirect_mode_error_fails_first_and_silently_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let e = p
+            .fetch(
+                Request::get(format!("{APP}/cred-location"))
+                    .redirect(fetchguard::RedirectMode::Error),
+            )
+            .await
+            .unwrap_err();
+        e.console().to_vec()
+    })
+    .await;
+    assert_eq!(c.len(), 1, "{c:?}");
+    assert!(f.is_empty(), "{f:?}");
+}
+
+#[tokio::test]
+async fn an_empty_location_is_followed_to_the_limit_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        let r = p.fetch(Request::get(format!("{APP}/empty-location"))).await;
+        (r.is_ok(), w.take_wire().len())
+    })
+    .await;
+    assert_eq!(c, (true, 1));
+    assert_eq!(f, (false, 21));
+}
+
+#[tokio::test]
+async fn a_dropped_authorization_still_asks_for_a_preflight_in_firefox() {
+    let w = world().await;
+    let (c, f) = both(&w, APP, async |p| {
+        p.fetch(Request::get(format!("{APP}/auth-cross")).header("Authorization", "Basic eA=="))
+            .await
+            .unwrap();
+        w.take_wire()
+            .iter()
+            .skip(1)
+            .map(|r| {
+                (
+                    r.method.clone(),
+                    r.header("authorization").is_some()
+                        || r.header("access-control-request-headers").is_some(),
+                )
+            })
+            .collect::<Vec<_>>()
+    })
+    .await;
+    assert_eq!(c, [("GET".to_string(), false)]);
+    assert_eq!(
+        f,
+        [("OPTIONS".to_string(), false), ("GET".to_string(), false)]
+    );
 }

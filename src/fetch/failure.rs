@@ -40,12 +40,8 @@ pub(crate) struct CorsFailureAt<'a> {
     pub response_headers: Option<&'a http::HeaderMap>,
 }
 
-/// A CORS failure at the current URL, with the profile's console lines.
-pub(crate) fn cors_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
-    cors_failure_at(state, e, CorsFailureAt::default())
-}
-
-/// [`cors_failure`], with what the console lines may quote of the failing response.
+/// A CORS failure at the current URL, with the profile's console lines (quoting what `at`
+/// gives of the failing response).
 pub(crate) fn cors_failure_at(
     state: &mut FetchState<'_>,
     e: CorsError,
@@ -56,28 +52,65 @@ pub(crate) fn cors_failure_at(
     Failure::new(FailureReason::Cors(e), lines)
 }
 
+/// A Local Network Access denial: a CORS failure in Chromium's terms, worded as the
+/// profile's engine words its denials (for the request's mode).
+pub(crate) fn local_network_failure(state: &mut FetchState<'_>, e: CorsError) -> Failure {
+    state.trace.push(TraceEvent::CorsBlocked(e.clone()));
+    let last_answer = state.trace.last_answer_headers().to_header_map();
+    let at = CorsFailureAt {
+        response_headers: Some(&last_answer),
+        ..CorsFailureAt::default()
+    };
+    let console = cors_console(state, &e, at);
+    let lines = state
+        .ctx
+        .profile
+        .wording()
+        .local_network_denied(&console, state.mode);
+    Failure::new(FailureReason::Cors(e), lines)
+}
+
 /// The console lines the profile's engine prints for a CORS failure at the current URL.
 fn cors_console_lines(state: &FetchState<'_>, e: &CorsError, at: CorsFailureAt<'_>) -> Vec<String> {
     // The trace keeps the last answer's headers compactly: a map again for the wording.
     let last_answer;
-    let response_headers = match at.response_headers {
-        Some(h) => h,
+    let at = match at.response_headers {
+        Some(_) => at,
         None => {
             last_answer = state.trace.last_answer_headers().to_header_map();
-            &last_answer
+            CorsFailureAt {
+                response_headers: Some(&last_answer),
+                ..at
+            }
         }
     };
-    state.ctx.profile.wording().cors(&CorsConsole {
+    state
+        .ctx
+        .profile
+        .wording()
+        .cors(&cors_console(state, e, at))
+}
+
+/// What the console lines of a CORS failure at the current URL may say (the response's
+/// headers: those `at` gives, else none).
+fn cors_console<'a>(
+    state: &'a FetchState<'_>,
+    e: &'a CorsError,
+    at: CorsFailureAt<'a>,
+) -> CorsConsole<'a> {
+    static NO_HEADERS: std::sync::LazyLock<http::HeaderMap> =
+        std::sync::LazyLock::new(http::HeaderMap::new);
+    CorsConsole {
         last_url: state.current_url(),
         initial_url: state.first_url(),
         origin: state.origin,
         error: e,
         status: at.status.or_else(|| failed_status(state)),
-        response_headers,
+        response_headers: at.response_headers.unwrap_or(&NO_HEADERS),
         origin_tainted: state.tainted_origin,
         redirect_to: at.redirect_to,
         header_names_as_written: &state.header_names_as_written,
-    })
+    }
 }
 
 /// The status of the response that failed the check: the last one a server sent, or the

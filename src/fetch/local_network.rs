@@ -9,7 +9,7 @@ use crate::origin::{Origin, is_url_potentially_trustworthy};
 use crate::policy::{AddressSpace, LnaDecision, LnaDenial, LnaInput, local_network_access_check};
 use crate::trace::Notice;
 
-use super::{Failure, FetchState, cors_failure};
+use super::{Failure, FetchState, local_network_failure};
 
 /// The space `url` reaches: the one given for its origin, else the host's own.
 fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
@@ -84,7 +84,10 @@ pub(crate) fn local_network_access(
         .unwrap_or_default();
     let input = LnaInput {
         page_space,
-        page_secure: is_url_potentially_trustworthy(state.page_url),
+        // A profile without the insecure-context rule judges every page by its
+        // permission, as a secure one.
+        page_secure: is_url_potentially_trustworthy(state.page_url)
+            || !state.ctx.profile.local_network_denies_insecure_pages,
         target_space,
         requested: match step {
             LnaStep::Full | LnaStep::TargetOnly => state.target_address_space,
@@ -122,7 +125,7 @@ pub(crate) fn local_network_access(
                     CorsError::LocalNetworkAccessPermissionDenied(s)
                 }
             };
-            Err(cors_failure(state, e))
+            Err(local_network_failure(state, e))
         }
     }
 }

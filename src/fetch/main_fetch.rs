@@ -140,6 +140,15 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
         };
         return Err(Failure::new(FailureReason::Cors(e), lines));
     };
+    // A preflight a redirect made necessary though no header or method asks for one
+    // (`Profile::dropped_authorization_still_preflighted`).
+    let mut path = path;
+    if state.preflight_forced
+        && let FetchPath::Cors { preflight } = &mut path
+        && preflight.is_empty()
+    {
+        preflight.push(PreflightReason::Headers(Vec::new()));
+    }
 
     // CHROMIUM: a no-cors request whose redirect mode is not `follow` fails before mixed
     // content is checked, as mode `same-origin` does (observed,

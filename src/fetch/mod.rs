@@ -6,6 +6,7 @@
 
 mod context;
 mod failure;
+mod http_cache_rules;
 mod http_fetch;
 mod local_network;
 mod main_fetch;
@@ -33,7 +34,7 @@ use crate::trace::{Notice, Trace};
 
 use crate::wording::QuietFailure;
 pub(crate) use context::{Client, FetchContext};
-use failure::{Failure, cors_failure};
+use failure::{Failure, local_network_failure};
 
 /// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -88,6 +89,9 @@ pub(crate) struct FetchState<'a> {
     /// The HTTP cache entry the current hop's network response was just stored under, if
     /// any (a blocked response drops it again: [`http_fetch`]).
     pub stored_in_http_cache: Option<std::sync::Arc<crate::http_cache::CacheKey>>,
+    /// A CORS request that needs a preflight whatever its method and headers (set by a
+    /// redirect under `Profile::dropped_authorization_still_preflighted`).
+    pub preflight_forced: bool,
     /// The HTTP cache's partition (the page's top-level site, serialized), computed once:
     /// the public suffix lookup behind it is not free.
     pub cache_partition: std::cell::OnceCell<String>,
@@ -252,6 +256,7 @@ pub(crate) async fn fetch(
         redirect_count: 0,
         embedder_policies: supported_embedder_policies(&ctx.profile, client.embedder_policies),
         stored_in_http_cache: None,
+        preflight_forced: false,
         cache_partition: std::cell::OnceCell::new(),
         trace,
     };
@@ -289,6 +294,7 @@ pub(crate) async fn fetch(
                     mode: state.mode,
                     origin: state.origin,
                     redirect_to: redirect_to.as_ref(),
+                    page_url: state.page_url,
                 }));
             } else {
                 console.extend(f.console);

@@ -11,7 +11,7 @@ use crate::headers::WireHeaders;
 use crate::http_cache::range::RangeCache;
 use crate::http_cache::{CacheKey, CachedResponse, Lookup};
 use crate::net::{WireRequest, WireResponse, decode};
-use crate::origin::{Origin, Site};
+use crate::origin::Origin;
 use crate::request::{CacheMode, Credentials};
 use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, WireRecord};
 
@@ -112,8 +112,10 @@ pub(crate) async fn http_network_or_cache_fetch(
         {
             return Err(Failure::silent(FailureReason::NotInCache));
         }
+        // WEBKIT, FIREFOX: sent as `no-store` instead (request_headers).
         if state.cache_mode == CacheMode::Default
             && !headers.contains_key(http::header::CACHE_CONTROL)
+            && !state.ctx.profile.conditional_request_sent_as_no_store
         {
             set(&mut headers, "cache-control", "max-age=0");
         }
@@ -142,8 +144,7 @@ pub(crate) async fn http_network_or_cache_fetch(
                 return Ok(r);
             }
             CacheStep::Validate(entry, etag_only) => {
-                let rule = state.ctx.profile.http_cache_storage;
-                for (n, v) in rule.validators(entry.status, &entry.headers) {
+                for (n, v) in super::http_cache_rules::validators(state, &entry) {
                     if !etag_only || n == http::header::IF_NONE_MATCH {
                         headers.insert(n, v);
                     }
@@ -174,11 +175,13 @@ pub(crate) async fn http_network_or_cache_fetch(
         state.trace.note(Notice::StaleRefetched);
     }
     if let Some(key) = key {
-        if head {
+        if head && !state.ctx.profile.http_cache_head_has_own_entries {
             state.ctx.http_cache().remove(&key);
         } else {
             http_cache_store(state, key, &headers, &response);
         }
+    } else if state.ctx.profile.any_unsafe_response_invalidates {
+        super::http_cache_rules::invalidate_after_unsafe_method(state, &method, &response.headers);
     } else if crate::http_cache::policy::invalidates(&method, response.status)
         || (get_only && method != http::Method::GET)
     {
@@ -206,18 +209,28 @@ enum CacheStep {
 
 /// The cache key: the top-level site (the page's; a `fetch()` runs in a top-level page
 /// here) and the URL.
+///
+/// FIREFOX (the profile says whether): requests without credentials have entries of their
+/// own, marked `a,` (Gecko's "anonymous" cache entries), and so do HEAD requests.
 fn cache_key(state: &FetchState<'_>) -> CacheKey {
     let site = state
         .cache_partition
-        .get_or_init(|| site_string(&state.origin.site()));
-    CacheKey::new(site, state.current_url())
-}
-
-fn site_string(site: &Site) -> String {
-    match site {
-        Site::Tuple { scheme, domain } => format!("{scheme}://{domain}"),
-        Site::Opaque(n) => format!("null#{n}"),
+        .get_or_init(|| super::http_cache_rules::site_string(&state.origin.site()));
+    // FIREFOX (the profile says whether): uncredentialed requests and HEADs have
+    // partitions of their own.
+    let uncredentialed =
+        state.ctx.profile.http_cache_keyed_by_credentials && !includes_credentials(state);
+    let head =
+        state.ctx.profile.http_cache_head_has_own_entries && state.method == http::Method::HEAD;
+    if !uncredentialed && !head {
+        return CacheKey::new(site, state.current_url());
     }
+    let site = format!(
+        "{}{}{site}",
+        if head { "HEAD," } else { "" },
+        if uncredentialed { "a," } else { "" }
+    );
+    CacheKey::new(&site, state.current_url())
 }
 
 /// Looks the request up in the HTTP cache and decides by cache mode: `no-store` and
@@ -240,7 +253,11 @@ fn http_cache_lookup(
         .and_then(|v| v.to_str().ok())
         .filter(|_| state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete);
     let (entry, fresh_for) = match found {
-        Lookup::Hit { entry, fresh_for } => (entry, fresh_for),
+        Lookup::Hit { entry, fresh_for } => {
+            let fresh_for =
+                fresh_for.or_else(|| super::http_cache_rules::heuristic_204(state, &entry, now));
+            (entry, fresh_for)
+        }
         // WEBKIT: a Vary mismatch is a miss (observed: wpt-subset request-cache-force-cache,
         // `Vary: *` with an ETag fetched again without `If-None-Match`).
         Lookup::VaryMismatch(entry)
@@ -271,9 +288,20 @@ fn http_cache_lookup(
             return Ok(CacheStep::Network);
         }
     };
+    // FIREFOX: a stored response of a status outside its list is validated before every
+    // use (the profile says whether).
+    let must_validate = state.ctx.profile.http_cache_validates_unlisted_statuses
+        && !matches!(
+            entry.status,
+            200 | 203 | 204 | 206 | 300 | 301 | 302 | 304 | 307 | 308 | 410
+        );
+    let fresh = match super::http_cache_rules::request_freshness(state, &entry, fresh_for, now) {
+        super::http_cache_rules::RequestFreshness::Bypass => return Ok(CacheStep::Network),
+        super::http_cache_rules::RequestFreshness::Fresh(f) => f,
+    };
     let serve = match mode {
         CacheMode::ForceCache | CacheMode::OnlyIfCached => true,
-        CacheMode::Default => fresh_for.is_some() || within_max_stale(state, &entry, now),
+        CacheMode::Default => (fresh || within_max_stale(state, &entry, now)) && !must_validate,
         _ => false,
     };
     if let Some(range) = range {
@@ -311,8 +339,7 @@ fn http_cache_lookup(
             body: entry.body,
         }));
     }
-    let rule = state.ctx.profile.http_cache_storage;
-    if rule.validators(entry.status, &entry.headers).is_empty() {
+    if super::http_cache_rules::validators(state, &entry).is_empty() {
         if mode == CacheMode::Default {
             state.trace.note(Notice::StaleRefetched);
         }
@@ -391,6 +418,8 @@ fn http_cache_revalidated(
 /// Offers a GET's response to the HTTP cache (unless the cache mode is `no-store`); the
 /// cache keeps it or not under the profile's
 /// [`http_cache_storage`](crate::Profile::http_cache_storage).
+///
+/// FIREFOX: nor a 301 or 308 without `max-age` or `Expires` (the profile says which).
 fn http_cache_store(
     state: &mut FetchState<'_>,
     key: CacheKey,
@@ -405,6 +434,24 @@ fn http_cache_store(
     if response.status == 206
         && request.contains_key(http::header::RANGE)
         && state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete
+    {
+        return;
+    }
+    let keeps_heuristic = match response.status {
+        301 => state.ctx.profile.heuristic_freshness_for_301,
+        308 => state.ctx.profile.heuristic_freshness_for_308,
+        _ => true,
+    };
+    if !keeps_heuristic
+        && !response.headers.contains_key(http::header::EXPIRES)
+        && !response
+            .headers
+            .get_all(http::header::CACHE_CONTROL)
+            .iter()
+            .any(|v| {
+                v.to_str()
+                    .is_ok_and(|v| v.to_ascii_lowercase().contains("max-age"))
+            })
     {
         return;
     }

@@ -72,9 +72,22 @@ impl Profile {
             preflight_counts_dropped_authorization: false,
             redirect_credentials_checked_first: true,
             conditional_request_sent_as_no_store: false,
+            heuristic_freshness_for_308: true,
+            heuristic_freshness_for_301: true,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             local_network_access: true,
+            local_network_denies_insecure_pages: true,
+            any_unsafe_response_invalidates: false,
+            http_cache_validates_unlisted_statuses: false,
+            http_cache_validates_any_status: false,
+            http_cache_honors_request_directives: false,
+            http_cache_keyed_by_credentials: false,
+            http_cache_keeps_cors_blocked_responses: false,
+            http_cache_head_has_own_entries: false,
+            http_cache_heuristic_freshness_for_204: false,
+            empty_location_is_same_url: false,
+            dropped_authorization_still_preflighted: false,
         }
     }
 }

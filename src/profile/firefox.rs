@@ -63,9 +63,25 @@ impl Profile {
             accept_encoding_secure: "gzip, deflate, br, zstd".to_string(),
             accept_encoding_insecure: "gzip, deflate".to_string(),
             loopback_http_is_trustworthy: true,
-            // Observed (redirect-empty-location): an empty `Location` is a network error.
+            // Observed (redirect-empty-location): no response for script; see
+            // `empty_location_is_same_url`.
             empty_location_hands_over_response: false,
-            // PENDING(issue 17): Chromium's values until observed in Firefox.
+            // Each observed in Firefox 153.8.0esr (`verify --browser firefox`, probe
+            // scenarios that tell the engines apart) to be as in Chromium:
+            // `Sec-Fetch-*` on a CORS hop after a redirect from another https origin
+            // (examples/redirect-taints-origin; a probe `app → other`); a `Partitioned`
+            // cookie without `Secure` refused, with a console line
+            // (cookie-order-and-partitioned); from an `app.example` page,
+            // `api.app.example`'s cookie stored and sent back (a credentialed probe);
+            // a no-cors request starting same-origin sends no cookie to the origin it is
+            // redirected to (a probe, third-party cookies allowed); a cached `ACAH: *`
+            // does not cover `Authorization` (a new preflight is sent); a same-origin POST
+            // redirected (302) to GET and a no-cors POST redirected (303) to another
+            // origin send no `Origin` there; a sandboxed page sends no `Referer`
+            // (sandboxed-null-origin, wpt-subset sandboxed-iframe); COEP credentialless is
+            // understood (wpt-subset credentialless-*); a preflight after a redirect
+            // carries the referrer determined for its own URL (wpt-subset
+            // cors-redirect-preflight-*).
             fetch_metadata_after_cross_origin_redirect: true,
             partitioned_cookie_requires_secure: true,
             unlisted_suffix_never_same_site: false,
@@ -73,7 +89,8 @@ impl Profile {
             cached_wildcard_covers_authorization: false,
             origin_kept_after_redirect_to_get: false,
             sandboxed_page_sends_referrer: false,
-            // PENDING(issue 17): Chromium's until observed in Firefox.
+            // PENDING(issue 17): Chromium's values until observed in Firefox (Firefox's
+            // own cache rules are the fields below; these are WebKit's).
             http_cache_ranges: RangeCache::SliceFromComplete,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
@@ -84,11 +101,62 @@ impl Profile {
             preflight_carries_cache_mode_headers: true,
             ftp_redirect_refused_before_mode: false,
             preflight_counts_dropped_authorization: false,
-            redirect_credentials_checked_first: true,
-            conditional_request_sent_as_no_store: false,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
+            // Firefox 153 gates a public page's requests to local and loopback
+            // addresses, by permission (observed directly, without a proxy: a loopback
+            // listener classified with `network.lna.address_space.*.override`). The
+            // oracle cannot show it: Firefox never applies Local Network Access to a
+            // request that goes through a proxy (observed with an HTTP and a SOCKS
+            // proxy), and every request of the oracle does.
             local_network_access: true,
+            // Observed (a public http page reaching a loopback listener, direct, with
+            // `network.lna.address_space.public.override`): Firefox asks for the
+            // permission ("Secure context: False" in its info line) and obeys it.
+            local_network_denies_insecure_pages: false,
+            // Observed: wpt-subset request-cache-default-conditional and
+            // examples/generated/conditional-request-validates (the preflight too).
+            conditional_request_sent_as_no_store: true,
+            // Observed: wpt-subset fetch/http-cache/invalidate (POST answered 500, the
+            // method FOO, and the Location and Content-Location targets all refetched).
+            any_unsafe_response_invalidates: true,
+            // Observed: wpt-subset fetch/http-cache/status and heuristic: 4xx and 5xx
+            // (410 too) fetched again without validators, fresh or stale, though stored
+            // (examples/generated/seed23-00061: `force-cache` serves a 404); a 299, 201 or
+            // 202 sent again with `If-Modified-Since` even when fresh; a stale 203 or 204
+            // revalidated with `If-Modified-Since`.
+            http_cache_validates_unlisted_statuses: true,
+            http_cache_validates_any_status: true,
+            // Observed: wpt-subset fetch/http-cache/cc-request (max-age, max-stale and
+            // min-fresh, pre-aged or not, and no-store).
+            http_cache_honors_request_directives: true,
+            // Observed: examples/http-cache-cors-recheck (#2: the `include` fetch goes to
+            // the network, #5: the entry of the `omit` fetches outlives a POST).
+            http_cache_keyed_by_credentials: true,
+            // Observed: examples/http-cache-blocked-not-kept #2-#4 (the second fetch of a
+            // response without ACAO sends nothing; #7-#8, CORP-blocked, are sent again)
+            // and examples/generated/blocked-response-not-cached.
+            http_cache_keeps_cors_blocked_responses: true,
+            // Observed: examples/http-cache-head (a second HEAD sends nothing, a HEAD after
+            // a GET is sent) and http-cache-head-revalidation (no validators on a HEAD; a
+            // GET after a HEAD served from the GET's entry).
+            http_cache_head_has_own_entries: true,
+            // Observed: wpt-subset http-cache/heuristic #10 (heuristic-5, a 204 with
+            // `Last-Modified` from 2000, served from the cache).
+            http_cache_heuristic_freshness_for_204: true,
+            // Observed: examples/generated/seed13-00053 (no line).
+            redirect_credentials_checked_first: false,
+            // Observed: wpt-subset redirect-empty-location (the URL requested 21 times).
+            empty_location_is_same_url: true,
+            // Observed: wpt-subset authentication-redirection #3 (a same-origin GET with
+            // Authorization redirected to another origin: a preflight, then the GET
+            // without Authorization).
+            dropped_authorization_still_preflighted: true,
+            // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
+            // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
+            // examples/http-cache-heuristic #6.
+            heuristic_freshness_for_301: false,
+            heuristic_freshness_for_308: false,
         }
     }
 }

@@ -162,11 +162,14 @@ pub struct Profile {
     pub request_max_stale_honoured: bool,
     /// Whether a redirect to a URL with credentials is refused before redirect mode
     /// `error` is applied, so that a CORS request fails with the credentials line
-    /// (Chromium); when false redirect mode `error` refuses first (WebKit).
+    /// (Chromium); when false redirect mode `error` refuses first, silently (WebKit,
+    /// Firefox).
     pub redirect_credentials_checked_first: bool,
     /// Whether a request that loses its `Authorization` at a cross-origin redirect is
     /// still preflighted for it on the next hop (`Access-Control-Request-Headers:
-    /// authorization`, WebKit); the request itself goes without it either way.
+    /// authorization`, WebKit); the request itself goes without it either way. See also
+    /// [`dropped_authorization_still_preflighted`](Self::dropped_authorization_still_preflighted)
+    /// (Firefox: preflighted, not named).
     pub preflight_counts_dropped_authorization: bool,
     /// Whether a redirect to an `ftp:` URL is refused as a non-HTTP scheme before a
     /// mode `same-origin` request's check of the target (WebKit: `FTP URLs are
@@ -177,13 +180,21 @@ pub struct Profile {
     /// `no-store` and `reload`), as Chromium's does; WebKit's carries none.
     pub preflight_carries_cache_mode_headers: bool,
     /// Whether a `default`-mode request with a conditional header of script's goes out
-    /// as the spec's `no-store` one says (`Pragma` and `Cache-Control: no-cache`, WebKit);
-    /// when false it carries `Cache-Control: max-age=0` (Chromium).
+    /// as the spec's `no-store` one says (`Pragma` and `Cache-Control: no-cache`, WebKit
+    /// and Firefox; Firefox's preflight carries them too); when false it carries
+    /// `Cache-Control: max-age=0` (Chromium).
     pub conditional_request_sent_as_no_store: bool,
     /// Whether a request with cache mode `only-if-cached` that finds nothing stored goes
     /// to the network as `default` would (when false it is a network error,
     /// `ERR_CACHE_MISS`).
     pub only_if_cached_miss_goes_to_network: bool,
+    /// Whether the HTTP cache keeps a `308` without explicit freshness (and serves it for
+    /// ever, as a permanent redirect); when false such a response is not stored (Firefox).
+    /// Applies on top of [`http_cache_storage`](Self::http_cache_storage).
+    pub heuristic_freshness_for_308: bool,
+    /// The same for a `301`: whether one without explicit freshness is kept (and served
+    /// for ever); when false it is not stored.
+    pub heuristic_freshness_for_301: bool,
     /// Whether a redirect whose `Location` is empty hands the redirect response to script
     /// in `follow` mode (when false it is a network error).
     pub empty_location_hands_over_response: bool,
@@ -192,6 +203,56 @@ pub struct Profile {
     /// Whether Local Network Access applies (permission checks for local and loopback
     /// targets, `targetAddressSpace`, and mixed content left to it for private targets).
     pub local_network_access: bool,
+    /// Whether Local Network Access denies a page that is not a secure context outright
+    /// when it reaches a more private space (Chromium). When false (Firefox 153: its
+    /// `network.lna.block_insecure_contexts` is off), such a page is judged by its
+    /// permission, as a secure page is.
+    pub local_network_denies_insecure_pages: bool,
+    /// Every response to a method other than GET, HEAD and OPTIONS (an unknown method
+    /// and an error status too) invalidates the stored response for its URL and for the
+    /// same-origin URLs its `Location` and `Content-Location` name (Firefox). When false
+    /// (Chromium), only a 2xx or 3xx answer to POST, PUT, DELETE or PATCH does, for its
+    /// own URL only.
+    pub any_unsafe_response_invalidates: bool,
+    /// Whether a stored response of a status outside 200, 203, 204, 206, 300, 301, 302,
+    /// 304, 307, 308 and 410 is validated before every use, fresh or not (Firefox). When
+    /// false (Chromium), a fresh one is served.
+    pub http_cache_validates_unlisted_statuses: bool,
+    /// Whether a stored response of any status below 400 is revalidated with its
+    /// validators (Firefox). When false (Chromium), only a 200 is; another status is
+    /// fetched again unconditionally.
+    pub http_cache_validates_any_status: bool,
+    /// Whether the HTTP cache honors script's request `Cache-Control` directives
+    /// `max-age=N`, `max-stale[=N]`, `min-fresh=N` and `no-store` (Firefox). When false
+    /// (Chromium), they change nothing.
+    pub http_cache_honors_request_directives: bool,
+    /// Whether the HTTP cache keeps the responses of requests sent without credentials
+    /// apart from those of requests with them (Firefox: a credentialed request never reads
+    /// an entry an uncredentialed one stored, and an unsafe method invalidates the
+    /// credentialed entries only). When false (Chromium), one entry per URL.
+    pub http_cache_keyed_by_credentials: bool,
+    /// Whether a response that failed the CORS check stays in the HTTP cache, to be
+    /// served (and blocked) from there next time (Firefox). When false (Chromium), the
+    /// blocked load's entry is dropped (a redirect's aside). A CORP-blocked one is
+    /// dropped in both.
+    pub http_cache_keeps_cors_blocked_responses: bool,
+    /// Whether HEAD requests have cache entries of their own: a HEAD's response is
+    /// stored and serves later HEADs, and never meets a GET's entry (Firefox). When false
+    /// (Chromium), a HEAD reads the GET's entry and is never stored.
+    pub http_cache_head_has_own_entries: bool,
+    /// Whether a 204 with `Last-Modified` and no explicit freshness gets the heuristic
+    /// freshness a 200 gets (Firefox). When false (Chromium), it is stale at once.
+    pub http_cache_heuristic_freshness_for_204: bool,
+    /// Whether an empty `Location` in `follow` mode is a redirect to the current URL
+    /// again (Firefox: followed until the redirect limit). When false,
+    /// [`empty_location_hands_over_response`](Self::empty_location_hands_over_response)
+    /// decides.
+    pub empty_location_is_same_url: bool,
+    /// Whether the `Authorization` header a cross-origin redirect removed still makes the
+    /// next hop preflighted, though it is neither sent nor named in
+    /// `Access-Control-Request-Headers` (Firefox). When false (Chromium), it counts no
+    /// more.
+    pub dropped_authorization_still_preflighted: bool,
 }
 
 /// The order of a request's CORS-unsafe header names when a preflight's

@@ -13,7 +13,7 @@ use url::Url;
 
 use super::{CorsConsole, QuietFailure, Wording};
 use crate::cookies::{CookieBlock, CookieRejection};
-use crate::errors::{CorsError, RequestError};
+use crate::errors::{CorsError, FailureReason, RedirectError, RequestError};
 use crate::headers::is_token;
 use crate::origin::Origin;
 use crate::request::Mode;
@@ -41,6 +41,17 @@ fn blocked(url: &str, reason: &str, status: Option<Option<u16>>) -> String {
 /// of a CORS request without a response.
 fn did_not_succeed(url: &Url) -> String {
     blocked(url.as_str(), "CORS request did not succeed", Some(None))
+}
+
+/// A header value as Firefox joins a repeated header: empty lines leave no item
+/// (observed: wpt-subset cors-multiple-origins #5, an empty ACAO line before two
+/// origins, quoted as `http://example.com, https://example2.com`).
+fn without_empty_lines(joined: &str) -> String {
+    joined
+        .split(", ")
+        .filter(|item| !item.is_empty())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// The first item of the `name` response header that is not a token: the one Firefox
@@ -76,7 +87,10 @@ fn reason(c: &CorsConsole<'_>) -> Option<(String, bool)> {
         | PreflightInvalidAllowOriginValue(v)
         | MultipleAllowOriginValues(v)
         | PreflightMultipleAllowOriginValues(v) => {
-            format!("CORS header {ACAO} does not match \u{2018}{v}\u{2019}")
+            format!(
+                "CORS header {ACAO} does not match \u{2018}{}\u{2019}",
+                without_empty_lines(v)
+            )
         }
         WildcardOriginNotAllowed | PreflightWildcardOriginNotAllowed => format!(
             "Credential is not supported if the CORS header {ACAO} is \u{2018}*\u{2019}"
@@ -106,9 +120,9 @@ fn reason(c: &CorsConsole<'_>) -> Option<(String, bool)> {
         // Observed: a cross-origin redirect to a URL with credentials prints only the
         // "did not succeed" line.
         RedirectContainsCredentials(_) => return None,
-        // PENDING(issue 17): not observed in Firefox (mode same-origin has its own
-        // lines; Local Network Access denials are modelled on Chromium's): Chromium's
-        // detail inside Firefox's template.
+        // Not printed under the Firefox profile: mode same-origin has its own lines,
+        // Local Network Access denials theirs (`local_network_denied`), and a preflight
+        // answered with a redirect two lines of its own (`cors`).
         DisallowedByMode
         | LocalNetworkAccessPermissionDenied(_)
         | InsecurePrivateNetwork(_)
@@ -179,6 +193,9 @@ impl Wording for Firefox {
     /// The URL whose response failed the check (never the first URL); the wildcard
     /// reason alone quotes it. A preflight answered with a redirect has two reason lines.
     fn cors(&self, c: &CorsConsole<'_>) -> Vec<String> {
+        if let (CorsError::CorsDisabledScheme, Some(to)) = (c.error, c.redirect_to) {
+            return non_http_redirect(to, c.last_url, c.origin);
+        }
         let url = c.last_url.as_str();
         let mut lines = Vec::new();
         if matches!(c.error, CorsError::PreflightDisallowedRedirect) {
@@ -215,12 +232,17 @@ impl Wording for Firefox {
         vec![did_not_succeed(url)]
     }
 
-    /// Observed: `about:` and `blob:` fail without a line, `file:` is a security error;
-    /// another scheme (`ftp:`) is "CORS request not http" in mode `cors`, silent in mode
-    /// `no-cors`.
+    /// Observed: `blob:` and unknown `about:` pages fail without a line; `file:` and
+    /// `about:config` are a security error; `about:blank` and another scheme (`ftp:`)
+    /// are "CORS request not http" in mode `cors`, silent in mode `no-cors` (wpt-subset
+    /// scheme-about).
     fn unsupported_scheme(&self, url: &Url, page_url: &Url, mode: Mode) -> Vec<String> {
         match url.scheme() {
-            "about" | "blob" => Vec::new(),
+            "about" if url.path() == "config" => vec![format!(
+                "Security Error: Content at {page_url} may not load or link to {url}."
+            )],
+            "about" if url.path() != "blank" => Vec::new(),
+            "blob" => Vec::new(),
             "file" => vec![format!(
                 "Security Error: Content at {page_url} may not load or link to {url}."
             )],
@@ -291,12 +313,58 @@ impl Wording for Firefox {
         super::chromium::Chromium.mixed_content_warning(page_url, url)
     }
 
+    /// Observed (Firefox 153.8.0esr, a public page reaching a loopback and a local
+    /// listener directly, the permission set to deny): no line names Local Network Access
+    /// at error level (an info line "Local Network Access detected: … prompt action:
+    /// auto_deny" only); a CORS-mode fetch prints "CORS request did not succeed", a
+    /// no-cors one nothing. Nothing is sent.
+    fn local_network_denied(&self, c: &CorsConsole<'_>, mode: Mode) -> Vec<String> {
+        if mode == Mode::Cors {
+            self.cors_network_failure(c.last_url)
+        } else {
+            Vec::new()
+        }
+    }
+
     /// Firefox's lines for these failures come from the specific methods
     /// (`unsupported_scheme`, `corp_blocked`, `cors_network_failure`); PENDING(issue 17):
     /// the redirect failures Firefox words differently (corpus: redirect-schemes) print
     /// nothing here yet.
-    fn quiet_failure(&self, _q: &QuietFailure<'_>) -> Vec<String> {
-        Vec::new()
+    fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String> {
+        let FailureReason::Redirect(RedirectError::NonHttpScheme(to)) = q.reason else {
+            return Vec::new();
+        };
+        let Ok(to) = Url::parse(to) else {
+            return Vec::new();
+        };
+        match q.mode {
+            Mode::Cors => non_http_redirect(&to, q.url, q.origin),
+            // Observed (examples/generated/same-origin-mode-redirect-ftp #3, to
+            // `about:blank`): the same-origin-mode line; none to `data:` (#2, and
+            // wpt-subset redirect-to-dataurl #3).
+            Mode::SameOrigin if to.scheme() == "data" => Vec::new(),
+            Mode::SameOrigin => self.same_origin_mode_redirect(&to, q.page_url),
+            Mode::NoCors => Vec::new(),
+        }
+    }
+}
+
+/// The lines of a CORS-mode redirect from `from` to `to`, a URL that is not HTTP(S).
+/// Observed (wpt-subset redirect-schemes, redirect-location-1/-2, redirect-to-dataurl):
+/// "CORS request not http" naming the target (`about:`, `mailto:`, `ftp:`, an
+/// unparsable-looking `invalidurl:`); a security error naming the redirecting URL for
+/// `blob:`; nothing for `javascript:`, `ws:` and `chrome:`; for `data:`, "CORS request
+/// did not succeed" at the redirecting URL when it is of another origin than the page,
+/// else nothing.
+fn non_http_redirect(to: &Url, from: &Url, origin: &Origin) -> Vec<String> {
+    match to.scheme() {
+        "javascript" | "ws" | "wss" | "chrome" => Vec::new(),
+        "data" if origin.is_same_origin(&Origin::from_url(from)) => Vec::new(),
+        "data" => vec![did_not_succeed(from)],
+        "blob" => vec![format!(
+            "Security Error: Content at {from} may not load data from {to}."
+        )],
+        _ => vec![blocked(to.as_str(), "CORS request not http", None)],
     }
 }
 
@@ -397,6 +465,55 @@ mod tests {
         assert_eq!(
             lines(CorsError::PreflightDisallowedRedirect, Some(302), &[]).len(),
             3
+        );
+    }
+
+    #[test]
+    fn non_http_redirects_name_the_target_and_about_blank_is_not_http() {
+        let from = Url::parse("http://wpt.example/r").unwrap();
+        let o = Origin::parse("http://wpt.example").unwrap();
+        let other = Origin::parse("http://app.example").unwrap();
+        let to = |u: &str| Url::parse(u).unwrap();
+        assert_eq!(
+            non_http_redirect(&to("mailto:a@b.example"), &from, &o),
+            [format!(
+                "{AT} mailto:a@b.example. (Reason: CORS request not http)."
+            )]
+        );
+        assert_eq!(
+            non_http_redirect(&to("blob:x"), &from, &o),
+            ["Security Error: Content at http://wpt.example/r may not load data from blob:x."]
+        );
+        assert!(non_http_redirect(&to("javascript:1"), &from, &o).is_empty());
+        assert!(non_http_redirect(&to("data:,a"), &from, &o).is_empty());
+        assert_eq!(non_http_redirect(&to("data:,a"), &from, &other).len(), 1);
+        let page = Url::parse("http://wpt.example/p").unwrap();
+        assert_eq!(
+            Firefox.unsupported_scheme(&to("about:blank"), &page, Mode::Cors),
+            [format!(
+                "{AT} about:blank. (Reason: CORS request not http)."
+            )]
+        );
+        assert_eq!(
+            Firefox.unsupported_scheme(&to("about:config"), &page, Mode::Cors),
+            [
+                "Security Error: Content at http://wpt.example/p may not load or link to about:config."
+            ]
+        );
+        assert!(
+            Firefox
+                .unsupported_scheme(&to("about:unicorn"), &page, Mode::Cors)
+                .is_empty()
+        );
+        assert_eq!(
+            lines(
+                CorsError::AllowOriginMismatch(", http://a.example, http://b.example".into()),
+                Some(200),
+                &[]
+            ),
+            [format!(
+                "{AT} https://api.example/r. (Reason: CORS header \u{2018}Access-Control-Allow-Origin\u{2019} does not match \u{2018}http://a.example, http://b.example\u{2019})."
+            )]
         );
     }
 

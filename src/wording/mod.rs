@@ -57,6 +57,8 @@ pub(crate) struct QuietFailure<'a> {
     /// When the failing response was a redirect: where its `Location` pointed (`url` is
     /// then the redirecting URL).
     pub redirect_to: Option<&'a Url>,
+    /// The page's URL.
+    pub page_url: &'a Url,
 }
 
 /// One engine's words for failures. Each method returns the console lines in the order
@@ -92,6 +94,12 @@ pub(crate) trait Wording: Sync {
     fn mixed_content_warning(&self, page_url: &Url, url: &Url) -> String;
     /// The console lines of a failure that has none of its own.
     fn quiet_failure(&self, q: &QuietFailure<'_>) -> Vec<String>;
+    /// The console lines of a request Local Network Access denied, in `mode`; by default
+    /// those of the CORS failure it is reported as.
+    fn local_network_denied(&self, c: &CorsConsole<'_>, mode: Mode) -> Vec<String> {
+        let _ = mode;
+        self.cors(c)
+    }
 }
 
 /// The wording of `engine`.
