@@ -1,6 +1,6 @@
 //! Every scenario file in `examples/` and `wpt-subset/` as its own named test, once per
 //! engine whose observations the corpus records (`[fetch.expect]` for Chromium,
-//! `[fetch.expect.webkit]` for WebKit), so a failure names the engine and the file (and
+//! `[fetch.expect.firefox]` and `[fetch.expect.webkit]` for Firefox and WebKit), so a failure names the engine and the file (and
 //! the fetch and key, in its message).
 
 use std::path::PathBuf;
@@ -9,7 +9,7 @@ use fetchguard::scenario::{self, report};
 use fetchguard::{Engine, Profile};
 
 /// The engines the corpus holds real-browser observations for.
-const ENGINES: [Engine; 2] = [Engine::Chromium, Engine::Webkit];
+const ENGINES: [Engine; 3] = [Engine::Chromium, Engine::Firefox, Engine::Webkit];
 use libtest_mimic::{Arguments, Failed, Trial};
 
 fn main() {

@@ -102,8 +102,20 @@ pub(crate) async fn http_network_or_cache_fetch(
     // request goes out with script's validators and nothing added, and under
     // `only-if-cached` it fails as a cache miss (net's HttpCache treats it as an
     // external validation; observed: examples/generated/conditional-cache-modes.toml).
+    // FIREFOX: under `force-cache` and `only-if-cached` script's conditional headers
+    // change nothing: the stored response answers (observed: conditional-cache-modes
+    // #2, #3, #6, #9).
+    let forced = matches!(
+        state.cache_mode,
+        CacheMode::ForceCache | CacheMode::OnlyIfCached
+    );
     let script_conditional = kind == HopKind::Main
         && !matches!(state.cache_mode, CacheMode::NoStore | CacheMode::Reload)
+        && (!forced
+            || state
+                .ctx
+                .profile
+                .conditional_headers_bypass_forced_cache_modes)
         && crate::http_cache::policy::has_conditional_header(&state.headers);
     if script_conditional {
         // WEBKIT: the profile's rule for an only-if-cached miss holds here too: sent.
@@ -251,7 +263,7 @@ fn http_cache_lookup(
     let range = request
         .get(http::header::RANGE)
         .and_then(|v| v.to_str().ok())
-        .filter(|_| state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete);
+        .filter(|_| state.ctx.profile.http_cache_ranges != RangeCache::SameRangeOnly);
     let (entry, fresh_for) = match found {
         Lookup::Hit { entry, fresh_for } => {
             let fresh_for =
@@ -308,7 +320,8 @@ fn http_cache_lookup(
         // CHROMIUM: a range request is answered from a stored complete 200 when that
         // would be served anyway, as a 206 slice; otherwise it goes to the network as
         // it is, unconditional (observed: wpt-subset/fetch/http-cache/partial.toml).
-        let slice = (serve && entry.status == 200)
+        let slicing = state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete;
+        let slice = (slicing && serve && entry.status == 200)
             .then(|| {
                 crate::http_cache::range::partial_from_full(&entry.headers, &entry.body, range)
             })
@@ -324,7 +337,7 @@ fn http_cache_lookup(
                 body,
             }));
         }
-        if !(serve && entry.status != 200) {
+        if !(slicing && serve && entry.status != 200) {
             return Ok(CacheStep::Network);
         }
     }
@@ -433,7 +446,7 @@ fn http_cache_store(
     // and it leaves a stored complete response alone.
     if response.status == 206
         && request.contains_key(http::header::RANGE)
-        && state.ctx.profile.http_cache_ranges == RangeCache::SliceFromComplete
+        && state.ctx.profile.http_cache_ranges != RangeCache::SameRangeOnly
     {
         return;
     }

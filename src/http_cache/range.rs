@@ -34,6 +34,9 @@ pub enum RangeCache {
     /// requests without `Range`, other ranges go to the network (observed in WebKitGTK
     /// 2.50.6: wpt-subset/fetch/http-cache/partial.toml).
     SameRangeOnly,
+    /// Firefox: a request with `Range` neither reads the cache nor leaves a `206` in it
+    /// (observed in Firefox 153: wpt-subset/fetch/http-cache/partial.toml).
+    NetworkOnly,
 }
 
 /// The first and last byte (inclusive) a `Range` value asks of a body of `len` bytes, for

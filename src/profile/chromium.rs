@@ -71,6 +71,8 @@ impl Profile {
             ftp_redirect_refused_before_mode: false,
             preflight_counts_dropped_authorization: false,
             redirect_credentials_checked_first: true,
+            // Observed: examples/generated/conditional-cache-modes.toml.
+            conditional_headers_bypass_forced_cache_modes: true,
             conditional_request_sent_as_no_store: false,
             heuristic_freshness_for_308: true,
             heuristic_freshness_for_301: true,

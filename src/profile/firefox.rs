@@ -91,7 +91,6 @@ impl Profile {
             sandboxed_page_sends_referrer: false,
             // PENDING(issue 17): Chromium's values until observed in Firefox (Firefox's
             // own cache rules are the fields below; these are WebKit's).
-            http_cache_ranges: RangeCache::SliceFromComplete,
             http_cache_storage: StorageRule::KeepAll,
             only_if_cached_miss_goes_to_network: false,
             http_cache_serves_get_only: false,
@@ -116,6 +115,10 @@ impl Profile {
             local_network_denies_insecure_pages: false,
             // Observed: wpt-subset request-cache-default-conditional and
             // examples/generated/conditional-request-validates (the preflight too).
+            // Observed: examples/generated/conditional-cache-modes.toml.
+            // Observed: wpt-subset/fetch/http-cache/partial.toml.
+            http_cache_ranges: RangeCache::NetworkOnly,
+            conditional_headers_bypass_forced_cache_modes: false,
             conditional_request_sent_as_no_store: true,
             // Observed: wpt-subset fetch/http-cache/invalidate (POST answered 500, the
             // method FOO, and the Location and Content-Location targets all refetched).

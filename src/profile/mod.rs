@@ -184,6 +184,10 @@ pub struct Profile {
     /// and Firefox; Firefox's preflight carries them too); when false it carries
     /// `Cache-Control: max-age=0` (Chromium).
     pub conditional_request_sent_as_no_store: bool,
+    /// Whether script's conditional headers keep the HTTP cache from answering under
+    /// `force-cache` and `only-if-cached` too (Chromium, WebKit: sent, or a cache miss);
+    /// when false (Firefox) the stored response answers there.
+    pub conditional_headers_bypass_forced_cache_modes: bool,
     /// Whether a request with cache mode `only-if-cached` that finds nothing stored goes
     /// to the network as `default` would (when false it is a network error,
     /// `ERR_CACHE_MISS`).

@@ -78,6 +78,8 @@ impl Profile {
             // Observed: examples/generated/conditional-request-validates.toml and
             // wpt-subset request-cache-default-conditional.
             preflight_carries_cache_mode_headers: false,
+            // Observed: examples/generated/conditional-cache-modes.toml.
+            conditional_headers_bypass_forced_cache_modes: true,
             conditional_request_sent_as_no_store: true,
             // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
             ftp_redirect_refused_before_mode: true,
