@@ -144,7 +144,7 @@ async fn identity_headers_follow_the_profile() {
         ),
     ] {
         let name = profile.name.clone();
-        let browser = w.builder().profile(profile).build();
+        let browser = w.browser_as(profile);
         let page = browser.page("https://app.example/").unwrap();
         page.fetch(Request::put(format!("{API}/pf"))).await.unwrap();
         let wire = w.take_wire();
@@ -267,7 +267,7 @@ async fn cors_failures_in_firefox_words() {
 async fn both<T>(w: &World, page: &str, run: impl AsyncFn(&fetchguard::Page) -> T) -> (T, T) {
     let mut out = Vec::new();
     for profile in [Profile::chromium(), Profile::firefox()] {
-        let p = w.builder().profile(profile).build().page(page).unwrap();
+        let p = w.browser_as(profile).page(page).unwrap();
         out.push(run(&p).await);
     }
     let f = out.pop().unwrap();
@@ -285,7 +285,7 @@ async fn a_cached_wildcard_preflight_serves_chromium_only() {
     };
     let mut counts = Vec::new();
     for profile in [Profile::chromium(), Profile::firefox()] {
-        let page = w.builder().profile(profile).build().page(APP).unwrap();
+        let page = w.browser_as(profile).page(APP).unwrap();
         for path in ["star", "star", "listed", "listed"] {
             page.fetch(Request::put(format!("{API}/{path}")))
                 .await

@@ -6,7 +6,7 @@ mod common;
 
 use common::{World, respond};
 use fetchguard::loopback::{CannedResponse, RecordedRequest};
-use fetchguard::{Browser, CacheMode, Mode, Profile, Request};
+use fetchguard::{CacheMode, Mode, Profile, Request};
 
 const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
@@ -62,18 +62,6 @@ async fn world() -> World {
     World::new(&[APP, API], route).await
 }
 
-fn browser(w: &World, profile: Profile) -> Browser {
-    w.builder().profile(profile).build()
-}
-
-/// The one request of the last fetch to `path`, taken from the wire.
-fn sent(w: &World, path: &str) -> RecordedRequest {
-    w.take_wire()
-        .into_iter()
-        .rfind(|r| r.url.path() == path)
-        .unwrap_or_else(|| panic!("no request to {path}"))
-}
-
 /// How many requests to `path` the wire saw since the last look.
 fn count(w: &World, path: &str) -> usize {
     w.take_wire()
@@ -86,7 +74,7 @@ fn count(w: &World, path: &str) -> usize {
 async fn a_308_without_freshness_is_not_cached() {
     let w = world().await;
     for (profile, sent_twice) in [(Profile::webkit(), 2), (Profile::chromium(), 1)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         for _ in 0..2 {
             page.fetch(Request::get(format!("{APP}/p308")))
                 .await
@@ -104,7 +92,7 @@ async fn the_cache_keeps_only_reusable_responses_with_heuristics_for_any_status(
     // (profile, requests for two 404s with an old Last-Modified, for a 200 without
     // caching headers then `force-cache`)
     for (profile, old_404, plain) in [(Profile::webkit(), 1, 2), (Profile::chromium(), 2, 1)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         for _ in 0..2 {
             let r = page.fetch(Request::get(format!("{APP}/old-404"))).await;
             assert_eq!(r.unwrap().status(), 404);
@@ -124,7 +112,7 @@ async fn the_cache_keeps_only_reusable_responses_with_heuristics_for_any_status(
 async fn only_if_cached_with_nothing_stored_goes_to_the_network() {
     let w = world().await;
     for (profile, answered) in [(Profile::webkit(), true), (Profile::chromium(), false)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         let r = page
             .fetch(
                 Request::get(format!("{APP}/got"))
@@ -144,7 +132,7 @@ async fn a_preflight_carries_no_cache_mode_headers() {
         (Profile::webkit(), None),
         (Profile::chromium(), Some("max-age=0")),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(
             Request::get(format!("{API}/pf"))
                 .header("X-Custom", "1")
@@ -167,11 +155,11 @@ async fn a_conditional_request_goes_out_as_no_store() {
         (Profile::webkit(), "no-cache", Some("no-cache")),
         (Profile::chromium(), "max-age=0", None),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::get(format!("{APP}/got")).header("If-None-Match", "\"v\""))
             .await
             .unwrap();
-        let r = sent(&w, "/got");
+        let r = w.sent("/got");
         assert_eq!(r.header("cache-control"), Some(cache_control));
         assert_eq!(r.header("pragma"), pragma);
     }
@@ -184,7 +172,7 @@ async fn the_cache_revalidates_any_kept_status_and_never_a_vary_mismatch() {
         (Profile::webkit(), true, false),
         (Profile::chromium(), false, true),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         for path in ["/stale-404", "/stale-404", "/vary-star", "/vary-star"] {
             let _ = page.fetch(Request::get(format!("{APP}{path}"))).await;
         }
@@ -205,7 +193,7 @@ async fn the_cache_revalidates_any_kept_status_and_never_a_vary_mismatch() {
 async fn a_request_s_max_stale_is_honoured() {
     let w = world().await;
     for (profile, sent) in [(Profile::webkit(), 1), (Profile::chromium(), 2)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::get(format!("{APP}/aged")))
             .await
             .unwrap();
@@ -220,7 +208,7 @@ async fn a_request_s_max_stale_is_honoured() {
 async fn only_a_get_reads_the_cache_and_any_other_method_drops_the_entry() {
     let w = world().await;
     for (profile, sent) in [(Profile::webkit(), 3), (Profile::chromium(), 1)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         for method in ["GET", "HEAD", "GET"] {
             page.fetch(Request::new(method, format!("{APP}/kept")))
                 .await

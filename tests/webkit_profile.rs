@@ -62,18 +62,6 @@ async fn world() -> World {
     .await
 }
 
-fn browser(w: &World, profile: Profile) -> Browser {
-    w.builder().profile(profile).build()
-}
-
-/// The one request of the last fetch to `path`, taken from the wire.
-fn sent(w: &World, path: &str) -> RecordedRequest {
-    w.take_wire()
-        .into_iter()
-        .rfind(|r| r.url.path() == path)
-        .unwrap_or_else(|| panic!("no request to {path}"))
-}
-
 #[tokio::test]
 async fn identity_headers_are_webkitgtk_s() {
     let w = world().await;
@@ -91,13 +79,13 @@ async fn identity_headers_are_webkitgtk_s() {
             Some("u=1, i"),
         ),
     ] {
-        let b = browser(&w, profile.clone());
+        let b = w.browser_as(profile.clone());
         b.page(&format!("{APP}/"))
             .unwrap()
             .fetch(Request::get(format!("{API}/open")).credentials(Credentials::Include))
             .await
             .unwrap();
-        let r = sent(&w, "/open");
+        let r = w.sent("/open");
         assert!(r.header("user-agent").unwrap().contains(ua));
         assert_eq!(r.header("accept-encoding"), Some(encoding));
         assert_eq!(
@@ -122,7 +110,8 @@ async fn identity_headers_are_webkitgtk_s() {
 #[tokio::test]
 async fn failures_read_in_webkit_s_words() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -167,19 +156,16 @@ async fn no_fetch_metadata_on_a_cors_hop_after_a_cross_origin_redirect() {
         (Profile::webkit(), None),
         (Profile::chromium(), Some("cross-site")),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::get(format!("{APP}/to-api")).credentials(Credentials::Omit))
             .await
             .unwrap();
-        assert_eq!(sent(&w, "/open").header("sec-fetch-site"), expected);
+        assert_eq!(w.sent("/open").header("sec-fetch-site"), expected);
         // No-cors keeps them in both engines.
         page.fetch(Request::get(format!("{APP}/to-api")).mode(Mode::NoCors))
             .await
             .unwrap();
-        assert_eq!(
-            sent(&w, "/open").header("sec-fetch-site"),
-            Some("cross-site")
-        );
+        assert_eq!(w.sent("/open").header("sec-fetch-site"), Some("cross-site"));
     }
 }
 
@@ -211,14 +197,14 @@ async fn a_no_cors_request_keeps_the_credentials_it_started_with() {
             .fetch(Request::get(format!("{APP}/to-api")).mode(Mode::NoCors))
             .await
             .unwrap();
-        assert_eq!(sent(&w, "/open").header("cookie"), cookie);
+        assert_eq!(w.sent("/open").header("cookie"), cookie);
     }
 }
 
 #[tokio::test]
 async fn no_third_party_sends_stored_cookies_but_stores_none() {
     let w = world().await;
-    let b = browser(&w, Profile::webkit());
+    let b = w.browser_as(Profile::webkit());
     assert_eq!(b.third_party_cookies(), ThirdPartyCookies::BlockNew);
     // Set by a top-level visit; no SameSite: not Lax by default in WebKit.
     b.set_cookie(&Url::parse(API).unwrap(), "visit=1; Secure; Path=/")
@@ -227,10 +213,10 @@ async fn no_third_party_sends_stored_cookies_but_stores_none() {
     let include = |p: &str| Request::get(format!("{API}{p}")).credentials(Credentials::Include);
     page.fetch(include("/set-none")).await.unwrap();
     page.fetch(include("/open")).await.unwrap();
-    assert_eq!(sent(&w, "/open").header("cookie"), Some("visit=1"));
+    assert_eq!(w.sent("/open").header("cookie"), Some("visit=1"));
 
     // Chromium (third-party cookies blocked) sends nothing.
-    let b = browser(&w, Profile::chromium());
+    let b = w.browser_as(Profile::chromium());
     b.set_cookie(
         &Url::parse(API).unwrap(),
         "visit=1; SameSite=None; Secure; Path=/",
@@ -241,7 +227,7 @@ async fn no_third_party_sends_stored_cookies_but_stores_none() {
         .fetch(include("/open"))
         .await
         .unwrap();
-    assert_eq!(sent(&w, "/open").header("cookie"), None);
+    assert_eq!(w.sent("/open").header("cookie"), None);
 }
 
 #[tokio::test]
@@ -257,14 +243,14 @@ async fn an_unlisted_suffix_makes_a_subdomain_third_party_for_storing() {
     )
     .await;
     for (site, cookie) in [("app.example", None), ("app.example.com", Some("fresh=1"))] {
-        let b = browser(&w, Profile::webkit());
+        let b = w.browser_as(Profile::webkit());
         let page = b.page(&format!("https://{site}/")).unwrap();
         let include = |p: &str| {
             Request::get(format!("https://api.{site}{p}")).credentials(Credentials::Include)
         };
         page.fetch(include("/set-none")).await.unwrap();
         page.fetch(include("/open")).await.unwrap();
-        assert_eq!(sent(&w, "/open").header("cookie"), cookie, "{site}");
+        assert_eq!(w.sent("/open").header("cookie"), cookie, "{site}");
     }
 }
 
@@ -272,7 +258,7 @@ async fn an_unlisted_suffix_makes_a_subdomain_third_party_for_storing() {
 async fn a_cached_wildcard_lets_authorization_through() {
     let w = world().await;
     for (profile, preflights) in [(Profile::webkit(), 1), (Profile::chromium(), 2)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::put(format!("{API}/pf")).header("X-A", "1"))
             .await
             .unwrap();
@@ -292,11 +278,11 @@ async fn a_cached_wildcard_lets_authorization_through() {
 async fn origin_stays_on_a_same_origin_post_redirected_to_get() {
     let w = world().await;
     for (profile, origin) in [(Profile::webkit(), Some(APP)), (Profile::chromium(), None)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::post(format!("{APP}/to-got")).body("x"))
             .await
             .unwrap();
-        assert_eq!(sent(&w, "/got").header("origin"), origin);
+        assert_eq!(w.sent("/got").header("origin"), origin);
     }
 }
 
@@ -307,14 +293,15 @@ async fn a_sandboxed_page_sends_referer() {
         (Profile::webkit(), Some("https://app.example/doc.html")),
         (Profile::chromium(), None),
     ] {
-        let page = browser(&w, profile)
+        let page = w
+            .browser_as(profile)
             .sandboxed_page(&format!("{APP}/doc.html"))
             .unwrap();
         // The page's own host, as in examples/sandboxed-null-origin.toml (observed there).
         page.fetch(Request::get(format!("{APP}/open")))
             .await
             .unwrap();
-        assert_eq!(sent(&w, "/open").header("referer"), referer);
+        assert_eq!(w.sent("/open").header("referer"), referer);
     }
 }
 
@@ -323,7 +310,8 @@ async fn http_localhost_from_https_is_mixed_content() {
     let w = world().await;
     let localhost = w.servers[3].origin().clone();
     let url = format!("{localhost}open");
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page.fetch(Request::get(url.clone())).await.unwrap_err();
@@ -337,7 +325,8 @@ async fn http_localhost_from_https_is_mixed_content() {
     assert!(w.take_wire().is_empty());
     // Chromium: potentially trustworthy, so not mixed content (Local Network Access
     // decides instead).
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page.fetch(Request::get(url)).await.unwrap_err();
@@ -348,7 +337,7 @@ async fn http_localhost_from_https_is_mixed_content() {
 async fn the_origin_of_a_no_cors_post_follows_the_referrer_policy() {
     let w = world().await;
     for (profile, origin) in [(Profile::webkit(), "null"), (Profile::chromium(), APP)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(
             Request::post(format!("{API}/open"))
                 .mode(Mode::NoCors)
@@ -357,20 +346,22 @@ async fn the_origin_of_a_no_cors_post_follows_the_referrer_policy() {
         )
         .await
         .unwrap();
-        assert_eq!(sent(&w, "/open").header("origin"), Some(origin));
+        assert_eq!(w.sent("/open").header("origin"), Some(origin));
     }
 }
 
 #[tokio::test]
 async fn target_address_space_is_ignored() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     page.fetch(Request::get(format!("{API}/open")).target_address_space("bogus"))
         .await
         .unwrap();
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     assert!(
@@ -387,7 +378,8 @@ async fn a_preflight_after_a_redirect_carries_the_first_url_s_referrer() {
         (Profile::webkit(), "https://app.example/page.html"),
         (Profile::chromium(), "https://app.example/"),
     ] {
-        let page = browser(&w, profile)
+        let page = w
+            .browser_as(profile)
             .page(&format!("{APP}/page.html"))
             .unwrap();
         page.fetch(Request::put(format!("{APP}/to-pf")).header("X-A", "1"))
@@ -409,7 +401,7 @@ async fn a_plain_http_preflight_has_no_sec_fetch_mode() {
         (Profile::webkit(), None),
         (Profile::chromium(), Some("cors")),
     ] {
-        let page = browser(&w, profile).page("http://app.example/").unwrap();
+        let page = w.browser_as(profile).page("http://app.example/").unwrap();
         let _ = page
             .fetch(Request::put("http://api.example/pf").header("X-A", "1"))
             .await;
@@ -422,7 +414,8 @@ async fn a_plain_http_preflight_has_no_sec_fetch_mode() {
 #[tokio::test]
 async fn quiet_failures_get_webkit_s_lines() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -445,7 +438,8 @@ async fn quiet_failures_get_webkit_s_lines() {
         "Not allowed to follow a redirection while loading https://app.example/loop"
     );
     // Chromium prints nothing for either.
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -474,7 +468,7 @@ async fn coep_credentialless_is_not_understood() {
         )
         .await
         .unwrap();
-        assert_eq!(sent(&w, "/open").header("cookie"), cookie);
+        assert_eq!(w.sent("/open").header("cookie"), cookie);
     }
 }
 
@@ -491,7 +485,7 @@ async fn the_refused_header_named_is_a_known_one_else_the_first_written() {
         // Chromium: Blink's table order (src/cors/header_order.rs), whatever script's.
         (Profile::chromium(), &["X-Alpha", "X-Zeta"][..], "x-zeta"),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         let mut request = Request::get(format!("{API}/open"));
         for name in written {
             request = request.header(*name, "1");
@@ -505,7 +499,8 @@ async fn the_refused_header_named_is_a_known_one_else_the_first_written() {
 #[tokio::test]
 async fn an_empty_location_is_a_network_error() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -514,7 +509,8 @@ async fn an_empty_location_is_a_network_error() {
         .unwrap_err();
     assert_eq!(e.message(), "Load failed");
     assert!(e.console().is_empty());
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     let r = page

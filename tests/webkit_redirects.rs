@@ -6,7 +6,7 @@ mod common;
 
 use common::{World, respond};
 use fetchguard::loopback::{CannedResponse, RecordedRequest};
-use fetchguard::{Browser, Mode, Profile, RedirectMode, Request};
+use fetchguard::{Mode, Profile, RedirectMode, Request};
 
 const APP: &str = "https://app.example";
 const API: &str = "https://api.example";
@@ -51,14 +51,11 @@ async fn world() -> World {
     World::new(&[APP, API], route).await
 }
 
-fn browser(w: &World, profile: Profile) -> Browser {
-    w.builder().profile(profile).build()
-}
-
 #[tokio::test]
 async fn a_corp_block_on_a_redirect_names_its_target() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -71,7 +68,8 @@ async fn a_corp_block_on_a_redirect_names_its_target() {
          Sharing policy: Cancelled load to https://api.example/corp-redirect because it \
          violates the resource's Cross-Origin-Resource-Policy response header."
     );
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -84,7 +82,8 @@ async fn a_corp_block_on_a_redirect_names_its_target() {
 #[tokio::test]
 async fn a_redirect_to_a_url_with_credentials() {
     let w = world().await;
-    let page = browser(&w, Profile::webkit())
+    let page = w
+        .browser_as(Profile::webkit())
         .page(&format!("{APP}/"))
         .unwrap();
     let url = format!("{APP}/cred-redirect");
@@ -107,7 +106,8 @@ async fn a_redirect_to_a_url_with_credentials() {
         "{:?}",
         e.console()
     );
-    let page = browser(&w, Profile::chromium())
+    let page = w
+        .browser_as(Profile::chromium())
         .page(&format!("{APP}/"))
         .unwrap();
     let e = page
@@ -121,7 +121,7 @@ async fn a_redirect_to_a_url_with_credentials() {
 async fn authorization_dropped_at_a_cross_origin_redirect_is_still_preflighted() {
     let w = world().await;
     for (profile, preflighted) in [(Profile::webkit(), true), (Profile::chromium(), false)] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         page.fetch(Request::get(format!("{APP}/to-auth-ok")).header("Authorization", "Basic x"))
             .await
             .unwrap();
@@ -150,7 +150,7 @@ async fn an_ftp_redirect_is_refused_before_the_same_origin_mode_check() {
             "Unsafe attempt to load URL ftp://files.example/x",
         ),
     ] {
-        let page = browser(&w, profile).page(&format!("{APP}/")).unwrap();
+        let page = w.browser_as(profile).page(&format!("{APP}/")).unwrap();
         let e = page
             .fetch(Request::get(format!("{APP}/to-ftp")).mode(Mode::SameOrigin))
             .await

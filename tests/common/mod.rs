@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use fetchguard::loopback::{CannedResponse, OriginServer, RecordedRequest, RequestLog, TestCa};
-use fetchguard::{Browser, BrowserBuilder, Page};
+use fetchguard::{Browser, BrowserBuilder, Page, Profile};
 
 pub struct World {
     pub log: RequestLog,
@@ -60,6 +60,19 @@ impl World {
     /// Takes the requests received so far.
     pub fn take_wire(&self) -> Vec<RecordedRequest> {
         std::mem::take(&mut *self.log.lock().unwrap())
+    }
+
+    /// A Browser of `profile`'s engine that resolves every served origin here.
+    pub fn browser_as(&self, profile: Profile) -> Browser {
+        self.builder().profile(profile).build()
+    }
+
+    /// The one request of the last fetch to `path`, taken from the wire.
+    pub fn sent(&self, path: &str) -> RecordedRequest {
+        self.take_wire()
+            .into_iter()
+            .rfind(|r| r.url.path() == path)
+            .unwrap_or_else(|| panic!("no request to {path}"))
     }
 }
 
