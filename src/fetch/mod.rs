@@ -165,7 +165,10 @@ fn unsafe_names_in_check_order(
     url_list: &[Url],
 ) -> Vec<String> {
     let names = cors_unsafe_request_header_names(headers);
-    if profile.preflight_header_check_order != crate::HeaderCheckOrder::BlinkTable {
+    // Nothing to order (most requests): skip building Blink's table.
+    if names.len() < 2
+        || profile.preflight_header_check_order != crate::HeaderCheckOrder::BlinkTable
+    {
         return names;
     }
     // CHROMIUM (observed, crate::cors::header_order): Blink's table holds the request's
