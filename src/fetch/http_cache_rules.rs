@@ -5,6 +5,7 @@
 use http::HeaderMap;
 
 use super::FetchState;
+use crate::RequestDirectives;
 use crate::http_cache::{CacheKey, CachedResponse};
 use crate::request::CacheMode;
 
@@ -51,20 +52,29 @@ pub(super) enum RequestFreshness {
     Fresh(bool),
 }
 
-/// FIREFOX (the profile says whether): the request directives `max-age=N` (arrived
-/// older is not fresh), `min-fresh=N` (fresh for less is not fresh), `max-stale[=N]` (stale by at most
-/// N, or at all, is served) and `no-store` (observed: wpt-subset/fetch/http-cache/
-/// cc-request.toml). Otherwise only the response's own freshness counts.
+/// Script's request `Cache-Control` directives, as far as the profile honours them
+/// ([`RequestDirectives`](crate::RequestDirectives)). FIREFOX honours `max-age=N` (arrived
+/// older is not fresh), `min-fresh=N` (fresh for less is not fresh), `max-stale[=N]` (stale
+/// by at most N, or at all, is served) and `no-store`; WEBKIT `max-stale` only (both
+/// observed: wpt-subset/fetch/http-cache/cc-request.toml). Otherwise only the response's
+/// own freshness counts.
 pub(super) fn request_freshness(
     state: &FetchState<'_>,
     entry: &CachedResponse,
     fresh_for: Option<std::time::Duration>,
     now: std::time::SystemTime,
 ) -> RequestFreshness {
-    if !state.ctx.profile.http_cache_honors_request_directives
-        || state.cache_mode != CacheMode::Default
-    {
+    let honoured = state.ctx.profile.http_cache_request_directives;
+    if honoured == RequestDirectives::Ignored || state.cache_mode != CacheMode::Default {
         return RequestFreshness::Fresh(fresh_for.is_some());
+    }
+    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
+    let within_max_stale = || {
+        crate::http_cache::request_max_stale(&state.headers)
+            .is_some_and(|n| age.saturating_sub(entry.lifetime) <= n)
+    };
+    if honoured == RequestDirectives::MaxStale {
+        return RequestFreshness::Fresh(fresh_for.is_some() || within_max_stale());
     }
     let directives: Vec<String> = state
         .headers
@@ -83,7 +93,6 @@ pub(super) fn request_freshness(
     if directives.iter().any(|d| d == "no-store") {
         return RequestFreshness::Bypass;
     }
-    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
     let mut fresh = fresh_for.is_some();
     // Observed: `max-age=N` is compared with the `Age` the response arrived with, not
     // with the time it spent in the cache since (cc-request #4: `max-age=1` three
@@ -102,13 +111,11 @@ pub(super) fn request_freshness(
     {
         fresh = false;
     }
-    if fresh_for.is_none() && !directives.iter().any(|d| d.starts_with("max-age=")) {
-        let stale_by = age.saturating_sub(entry.lifetime).as_secs();
-        if directives.iter().any(|d| d == "max-stale")
-            || seconds("max-stale").is_some_and(|n| stale_by <= n)
-        {
-            fresh = true;
-        }
+    if fresh_for.is_none()
+        && !directives.iter().any(|d| d.starts_with("max-age="))
+        && within_max_stale()
+    {
+        fresh = true;
     }
     RequestFreshness::Fresh(fresh)
 }

@@ -313,7 +313,7 @@ fn http_cache_lookup(
     };
     let serve = match mode {
         CacheMode::ForceCache | CacheMode::OnlyIfCached => true,
-        CacheMode::Default => (fresh || within_max_stale(state, &entry, now)) && !must_validate,
+        CacheMode::Default => fresh && !must_validate,
         _ => false,
     };
     if let Some(range) = range {
@@ -359,23 +359,6 @@ fn http_cache_lookup(
         return Ok(CacheStep::Network);
     }
     Ok(CacheStep::Validate(entry, false))
-}
-
-/// Whether a stale entry is still within the `max-stale` of script's `Cache-Control`, for
-/// a profile that honours it (WEBKIT, observed: wpt-subset fetch/http-cache/cc-request).
-fn within_max_stale(
-    state: &FetchState<'_>,
-    entry: &CachedResponse,
-    now: crate::clock::Instant,
-) -> bool {
-    if !state.ctx.profile.request_max_stale_honoured {
-        return false;
-    }
-    let Some(max_stale) = crate::http_cache::request_max_stale(&state.headers) else {
-        return false;
-    };
-    let age = crate::http_cache::policy::current_age(&entry.headers, entry.received, now);
-    age.saturating_sub(entry.lifetime) <= max_stale
 }
 
 /// The cache mode the HTTP cache acts on: the request's, unless script's own headers

@@ -1,6 +1,9 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
-use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
+use super::{
+    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
+    StorageRule,
+};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -64,7 +67,6 @@ impl Profile {
             only_if_cached_miss_goes_to_network: false,
             http_cache_serves_get_only: false,
             vary_mismatch_validated_by_etag: true,
-            request_max_stale_honoured: false,
             // Observed: examples/generated/refused-header-order*.toml (src/cors/header_order.rs).
             preflight_header_check_order: HeaderCheckOrder::BlinkTable,
             preflight_carries_cache_mode_headers: true,
@@ -83,7 +85,7 @@ impl Profile {
             any_unsafe_response_invalidates: false,
             http_cache_validates_unlisted_statuses: false,
             http_cache_validates_any_status: false,
-            http_cache_honors_request_directives: false,
+            http_cache_request_directives: RequestDirectives::Ignored,
             http_cache_keyed_by_credentials: false,
             http_cache_keeps_cors_blocked_responses: false,
             http_cache_head_has_own_entries: false,

@@ -1,7 +1,10 @@
 //! Firefox 153 ESR (Linux), as Debian's `firefox-esr` runs it headless with a fresh
 //! profile.
 
-use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
+use super::{
+    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
+    StorageRule,
+};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -95,7 +98,6 @@ impl Profile {
             only_if_cached_miss_goes_to_network: false,
             http_cache_serves_get_only: false,
             vary_mismatch_validated_by_etag: true,
-            request_max_stale_honoured: false,
             preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
             ftp_redirect_refused_before_mode: false,
@@ -132,7 +134,7 @@ impl Profile {
             http_cache_validates_any_status: true,
             // Observed: wpt-subset fetch/http-cache/cc-request (max-age, max-stale and
             // min-fresh, pre-aged or not, and no-store).
-            http_cache_honors_request_directives: true,
+            http_cache_request_directives: RequestDirectives::All,
             // Observed: examples/http-cache-cors-recheck (#2: the `include` fetch goes to
             // the network, #5: the entry of the `omit` fetches outlives a POST).
             http_cache_keyed_by_credentials: true,

@@ -157,9 +157,6 @@ pub struct Profile {
     /// Whether a stored response whose `Vary` headers differ from the request's is still
     /// revalidated by its `ETag` (Chromium); when false it is a miss (WebKit).
     pub vary_mismatch_validated_by_etag: bool,
-    /// Whether a `max-stale` in script's `Cache-Control` lets the cache serve a stale
-    /// response that is no staler than that (WebKit); Chromium ignores it.
-    pub request_max_stale_honoured: bool,
     /// Whether a redirect to a URL with credentials is refused before redirect mode
     /// `error` is applied, so that a CORS request fails with the credentials line
     /// (Chromium); when false redirect mode `error` refuses first, silently (WebKit,
@@ -226,10 +223,9 @@ pub struct Profile {
     /// validators (Firefox). When false (Chromium), only a 200 is; another status is
     /// fetched again unconditionally.
     pub http_cache_validates_any_status: bool,
-    /// Whether the HTTP cache honors script's request `Cache-Control` directives
-    /// `max-age=N`, `max-stale[=N]`, `min-fresh=N` and `no-store` (Firefox). When false
-    /// (Chromium), they change nothing.
-    pub http_cache_honors_request_directives: bool,
+    /// Which of script's request `Cache-Control` directives the HTTP cache honours when
+    /// it decides whether a stored response is fresh: see [`RequestDirectives`].
+    pub http_cache_request_directives: RequestDirectives,
     /// Whether the HTTP cache keeps the responses of requests sent without credentials
     /// apart from those of requests with them (Firefox: a credentialed request never reads
     /// an entry an uncredentialed one stored, and an unsafe method invalidates the
@@ -310,6 +306,25 @@ impl HeaderCheckOrder {
         }
         names
     }
+}
+
+/// Which of script's request `Cache-Control` directives an engine's HTTP cache honours
+/// (beyond `no-cache` and `max-age=0`, which every engine reads as a cache mode).
+///
+/// ```
+/// use fetchguard::{Profile, RequestDirectives};
+/// assert_eq!(Profile::chromium().http_cache_request_directives, RequestDirectives::Ignored);
+/// assert_eq!(Profile::webkit().http_cache_request_directives, RequestDirectives::MaxStale);
+/// assert_eq!(Profile::firefox().http_cache_request_directives, RequestDirectives::All);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum RequestDirectives {
+    /// None of them change anything (Chromium).
+    Ignored,
+    /// `max-stale[=N]` serves a response stale by at most N seconds, or at all (WebKit).
+    MaxStale,
+    /// `max-age=N`, `min-fresh=N`, `max-stale[=N]` and `no-store` (Firefox).
+    All,
 }
 
 /// When an engine sends `Sec-Fetch-Storage-Access` on a credentialed cross-site request to

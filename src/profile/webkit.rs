@@ -8,7 +8,10 @@
 //! public-suffix rule), Safari through CFNetwork; nor Intelligent Tracking Prevention,
 //! which Safari adds on top of its cookie policy.
 
-use super::{Engine, HeaderCheckOrder, Profile, RangeCache, StorageAccessHeader, StorageRule};
+use super::{
+    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
+    StorageRule,
+};
 use crate::cookies::ThirdPartyCookies;
 
 impl Profile {
@@ -70,7 +73,6 @@ impl Profile {
             // request-cache-force-cache (`Vary: *`), fetch/http-cache/cc-request (`max-stale`).
             http_cache_serves_get_only: true,
             vary_mismatch_validated_by_etag: false,
-            request_max_stale_honoured: true,
             // Observed: examples/generated/refused-header-order.toml.
             preflight_header_check_order: HeaderCheckOrder::KnownNamesFirst(
                 WEBKIT_KNOWN_HEADER_NAMES,
@@ -96,7 +98,7 @@ impl Profile {
             any_unsafe_response_invalidates: false,
             http_cache_validates_unlisted_statuses: false,
             http_cache_validates_any_status: false,
-            http_cache_honors_request_directives: false,
+            http_cache_request_directives: RequestDirectives::MaxStale,
             http_cache_keyed_by_credentials: false,
             http_cache_keeps_cors_blocked_responses: false,
             http_cache_head_has_own_entries: false,
