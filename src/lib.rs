@@ -85,7 +85,9 @@ pub use engine::{Engine, UnknownEngine};
 pub use errors::{CorsError, FailureReason, NetError, RedirectError, RequestError};
 pub use net::Serving;
 pub use origin::Origin;
-pub use profile::{HeaderCheckOrder, Profile, RequestDirectives, StorageAccessHeader};
+pub use profile::{
+    DroppedAuthorization, HeaderCheckOrder, Profile, RequestDirectives, StorageAccessHeader,
+};
 pub use request::{
     Body, CacheMode, Credentials, Mode, RedirectMode, ReferrerPolicy, Request, UnknownToken,
 };

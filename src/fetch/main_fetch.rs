@@ -141,7 +141,7 @@ async fn main_fetch_hop(state: &mut FetchState<'_>) -> Result<HttpFetched, Failu
         return Err(Failure::new(FailureReason::Cors(e), lines));
     };
     // A preflight a redirect made necessary though no header or method asks for one
-    // (`Profile::dropped_authorization_still_preflighted`).
+    // (`DroppedAuthorization::ForcesPreflight`).
     let mut path = path;
     if state.preflight_forced
         && let FetchPath::Cors { preflight } = &mut path

@@ -90,7 +90,7 @@ pub(crate) struct FetchState<'a> {
     /// any (a blocked response drops it again: [`http_fetch`]).
     pub stored_in_http_cache: Option<std::sync::Arc<crate::http_cache::CacheKey>>,
     /// A CORS request that needs a preflight whatever its method and headers (set by a
-    /// redirect under `Profile::dropped_authorization_still_preflighted`).
+    /// redirect under `DroppedAuthorization::ForcesPreflight`).
     pub preflight_forced: bool,
     /// The HTTP cache's partition (the page's top-level site, serialized), computed once:
     /// the public suffix lookup behind it is not free.

@@ -239,7 +239,8 @@ pub(crate) fn http_redirect_fetch(
     }
     // WEBKIT: the CORS decision after the hop still counts the `Authorization` it dropped,
     // so a preflight names it (observed: wpt-subset authentication-redirection #3).
-    if dropped_authorization && state.ctx.profile.preflight_counts_dropped_authorization {
+    let after = state.ctx.profile.dropped_authorization;
+    if dropped_authorization && after == crate::DroppedAuthorization::NamedInPreflight {
         let names = &mut state.unsafe_header_names;
         if let Err(at) = names.binary_search_by(|n| n.as_str().cmp("authorization")) {
             names.insert(at, "authorization".to_string());
@@ -248,7 +249,7 @@ pub(crate) fn http_redirect_fetch(
     // FIREFOX: the `Authorization` a cross-origin redirect dropped still makes the next
     // hop preflighted, though no longer named (observed: wpt-subset
     // authentication-redirection #3: a preflight without Access-Control-Request-Headers).
-    if dropped_authorization && state.ctx.profile.dropped_authorization_still_preflighted {
+    if dropped_authorization && after == crate::DroppedAuthorization::ForcesPreflight {
         state.preflight_forced = true;
     }
     if plan.taint_origin {

@@ -1,8 +1,8 @@
 //! Chromium 156 (Linux), as Debian's package runs it headless.
 
 use super::{
-    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
-    StorageRule,
+    DroppedAuthorization, Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives,
+    StorageAccessHeader, StorageRule,
 };
 use crate::cookies::ThirdPartyCookies;
 
@@ -71,7 +71,7 @@ impl Profile {
             preflight_header_check_order: HeaderCheckOrder::BlinkTable,
             preflight_carries_cache_mode_headers: true,
             ftp_redirect_refused_before_mode: false,
-            preflight_counts_dropped_authorization: false,
+            dropped_authorization: DroppedAuthorization::Forgotten,
             redirect_credentials_checked_first: true,
             // Observed: examples/generated/conditional-cache-modes.toml.
             conditional_headers_bypass_forced_cache_modes: true,
@@ -91,7 +91,6 @@ impl Profile {
             http_cache_head_has_own_entries: false,
             http_cache_heuristic_freshness_for_204: false,
             empty_location_is_same_url: false,
-            dropped_authorization_still_preflighted: false,
         }
     }
 }

@@ -2,8 +2,8 @@
 //! profile.
 
 use super::{
-    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
-    StorageRule,
+    DroppedAuthorization, Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives,
+    StorageAccessHeader, StorageRule,
 };
 use crate::cookies::ThirdPartyCookies;
 
@@ -101,7 +101,10 @@ impl Profile {
             preflight_header_check_order: HeaderCheckOrder::Sorted,
             preflight_carries_cache_mode_headers: true,
             ftp_redirect_refused_before_mode: false,
-            preflight_counts_dropped_authorization: false,
+            // Observed: wpt-subset authentication-redirection #3 (a same-origin GET with
+            // Authorization redirected to another origin: a preflight, then the GET
+            // without Authorization).
+            dropped_authorization: DroppedAuthorization::ForcesPreflight,
             coep_credentialless: true,
             preflight_referrer_from_first_url: false,
             // Firefox 153 gates a public page's requests to local and loopback
@@ -153,10 +156,6 @@ impl Profile {
             redirect_credentials_checked_first: false,
             // Observed: wpt-subset redirect-empty-location (the URL requested 21 times).
             empty_location_is_same_url: true,
-            // Observed: wpt-subset authentication-redirection #3 (a same-origin GET with
-            // Authorization redirected to another origin: a preflight, then the GET
-            // without Authorization).
-            dropped_authorization_still_preflighted: true,
             // Observed: wpt-subset redirect-location-1 and -2 (each 301 and 308 without
             // max-age or Expires fetched again; a 302 or 307 alike in every engine) and
             // examples/http-cache-heuristic #6.

@@ -9,8 +9,8 @@
 //! which Safari adds on top of its cookie policy.
 
 use super::{
-    Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives, StorageAccessHeader,
-    StorageRule,
+    DroppedAuthorization, Engine, HeaderCheckOrder, Profile, RangeCache, RequestDirectives,
+    StorageAccessHeader, StorageRule,
 };
 use crate::cookies::ThirdPartyCookies;
 
@@ -86,7 +86,7 @@ impl Profile {
             // Observed: examples/generated/same-origin-mode-redirect-ftp.toml #1.
             ftp_redirect_refused_before_mode: true,
             // Observed: wpt-subset authentication-redirection #3.
-            preflight_counts_dropped_authorization: true,
+            dropped_authorization: DroppedAuthorization::NamedInPreflight,
             // Observed: examples/generated/seed13-00053.toml.
             redirect_credentials_checked_first: false,
             heuristic_freshness_for_308: false,
@@ -104,7 +104,6 @@ impl Profile {
             http_cache_head_has_own_entries: false,
             http_cache_heuristic_freshness_for_204: false,
             empty_location_is_same_url: false,
-            dropped_authorization_still_preflighted: false,
             origin_header_follows_referrer_policy: true,
             // libsoup speaks HTTP/1.1 here: no `Priority`, nothing HTTP/2-only.
             request_headers: Vec::new(),
