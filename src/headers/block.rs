@@ -10,6 +10,60 @@ use serde::de::{MapAccess, Visitor};
 use serde::ser::SerializeMap;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
+/// (name, value) byte pairs packed into one buffer, with the end of each name and each
+/// value: the storage both lists below share.
+#[derive(Clone, Default, PartialEq, Eq, Hash)]
+struct Packed {
+    /// name0 value0 name1 value1 ... with no separators.
+    bytes: Vec<u8>,
+    /// The end of each name and of each value in `bytes`: `[name0_end, value0_end, ...]`.
+    ends: Vec<u32>,
+}
+
+impl Packed {
+    const EMPTY: Packed = Packed {
+        bytes: Vec::new(),
+        ends: Vec::new(),
+    };
+
+    fn with_capacity(pairs: usize, bytes: usize) -> Self {
+        Packed {
+            bytes: Vec::with_capacity(bytes),
+            ends: Vec::with_capacity(pairs * 2),
+        }
+    }
+
+    fn push(&mut self, name: &[u8], value: &[u8]) {
+        self.bytes.extend_from_slice(name);
+        self.ends.push(offset(self.bytes.len()));
+        self.bytes.extend_from_slice(value);
+        self.ends.push(offset(self.bytes.len()));
+    }
+
+    fn len(&self) -> usize {
+        self.ends.len() / 2
+    }
+
+    fn pair(&self, i: usize) -> (&[u8], &[u8]) {
+        let start = if i == 0 {
+            0
+        } else {
+            self.ends[2 * i - 1] as usize
+        };
+        let name_end = self.ends[2 * i] as usize;
+        let value_end = self.ends[2 * i + 1] as usize;
+        (
+            &self.bytes[start..name_end],
+            &self.bytes[name_end..value_end],
+        )
+    }
+}
+
+/// Text pushed into a [`Packed`] as `&str` and cut at the same boundaries is UTF-8.
+fn text(b: &[u8]) -> &str {
+    std::str::from_utf8(b).unwrap_or_default()
+}
+
 /// Header (name, value) pairs in one allocation, sorted by name, names unique. Reads like
 /// a `BTreeMap<String, String>` (`get`, `contains_key`, `iter`, `keys`, indexing by
 /// name) and serializes as a map; writes (`insert`, `remove`) rebuild it, so build it
@@ -29,10 +83,7 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct HeaderBlock {
-    /// name0 value0 name1 value1 ... with no separators.
-    text: Box<str>,
-    /// The end of each name and of each value in `text`: `[name0_end, value0_end, ...]`.
-    ends: Box<[u32]>,
+    packed: Packed,
 }
 
 impl HeaderBlock {
@@ -52,7 +103,7 @@ impl HeaderBlock {
     /// assert_eq!(h.len(), 1);
     /// ```
     pub fn len(&self) -> usize {
-        self.ends.len() / 2
+        self.packed.len()
     }
 
     /// True when there are none.
@@ -61,18 +112,12 @@ impl HeaderBlock {
     /// assert!(fetchguard::headers::HeaderBlock::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.packed.ends.is_empty()
     }
 
     fn entry(&self, i: usize) -> (&str, &str) {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends[2 * i - 1] as usize
-        };
-        let name_end = self.ends[2 * i] as usize;
-        let value_end = self.ends[2 * i + 1] as usize;
-        (&self.text[start..name_end], &self.text[name_end..value_end])
+        let (n, v) = self.packed.pair(i);
+        (text(n), text(v))
     }
 
     fn position(&self, name: &str) -> Result<usize, usize> {
@@ -210,18 +255,12 @@ impl<K: AsRef<str>, V: AsRef<str>> FromIterator<(K, V)> for HeaderBlock {
                 _ => kept.push((n.as_ref(), v.as_ref())),
             }
         }
-        let mut text = String::with_capacity(kept.iter().map(|(n, v)| n.len() + v.len()).sum());
-        let mut ends = Vec::with_capacity(kept.len() * 2);
+        let total = kept.iter().map(|(n, v)| n.len() + v.len()).sum();
+        let mut packed = Packed::with_capacity(kept.len(), total);
         for (n, v) in kept {
-            text.push_str(n);
-            ends.push(offset(text.len()));
-            text.push_str(v);
-            ends.push(offset(text.len()));
+            packed.push(n.as_bytes(), v.as_bytes());
         }
-        HeaderBlock {
-            text: text.into_boxed_str(),
-            ends: ends.into_boxed_slice(),
-        }
+        HeaderBlock { packed }
     }
 }
 
@@ -306,17 +345,13 @@ impl<'de> Deserialize<'de> for HeaderBlock {
 /// ```
 #[derive(Clone, Default, PartialEq, Eq, Hash)]
 pub struct WireHeaders {
-    /// name0 value0 name1 value1 ... with no separators.
-    bytes: Vec<u8>,
-    /// The end of each name and of each value in `bytes`.
-    ends: Vec<u32>,
+    packed: Packed,
 }
 
 impl WireHeaders {
     /// No headers, as a constant.
     pub const EMPTY: WireHeaders = WireHeaders {
-        bytes: Vec::new(),
-        ends: Vec::new(),
+        packed: Packed::EMPTY,
     };
 
     /// No headers.
@@ -337,7 +372,7 @@ impl WireHeaders {
     /// assert_eq!(fetchguard::headers::WireHeaders::from(&m).len(), 2);
     /// ```
     pub fn len(&self) -> usize {
-        self.ends.len() / 2
+        self.packed.len()
     }
 
     /// True when there are none.
@@ -346,22 +381,13 @@ impl WireHeaders {
     /// assert!(fetchguard::headers::WireHeaders::default().is_empty());
     /// ```
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.packed.ends.is_empty()
     }
 
     fn line(&self, i: usize) -> (&str, &[u8]) {
-        let start = if i == 0 {
-            0
-        } else {
-            self.ends[2 * i - 1] as usize
-        };
-        let name_end = self.ends[2 * i] as usize;
-        let value_end = self.ends[2 * i + 1] as usize;
-        (
-            // Names come from `http::HeaderName`: ASCII.
-            std::str::from_utf8(&self.bytes[start..name_end]).unwrap_or_default(),
-            &self.bytes[name_end..value_end],
-        )
+        // Names come from `http::HeaderName`: ASCII.
+        let (n, v) = self.packed.pair(i);
+        (text(n), v)
     }
 
     /// Every line as (lower-case name, value bytes), in wire order.
@@ -462,15 +488,11 @@ impl WireHeaders {
 impl From<&http::HeaderMap> for WireHeaders {
     fn from(map: &http::HeaderMap) -> Self {
         let total: usize = map.iter().map(|(n, v)| n.as_str().len() + v.len()).sum();
-        let mut bytes = Vec::with_capacity(total);
-        let mut ends = Vec::with_capacity(map.len() * 2);
+        let mut packed = Packed::with_capacity(map.len(), total);
         for (n, v) in map {
-            bytes.extend_from_slice(n.as_str().as_bytes());
-            ends.push(offset(bytes.len()));
-            bytes.extend_from_slice(v.as_bytes());
-            ends.push(offset(bytes.len()));
+            packed.push(n.as_str().as_bytes(), v.as_bytes());
         }
-        WireHeaders { bytes, ends }
+        WireHeaders { packed }
     }
 }
 
