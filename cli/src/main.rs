@@ -185,10 +185,14 @@ enum ThirdPartyArg {
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let runtime = match tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-    {
+    // One scenario file needs no worker threads: a current-thread runtime starts without
+    // spawning any and without reading the cgroup's CPU quota (BENCHMARKS.md, benchmark 6).
+    let mut builder = if cli.command.runs_one_file() {
+        tokio::runtime::Builder::new_current_thread()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+    };
+    let runtime = match builder.enable_all().build() {
         Ok(r) => r,
         Err(e) => {
             eprintln!("fetchguard: cannot start the runtime: {e}");
@@ -285,6 +289,18 @@ fn main() -> ExitCode {
     })
 }
 
+impl Command {
+    /// True for `run` with one engine and one path that is a file (not a directory).
+    fn runs_one_file(&self) -> bool {
+        match self {
+            Command::Run { paths, browser, .. } => {
+                browser.0.len() == 1 && paths.len() == 1 && paths[0].is_file()
+            }
+            _ => false,
+        }
+    }
+}
+
 fn style() -> report::Style {
     let color = std::env::var_os("NO_COLOR").is_none() && std::io::stdout().is_terminal();
     report::Style::new(color)
@@ -346,10 +362,14 @@ async fn run(paths: Vec<PathBuf>, opts: RunOpts) -> ExitCode {
         Ok(l) => l,
         Err(code) => return code,
     };
-    let parallel = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(2)
-        * 2;
+    let parallel = if loaded.len() == 1 {
+        1
+    } else {
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(2)
+            * 2
+    };
     let engine = match opts.browsers[..] {
         [one] => one,
         _ => {
