@@ -256,6 +256,7 @@ impl BrowserBuilder {
         Browser {
             _servers: Arc::new(guards),
             ctx: Arc::new(FetchContext {
+                profile_headers: crate::fetch::ProfileHeaders::of(&self.profile),
                 profile: self.profile,
                 third_party,
                 jar: Mutex::new(self.jar.unwrap_or_default()),
@@ -301,9 +302,11 @@ impl Browser {
     /// A page (top-level document) at `url`; its origin is the URL's origin.
     pub fn page(&self, url: &str) -> Result<Page, url::ParseError> {
         let url = Url::parse(url)?;
+        let origin = Origin::from_url(&url);
         Ok(Page {
             browser: self.clone(),
-            origin: Origin::from_url(&url),
+            derived: PageDerived::of(&url, &origin, &[]),
+            origin,
             url,
             referrer_policy: ReferrerPolicy::default(),
             document_headers: Vec::new(),
@@ -315,6 +318,7 @@ impl Browser {
     pub fn sandboxed_page(&self, url: &str) -> Result<Page, url::ParseError> {
         let mut p = self.page(url)?;
         p.origin = Origin::new_opaque();
+        p.rederive();
         Ok(p)
     }
 
@@ -406,10 +410,10 @@ impl Browser {
     /// The address space `url`'s host reaches: the one given to
     /// [`BrowserBuilder::address_space`] for its origin, else [`AddressSpace::of_host`].
     pub fn address_space_of(&self, url: &Url) -> AddressSpace {
-        self.ctx
-            .address_spaces
-            .get(&Origin::from_url(url))
-            .copied()
+        let given = &self.ctx.address_spaces;
+        (!given.is_empty())
+            .then(|| given.get(&Origin::from_url(url)).copied())
+            .flatten()
             .unwrap_or_else(|| AddressSpace::of_host(url.host_str().unwrap_or_default()))
     }
 
@@ -460,6 +464,34 @@ pub struct Page {
     pub(crate) origin: Origin,
     pub(crate) referrer_policy: ReferrerPolicy,
     pub(crate) document_headers: Vec<(String, String)>,
+    /// What every fetch of the page reads, computed when the page changes.
+    derived: PageDerived,
+}
+
+/// Facts about a page that do not change from one of its fetches to the next: computed
+/// once per page instead of per fetch (the public suffix lookup and the header parsing
+/// behind them are not free).
+#[derive(Clone)]
+struct PageDerived {
+    /// The origin, serialized (`null` when opaque).
+    origin_serialized: String,
+    /// The HTTP cache partition: the page's site, serialized.
+    cache_partition: String,
+    /// COEP and COEP-Report-Only, from the document's headers.
+    embedder_policies: crate::policy::corp::EmbedderPolicies,
+}
+
+impl PageDerived {
+    fn of(url: &Url, origin: &Origin, document_headers: &[(String, String)]) -> Self {
+        PageDerived {
+            origin_serialized: origin.serialize(),
+            cache_partition: crate::fetch::cache_partition_of(origin),
+            embedder_policies: crate::policy::corp::obtain_embedder_policies(
+                document_headers,
+                crate::origin::is_url_potentially_trustworthy(url),
+            ),
+        }
+    }
 }
 
 impl Page {
@@ -468,8 +500,10 @@ impl Page {
         let client = Client {
             url: &self.url,
             origin: &self.origin,
+            origin_serialized: &self.derived.origin_serialized,
+            cache_partition: &self.derived.cache_partition,
             referrer_policy: self.referrer_policy,
-            embedder_policies: self.embedder_policies(),
+            embedder_policies: self.derived.embedder_policies,
         };
         crate::fetch::fetch(&self.browser.ctx, client, request).await
     }
@@ -484,10 +518,12 @@ impl Page {
     /// assert_eq!(page.embedder_policies().value, EmbedderPolicy::Credentialless);
     /// ```
     pub fn embedder_policies(&self) -> crate::policy::corp::EmbedderPolicies {
-        crate::policy::corp::obtain_embedder_policies(
-            &self.document_headers,
-            crate::origin::is_url_potentially_trustworthy(&self.url),
-        )
+        self.derived.embedder_policies
+    }
+
+    /// Computes [`PageDerived`] again after the URL, origin or headers changed.
+    fn rederive(&mut self) {
+        self.derived = PageDerived::of(&self.url, &self.origin, &self.document_headers);
     }
 
     /// Sets the page's referrer policy (as a `Referrer-Policy` header on the document would).
@@ -525,6 +561,7 @@ impl Page {
             }
             self.document_headers.push((n, v));
         }
+        self.rederive();
         self
     }
 

@@ -104,7 +104,54 @@ impl Origin {
     /// Schemeful same-site (<https://html.spec.whatwg.org/#same-site>): same scheme and same
     /// registrable domain (or the same host where there is none); ports do not matter.
     pub fn is_same_site(&self, other: &Origin) -> bool {
-        self.site() == other.site()
+        match (self, other) {
+            (Origin::Opaque(a), Origin::Opaque(b)) => a == b,
+            (
+                Origin::Tuple { scheme, host, .. },
+                Origin::Tuple {
+                    scheme: s2,
+                    host: h2,
+                    ..
+                },
+            ) => same_site_parts(scheme, borrow_host(host), s2, borrow_host(h2)),
+            _ => false,
+        }
+    }
+
+    /// [`is_same_site`](Origin::is_same_site) with the origin of `url`, without building
+    /// it (a URL without a tuple origin is never same-site).
+    ///
+    /// ```
+    /// use fetchguard::Origin;
+    /// let app = Origin::parse("https://app.site.test").unwrap();
+    /// assert!(app.is_same_site_url(&url::Url::parse("https://api.site.test/x").unwrap()));
+    /// assert!(!app.is_same_site_url(&url::Url::parse("http://api.site.test/x").unwrap()));
+    /// ```
+    pub fn is_same_site_url(&self, url: &Url) -> bool {
+        match (self, tuple_parts(url)) {
+            (Origin::Tuple { scheme, host, .. }, Some((s2, h2, _))) => {
+                same_site_parts(scheme, borrow_host(host), s2, h2)
+            }
+            _ => false,
+        }
+    }
+
+    /// [`is_same_origin`](Origin::is_same_origin) with the origin of `url`, without
+    /// building it (a URL without a tuple origin has a fresh opaque one: never the same).
+    ///
+    /// ```
+    /// use fetchguard::Origin;
+    /// let app = Origin::parse("https://app.example").unwrap();
+    /// assert!(app.is_same_origin_url(&url::Url::parse("https://app.example:443/x").unwrap()));
+    /// assert!(!app.is_same_origin_url(&url::Url::parse("https://app.example:8443/").unwrap()));
+    /// ```
+    pub fn is_same_origin_url(&self, url: &Url) -> bool {
+        match (self, tuple_parts(url)) {
+            (Origin::Tuple { scheme, host, port }, Some((s2, h2, p2))) => {
+                *port == p2 && scheme == s2 && borrow_host(host) == h2
+            }
+            _ => false,
+        }
     }
 
     /// Potentially trustworthy origin (Secure Contexts §3.2): https/wss, loopback hosts and
@@ -179,7 +226,81 @@ pub fn is_url_potentially_trustworthy(url: &Url) -> bool {
     match url.scheme() {
         "about" => matches!(url.path(), "blank" | "srcdoc"),
         "data" => true,
-        _ => Origin::from_url(url).is_potentially_trustworthy(),
+        // The origin's rule (Origin::is_potentially_trustworthy), read off the URL.
+        "https" | "wss" => url.host().is_some(),
+        "http" | "ws" => match url.host() {
+            Some(Host::Ipv4(a)) => a.is_loopback(),
+            Some(Host::Ipv6(a)) => a == Ipv6Addr::LOCALHOST,
+            Some(Host::Domain(d)) => {
+                let d = d.trim_end_matches('.');
+                d == "localhost" || d.ends_with(".localhost")
+            }
+            None => false,
+        },
+        _ => false,
+    }
+}
+
+/// Whether two URLs are same-origin, without building their origins: both have tuple
+/// origins and they are equal (a URL with an opaque origin is same-origin with nothing).
+///
+/// ```
+/// use fetchguard::origin::same_origin_urls;
+/// let u = |s| url::Url::parse(s).unwrap();
+/// assert!(same_origin_urls(&u("https://a.example/x"), &u("https://a.example:443/y")));
+/// assert!(!same_origin_urls(&u("data:,a"), &u("data:,a")));
+/// ```
+pub fn same_origin_urls(a: &Url, b: &Url) -> bool {
+    matches!((tuple_parts(a), tuple_parts(b)), (Some(x), Some(y)) if x == y)
+}
+
+/// A URL's tuple origin as borrowed parts (scheme, host, port), or `None` when its origin
+/// is opaque ([`Origin::from_url`]).
+fn tuple_parts(url: &Url) -> Option<(&str, Host<&str>, u16)> {
+    match url.scheme() {
+        "http" | "https" | "ws" | "wss" => {
+            Some((url.scheme(), url.host()?, url.port_or_known_default()?))
+        }
+        _ => None,
+    }
+}
+
+fn borrow_host(host: &Host<String>) -> Host<&str> {
+    match host {
+        Host::Domain(d) => Host::Domain(d.as_str()),
+        Host::Ipv4(a) => Host::Ipv4(*a),
+        Host::Ipv6(a) => Host::Ipv6(*a),
+    }
+}
+
+/// Schemeful same-site for two tuple origins' parts, without allocating in the usual
+/// case (lower-case names, as the URL parser gives them).
+fn same_site_parts(s1: &str, h1: Host<&str>, s2: &str, h2: Host<&str>) -> bool {
+    if !s1.eq_ignore_ascii_case(s2) {
+        return false;
+    }
+    match (h1, h2) {
+        (Host::Domain(a), Host::Domain(b)) => {
+            registrable_domain_or_name(a) == registrable_domain_or_name(b)
+        }
+        (Host::Ipv4(a), Host::Ipv4(b)) => a == b,
+        (Host::Ipv6(a), Host::Ipv6(b)) => a == b,
+        _ => false,
+    }
+}
+
+/// The registrable domain of a host name (see [`registrable_domain_or_host`]), borrowed
+/// from it when it is lower-case already.
+fn registrable_domain_or_name(name: &str) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        return Cow::Owned(registrable_domain_or_host(&Host::Domain(name.to_string())));
+    }
+    let trimmed = name.trim_end_matches('.');
+    match psl::domain(trimmed.as_bytes()) {
+        // The registrable domain is a suffix of the name.
+        Some(dom) => Cow::Borrowed(&trimmed[trimmed.len() - dom.as_bytes().len()..]),
+        None => Cow::Borrowed(trimmed),
     }
 }
 
@@ -241,6 +362,42 @@ mod tests {
         assert!(a.is_same_origin(&a.clone()));
         assert!(!a.is_same_origin(&b));
         assert!(!a.is_same_site(&b));
+    }
+
+    #[test]
+    fn url_comparisons_agree_with_the_built_origins() {
+        let urls = [
+            "https://a.example.com/",
+            "https://b.example.com:8443/x",
+            "http://a.example.com/",
+            "https://a.github.io/",
+            "https://x.a.github.io/",
+            "https://a.co.uk/",
+            "https://b.co.uk/",
+            "http://localhost:3000/",
+            "http://localhost:5566/",
+            "http://127.0.0.1/",
+            "http://127.0.0.2/",
+            "http://[::1]:80/",
+            "https://example.com./",
+            "https://example.com/",
+            "data:text/plain,hi",
+            "about:blank",
+            "ws://a.example.com/",
+            "https://co.uk/",
+        ];
+        for a in urls {
+            let oa = Origin::from_url(&Url::parse(a).unwrap());
+            for b in urls {
+                let ub = Url::parse(b).unwrap();
+                let ob = Origin::from_url(&ub);
+                let site_eq = matches!((&oa, &ob), (Origin::Tuple { .. }, Origin::Tuple { .. }))
+                    && oa.site() == ob.site();
+                assert_eq!(oa.is_same_site_url(&ub), site_eq, "{a} {b}");
+                assert_eq!(oa.is_same_site(&ob), oa.site() == ob.site(), "{a} {b}");
+                assert_eq!(oa.is_same_origin_url(&ub), oa == ob, "{a} {b}");
+            }
+        }
     }
 
     #[test]

@@ -51,6 +51,16 @@ pub fn cors_check(
     origin: &Origin,
     credentials_include: bool,
 ) -> Result<(), CorsError> {
+    cors_check_serialized(acao, acac, &origin.serialize(), credentials_include)
+}
+
+/// [`cors_check`] against an origin already serialized (`null` for an opaque one).
+pub(crate) fn cors_check_serialized(
+    acao: Option<&[u8]>,
+    acac: Option<&[u8]>,
+    origin: &str,
+    credentials_include: bool,
+) -> Result<(), CorsError> {
     match acao {
         Some(b"*") => {
             // CHROMIUM: a wildcard passes without credentials before ACAC is read; with
@@ -63,7 +73,7 @@ pub fn cors_check(
             return Ok(());
         }
         None => return Err(CorsError::MissingAllowOriginHeader),
-        Some(value) if value != origin.serialize().as_bytes() => {
+        Some(value) if value != origin.as_bytes() => {
             return Err(classify_mismatch(value));
         }
         Some(_) => {}

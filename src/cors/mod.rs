@@ -11,6 +11,7 @@ pub mod preflight;
 
 pub use cache::{CacheLookup, CapacityLimit, MAX_URL_LENGTH, MissReason, PreflightCache};
 pub use check::cors_check;
+pub(crate) use check::cors_check_serialized;
 pub use header_order::chromium_check_order;
 pub use preflight::{
     AuthorizationUnderWildcard, DEFAULT_MAX_AGE, MAX_AGE_CAP, PreflightResult,

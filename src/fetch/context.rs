@@ -28,6 +28,8 @@ use crate::trace::Violation;
 /// across an `.await`.
 pub(crate) struct FetchContext {
     pub profile: Profile,
+    /// The profile's header values, parsed once.
+    pub profile_headers: super::request_headers::ProfileHeaders,
     pub third_party: ThirdPartyCookies,
     pub jar: Mutex<CookieJar>,
     pub preflight_cache: Mutex<PreflightCache>,
@@ -71,6 +73,10 @@ pub(crate) struct Client<'a> {
     pub url: &'a Url,
     /// The document's origin (opaque for a sandboxed page).
     pub origin: &'a Origin,
+    /// `origin`, serialized.
+    pub origin_serialized: &'a str,
+    /// The HTTP cache partition of the page ([`cache_partition_of`](super::cache_partition_of)).
+    pub cache_partition: &'a str,
     /// The document's referrer policy.
     pub referrer_policy: ReferrerPolicy,
     /// The document's embedder policies (COEP and COEP-Report-Only), from its headers.

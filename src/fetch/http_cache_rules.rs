@@ -24,10 +24,7 @@ pub(super) fn invalidate_after_unsafe_method(
         return;
     }
     let url = state.current_url().clone();
-    let site = state
-        .cache_partition
-        .get_or_init(|| site_string(&state.origin.site()))
-        .clone();
+    let site = state.cache_partition.to_string();
     let mut urls = vec![url.clone()];
     for name in [http::header::LOCATION, http::header::CONTENT_LOCATION] {
         if let Some(u) = headers

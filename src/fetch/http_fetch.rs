@@ -4,7 +4,7 @@
 use http::HeaderMap;
 
 use crate::cors::{
-    AuthorizationUnderWildcard, CacheLookup, access_control_request_headers, cors_check,
+    AuthorizationUnderWildcard, CacheLookup, access_control_request_headers, cors_check_serialized,
     evaluate_preflight_response,
 };
 use crate::errors::{CorsError, FailureReason, RedirectError};
@@ -69,11 +69,10 @@ pub(crate) async fn http_fetch(
     if cors_flag {
         let acao = get_combined(&response.headers, "access-control-allow-origin");
         let acac = get_combined(&response.headers, "access-control-allow-credentials");
-        let origin = state.origin_for_cors();
-        match cors_check(
+        match cors_check_serialized(
             acao.as_deref(),
             acac.as_deref(),
-            &origin,
+            state.serialized_origin(),
             state.credentials_include(),
         ) {
             Ok(()) => state.trace.push(TraceEvent::CorsPassed),
@@ -235,7 +234,7 @@ fn cross_origin_resource_policy_check(
         return enforce_corp(state, b);
     }
     // CHROMIUM 156: ORB's verdict does not change what fetch() resolves with.
-    if !state.origin.is_same_origin(&Origin::from_url(&url))
+    if !state.origin.is_same_origin_url(&url)
         && !is_redirect_status(response.status)
         && let Some(why) =
             opaque_response_blocking(response.status, &response.headers, &response.body)

@@ -13,12 +13,11 @@ use super::{Failure, FetchState, local_network_failure};
 
 /// The space `url` reaches: the one given for its origin, else the host's own.
 fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
-    let origin = Origin::from_url(url);
-    state
-        .ctx
-        .address_spaces
-        .get(&origin)
-        .copied()
+    // Most browsers are given no address spaces: skip building the origin.
+    let given = &state.ctx.address_spaces;
+    (!given.is_empty())
+        .then(|| given.get(&Origin::from_url(url)).copied())
+        .flatten()
         .unwrap_or_else(|| {
             url.host_str()
                 .map_or(AddressSpace::Public, AddressSpace::of_host)
@@ -60,9 +59,7 @@ pub(crate) fn local_network_access(
     url: &Url,
     step: LnaStep,
 ) -> Result<(), Failure> {
-    if state.origin.is_same_origin(&Origin::from_url(url))
-        && is_url_potentially_trustworthy(state.page_url)
-    {
+    if state.origin.is_same_origin_url(url) && is_url_potentially_trustworthy(state.page_url) {
         return Ok(());
     }
     // CHROMIUM: the check is made once the connection knows the server's address, so a

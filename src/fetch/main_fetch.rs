@@ -9,7 +9,7 @@ use crate::enforcement::Enforcement;
 use crate::errors::{CorsError, FailureReason};
 use crate::headers::is_cors_safelisted_method;
 use crate::origin::Origin;
-use crate::policy::referrer::{ReferrerPolicy, determine_referrer};
+use crate::policy::referrer::{ReferrerPolicy, determine_referrer_url};
 use crate::policy::{AddressSpace, TargetAddressSpace};
 use crate::request::{Mode, RedirectMode};
 use crate::trace::{Notice, PreflightReason, TraceEvent};
@@ -62,7 +62,7 @@ pub(crate) fn choose_path(i: &PathInput<'_>) -> Result<FetchPath, BlockedByMode>
     if i.url.scheme() == "data" {
         return Ok(FetchPath::Data);
     }
-    if i.tainting == Tainting::Basic && i.origin.is_same_origin(&Origin::from_url(i.url)) {
+    if i.tainting == Tainting::Basic && i.origin.is_same_origin_url(i.url) {
         return Ok(FetchPath::SameOrigin);
     }
     Ok(match i.mode {
@@ -207,7 +207,7 @@ fn effective_referrer_policy(state: &FetchState<'_>, url: &Url) -> ReferrerPolic
     );
     if relaxed
         && !state.ctx.profile.relaxed_referrer_policies_cross_site
-        && !state.origin.is_same_site(&Origin::from_url(url))
+        && !state.origin.is_same_site_url(url)
     {
         ReferrerPolicy::StrictOriginWhenCrossOrigin
     } else {
@@ -265,7 +265,7 @@ fn prepare_hop_with(state: &mut FetchState<'_>, url: &Url, lna: LnaStep) -> Resu
     // (<https://w3c.github.io/webappsec-referrer-policy/#determine-requests-referrer>).
     if let Some(r) = state.referrer.take() {
         let policy = effective_referrer_policy(state, url);
-        state.referrer = determine_referrer(&r, policy, url).and_then(|s| url::Url::parse(&s).ok());
+        state.referrer = determine_referrer_url(&r, policy, url);
     }
     Ok(())
 }

@@ -35,6 +35,7 @@ use crate::trace::{Notice, Trace};
 use crate::wording::QuietFailure;
 pub(crate) use context::{Client, FetchContext};
 use failure::{Failure, local_network_failure};
+pub(crate) use request_headers::ProfileHeaders;
 
 /// How the response will be filtered (<https://fetch.spec.whatwg.org/#concept-request-response-tainting>).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -50,6 +51,8 @@ pub(crate) struct FetchState<'a> {
     pub page_url: &'a Url,
     /// The request's origin (the page's).
     pub origin: &'a Origin,
+    /// `origin`, serialized (computed once per page).
+    pub origin_serialized: &'a str,
     pub method: http::Method,
     /// The method the request began with.
     pub initial_method: http::Method,
@@ -92,9 +95,9 @@ pub(crate) struct FetchState<'a> {
     /// A CORS request that needs a preflight whatever its method and headers (set by a
     /// redirect under `DroppedAuthorization::ForcesPreflight`).
     pub preflight_forced: bool,
-    /// The HTTP cache's partition (the page's top-level site, serialized), computed once:
-    /// the public suffix lookup behind it is not free.
-    pub cache_partition: std::cell::OnceCell<String>,
+    /// The HTTP cache's partition (the page's top-level site, serialized), computed once
+    /// per page: the public suffix lookup behind it is not free.
+    pub cache_partition: &'a str,
     pub trace: Trace,
 }
 
@@ -109,11 +112,11 @@ impl FetchState<'_> {
     }
 
     /// The origin as the server sees it: `null` once a redirect tainted it.
-    pub fn serialized_origin(&self) -> String {
+    pub fn serialized_origin(&self) -> &str {
         if self.tainted_origin {
-            "null".to_string()
+            "null"
         } else {
-            self.origin.serialize()
+            self.origin_serialized
         }
     }
 
@@ -138,9 +141,7 @@ impl FetchState<'_> {
         self.ctx.profile.credentials_judged_at_start
             && self.credentials == Credentials::SameOrigin
             && self.mode == Mode::NoCors
-            && self
-                .origin
-                .is_same_origin(&Origin::from_url(self.first_url()))
+            && self.origin.is_same_origin_url(self.first_url())
     }
 
     /// Whether the request began with a method other than GET and HEAD (a redirect may
@@ -235,6 +236,7 @@ pub(crate) async fn fetch(
         ctx,
         page_url: client.url,
         origin: client.origin,
+        origin_serialized: client.origin_serialized,
         initial_method: prepared.method.clone(),
         method: prepared.method,
         url_list: vec![prepared.url],
@@ -260,7 +262,7 @@ pub(crate) async fn fetch(
         embedder_policies: supported_embedder_policies(&ctx.profile, client.embedder_policies),
         stored_in_http_cache: None,
         preflight_forced: false,
-        cache_partition: std::cell::OnceCell::new(),
+        cache_partition: client.cache_partition,
         trace,
     };
     state.headers_changed();
@@ -306,6 +308,12 @@ pub(crate) async fn fetch(
             Err(FetchError::new(f.reason, msg, console).with_trace(state.trace))
         }
     }
+}
+
+/// The HTTP cache partition of a page with this origin: its site, serialized
+/// (`https://example.com`; `null#N` for an opaque origin, unique to it).
+pub(crate) fn cache_partition_of(origin: &Origin) -> String {
+    http_cache_rules::site_string(&origin.site())
 }
 
 /// Where the last response pointed when it was a redirect with a `Location` that parses

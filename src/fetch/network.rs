@@ -11,14 +11,13 @@ use crate::headers::WireHeaders;
 use crate::http_cache::range::RangeCache;
 use crate::http_cache::{CacheKey, CachedResponse, Lookup};
 use crate::net::{WireRequest, WireResponse, decode};
-use crate::origin::Origin;
 use crate::request::{CacheMode, Credentials};
 use crate::trace::{CookieDecision, HopKind, NotIncluded, Notice, TraceEvent, WireRecord};
 
 use super::request_headers::{
     append_cache_mode_headers, append_client_hints, append_content_length, append_default_headers,
     append_fetch_metadata_headers, append_referer, append_request_origin_header,
-    append_storage_access_header, append_user_agent, set, set_owned,
+    append_storage_access_header, append_user_agent, set,
 };
 use super::{Failure, FetchState, Tainting};
 
@@ -214,7 +213,7 @@ enum CacheStep {
     Serve(WireResponse),
     /// Send a conditional request for this stored response (with its `ETag` only when
     /// true).
-    Validate(Box<CachedResponse>, bool),
+    Validate(std::sync::Arc<CachedResponse>, bool),
     /// Send the request as is.
     Network,
 }
@@ -225,9 +224,7 @@ enum CacheStep {
 /// FIREFOX (the profile says whether): requests without credentials have entries of their
 /// own, marked `a,` (Gecko's "anonymous" cache entries), and so do HEAD requests.
 fn cache_key(state: &FetchState<'_>) -> CacheKey {
-    let site = state
-        .cache_partition
-        .get_or_init(|| super::http_cache_rules::site_string(&state.origin.site()));
+    let site = state.cache_partition;
     // FIREFOX (the profile says whether): uncredentialed requests and HEADs have
     // partitions of their own.
     let uncredentialed =
@@ -346,6 +343,8 @@ fn http_cache_lookup(
             status: entry.status,
             fresh_for: fresh_for.map(|d| d.as_secs()),
         });
+        // The entry stays in the cache: the response gets its own copy of the headers.
+        let entry = std::sync::Arc::unwrap_or_clone(entry);
         return Ok(CacheStep::Serve(WireResponse {
             status: entry.status,
             headers: entry.headers,
@@ -387,7 +386,7 @@ fn effective_cache_mode(state: &FetchState<'_>) -> CacheMode {
 /// check then runs on the merged headers, so a 304 without CORS headers still passes.
 fn http_cache_revalidated(
     state: &mut FetchState<'_>,
-    entry: Box<CachedResponse>,
+    entry: std::sync::Arc<CachedResponse>,
     not_modified: &WireResponse,
 ) -> WireResponse {
     state.trace.note(Notice::Revalidated304);
@@ -402,7 +401,7 @@ fn http_cache_revalidated(
                 &entry.headers,
                 &not_modified.headers,
             ),
-            ..*entry
+            ..CachedResponse::clone(&entry)
         });
     WireResponse {
         status: updated.status,
@@ -483,14 +482,8 @@ async fn http_network_fetch(
         headers: WireHeaders::from(&headers),
         body_len: body.len(),
     };
-    let mut http2_headers = HeaderMap::new();
-    for (n, v) in &state.ctx.profile.http2_request_headers {
-        set_owned(&mut http2_headers, n, v);
-    }
-    let mut http2_response_headers = HeaderMap::new();
-    for (n, v) in &state.ctx.profile.http2_response_headers {
-        set_owned(&mut http2_response_headers, n, v);
-    }
+    let http2_headers = state.ctx.profile_headers.http2_request.clone();
+    let http2_response_headers = state.ctx.profile_headers.http2_response.clone();
     let request = WireRequest {
         method,
         url,
@@ -556,9 +549,7 @@ fn includes_credentials(state: &FetchState<'_>) -> bool {
 fn coep_credentialless_omits(state: &FetchState<'_>) -> bool {
     state.mode == crate::request::Mode::NoCors
         && state.embedder_policies.value == crate::policy::corp::EmbedderPolicy::Credentialless
-        && !state
-            .origin
-            .is_same_origin(&Origin::from_url(state.current_url()))
+        && !state.origin.is_same_origin_url(state.current_url())
 }
 
 /// `Cookie`, from the jar under its SameSite and third-party rules, when credentials are
@@ -626,7 +617,7 @@ fn cookie_context(state: &FetchState<'_>) -> CookieContext {
     let same_site = state
         .url_list
         .iter()
-        .all(|u| state.origin.is_same_site(&Origin::from_url(u)));
+        .all(|u| state.origin.is_same_site_url(u));
     let partitioned = state.ctx.third_party == ThirdPartyCookies::Partitioned;
     let first_party_for_store = if profile.unlisted_suffix_never_same_site {
         state

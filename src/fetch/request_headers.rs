@@ -6,7 +6,7 @@ use http::{HeaderMap, HeaderName, HeaderValue};
 
 use crate::cookies::CookieContext;
 use crate::net::decode;
-use crate::origin::{Origin, is_url_potentially_trustworthy};
+use crate::origin::is_url_potentially_trustworthy;
 use crate::policy::fetch_metadata::{sec_fetch_site, should_send_fetch_metadata};
 use crate::policy::referrer::determine_referrer;
 use crate::policy::wire_headers::{
@@ -22,6 +22,58 @@ use super::{FetchState, Tainting};
 pub(crate) fn set(headers: &mut HeaderMap, name: &'static str, value: &str) {
     if let Ok(v) = HeaderValue::from_str(value) {
         headers.insert(HeaderName::from_static(name), v);
+    }
+}
+
+/// Sets `name` to a constant `value` (no copy is made).
+fn set_static(headers: &mut HeaderMap, name: &'static str, value: &'static str) {
+    headers.insert(
+        HeaderName::from_static(name),
+        HeaderValue::from_static(value),
+    );
+}
+
+/// The profile's header values, parsed once per Browser instead of once per request
+/// (cloning a parsed value shares its bytes). Invalid names or values are left out, as
+/// [`set_owned`] leaves them out.
+#[derive(Debug, Clone)]
+pub(crate) struct ProfileHeaders {
+    user_agent: Option<HeaderValue>,
+    accept_language: Option<HeaderValue>,
+    accept_encoding_secure: Option<HeaderValue>,
+    accept_encoding_insecure: Option<HeaderValue>,
+    request_headers: Vec<(HeaderName, HeaderValue)>,
+    client_hints: Vec<(HeaderName, HeaderValue)>,
+    /// The HTTP/2-only request and response headers, as the transport takes them.
+    pub http2_request: std::sync::Arc<HeaderMap>,
+    pub http2_response: std::sync::Arc<HeaderMap>,
+}
+
+impl ProfileHeaders {
+    pub(crate) fn of(profile: &crate::Profile) -> Self {
+        let value = |v: &str| HeaderValue::from_str(v).ok();
+        let pairs = |list: &[(String, String)]| -> Vec<(HeaderName, HeaderValue)> {
+            list.iter()
+                .filter_map(|(n, v)| Some((HeaderName::from_bytes(n.as_bytes()).ok()?, value(v)?)))
+                .collect()
+        };
+        let map = |list: &[(String, String)]| {
+            let mut m = HeaderMap::new();
+            for (n, v) in list {
+                set_owned(&mut m, n, v);
+            }
+            m
+        };
+        ProfileHeaders {
+            user_agent: value(&profile.user_agent),
+            accept_language: value(&profile.accept_language),
+            accept_encoding_secure: value(&profile.accept_encoding_secure),
+            accept_encoding_insecure: value(&profile.accept_encoding_insecure),
+            request_headers: pairs(&profile.request_headers),
+            client_hints: pairs(&profile.client_hints),
+            http2_request: map(&profile.http2_request_headers).into(),
+            http2_response: map(&profile.http2_response_headers).into(),
+        }
     }
 }
 
@@ -56,16 +108,14 @@ pub(crate) fn append_request_origin_header(
 /// a POST keeps it; a no-cors 303 to another origin sends none).
 fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
     if kind == HopKind::Preflight && !state.ctx.profile.tainted_preflight_origin_is_null {
-        return Some(state.origin.serialize());
+        return Some(state.origin_serialized.to_string());
     }
-    let serialized = state.serialized_origin();
+    let serialized = state.serialized_origin().to_string();
     if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
         return Some(serialized);
     }
     let profile = &state.ctx.profile;
-    let same_origin = state
-        .origin
-        .is_same_origin(&Origin::from_url(state.current_url()));
+    let same_origin = state.origin.is_same_origin_url(state.current_url());
     let method = if profile.origin_kept_after_redirect_to_get
         && state.began_with_unsafe_method()
         && same_origin
@@ -93,29 +143,33 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
 /// `Connection`.
 pub(crate) fn append_default_headers(state: &FetchState<'_>, headers: &mut HeaderMap) {
     let url = state.current_url();
+    let prepared = &state.ctx.profile_headers;
     if !headers.contains_key(http::header::ACCEPT) {
-        set(headers, "accept", "*/*");
+        set_static(headers, "accept", "*/*");
     }
-    let encodings = decode::accept_encoding(
-        &state.ctx.profile,
-        url,
-        headers.contains_key(http::header::RANGE),
-    );
-    set(headers, "accept-encoding", encodings);
+    let has_range = headers.contains_key(http::header::RANGE);
+    let encodings = match decode::accept_encoding_choice(&state.ctx.profile, url, has_range) {
+        decode::AcceptEncoding::Identity => {
+            Some(HeaderValue::from_static(decode::RANGE_ACCEPT_ENCODING))
+        }
+        decode::AcceptEncoding::Secure => prepared.accept_encoding_secure.clone(),
+        decode::AcceptEncoding::Insecure => prepared.accept_encoding_insecure.clone(),
+    };
+    if let Some(v) = encodings {
+        headers.insert(http::header::ACCEPT_ENCODING, v);
+    }
     // HTTP/1.1 only: over https the protocol is chosen later, by ALPN.
     if url.scheme() == "http" {
-        set(headers, "connection", "keep-alive");
+        set_static(headers, "connection", "keep-alive");
     }
-    if !headers.contains_key(http::header::ACCEPT_LANGUAGE) {
-        set(
-            headers,
-            "accept-language",
-            &state.ctx.profile.accept_language,
-        );
+    if !headers.contains_key(http::header::ACCEPT_LANGUAGE)
+        && let Some(v) = &prepared.accept_language
+    {
+        headers.insert(http::header::ACCEPT_LANGUAGE, v.clone());
     }
-    for (n, v) in &state.ctx.profile.request_headers {
-        if !headers.contains_key(n.as_str()) {
-            set_owned(headers, n, v);
+    for (n, v) in &prepared.request_headers {
+        if !headers.contains_key(n) {
+            headers.insert(n.clone(), v.clone());
         }
     }
 }
@@ -133,22 +187,22 @@ pub(crate) fn append_cache_mode_headers(state: &FetchState<'_>, headers: &mut He
     let validating = state.cache_mode == CacheMode::NoCache || (state.conditional && !no_store);
     match state.cache_mode {
         _ if validating && !headers.contains_key(http::header::CACHE_CONTROL) => {
-            set(headers, "cache-control", "max-age=0");
+            set_static(headers, "cache-control", "max-age=0");
         }
         _ if no_store => {
             if !headers.contains_key(http::header::PRAGMA) {
-                set(headers, "pragma", "no-cache");
+                set_static(headers, "pragma", "no-cache");
             }
             if !headers.contains_key(http::header::CACHE_CONTROL) {
-                set(headers, "cache-control", "no-cache");
+                set_static(headers, "cache-control", "no-cache");
             }
         }
         CacheMode::NoStore | CacheMode::Reload => {
             if !headers.contains_key(http::header::PRAGMA) {
-                set(headers, "pragma", "no-cache");
+                set_static(headers, "pragma", "no-cache");
             }
             if !headers.contains_key(http::header::CACHE_CONTROL) {
-                set(headers, "cache-control", "no-cache");
+                set_static(headers, "cache-control", "no-cache");
             }
         }
         _ => {}
@@ -179,7 +233,9 @@ pub(crate) fn append_referer(state: &FetchState<'_>, kind: HopKind, headers: &mu
 
 /// `User-Agent` (<https://fetch.spec.whatwg.org/#http-network-or-cache-fetch>).
 pub(crate) fn append_user_agent(state: &FetchState<'_>, headers: &mut HeaderMap) {
-    set(headers, "user-agent", &state.ctx.profile.user_agent);
+    if let Some(v) = &state.ctx.profile_headers.user_agent {
+        headers.insert(http::header::USER_AGENT, v.clone());
+    }
 }
 
 /// Append the fetch metadata headers for a request
@@ -206,7 +262,7 @@ pub(crate) fn append_fetch_metadata_headers(
         // gets no other fetch metadata (observed: wpt-subset cors-preflight-*, plain http);
         // the profile says whether its engine does.
         if kind == HopKind::Preflight && state.ctx.profile.sec_fetch_mode_on_every_preflight {
-            set(headers, "sec-fetch-mode", "cors");
+            set_static(headers, "sec-fetch-mode", "cors");
         }
         return;
     }
@@ -219,9 +275,9 @@ pub(crate) fn append_fetch_metadata_headers(
         },
     };
     let site = sec_fetch_site(state.origin, &state.url_list);
-    set(headers, "sec-fetch-site", site.as_str());
-    set(headers, "sec-fetch-mode", mode);
-    set(headers, "sec-fetch-dest", "empty");
+    set_static(headers, "sec-fetch-site", site.as_str());
+    set_static(headers, "sec-fetch-mode", mode);
+    set_static(headers, "sec-fetch-dest", "empty");
 }
 
 /// Whether the current URL was reached by a redirect from another origin whose URL was
@@ -229,8 +285,7 @@ pub(crate) fn append_fetch_metadata_headers(
 fn redirected_from_another_trustworthy_origin(url_list: &[url::Url]) -> bool {
     match url_list {
         [.., from, to] => {
-            is_url_potentially_trustworthy(from)
-                && !Origin::from_url(from).is_same_origin(&Origin::from_url(to))
+            is_url_potentially_trustworthy(from) && !crate::origin::same_origin_urls(from, to)
         }
         _ => false,
     }
@@ -244,13 +299,8 @@ pub(crate) fn append_client_hints(state: &FetchState<'_>, kind: HopKind, headers
     if kind != HopKind::Main || !state.url_list.iter().all(is_url_potentially_trustworthy) {
         return;
     }
-    for (n, v) in &state.ctx.profile.client_hints {
-        if let (Ok(n), Ok(v)) = (
-            HeaderName::from_bytes(n.as_bytes()),
-            HeaderValue::from_str(v),
-        ) {
-            headers.insert(n, v);
-        }
+    for (n, v) in &state.ctx.profile_headers.client_hints {
+        headers.insert(n.clone(), v.clone());
     }
 }
 
@@ -285,7 +335,7 @@ pub(crate) fn append_storage_access_header(
         StorageAccessHeader::NoneWhilePartitioned => return,
         StorageAccessHeader::Never => return,
     };
-    set(headers, "sec-fetch-storage-access", value);
+    set_static(headers, "sec-fetch-storage-access", value);
 }
 
 /// `Content-Length: 0` for a request with an empty body: one given as empty (any method),
@@ -304,6 +354,6 @@ pub(crate) fn append_content_length(
         None => empty_body_content_length(method.as_str(), true),
     };
     if kind == HopKind::Main && empty {
-        set(headers, "content-length", "0");
+        set_static(headers, "content-length", "0");
     }
 }

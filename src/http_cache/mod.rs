@@ -93,10 +93,10 @@ pub(crate) enum Lookup {
     /// Nothing under this key.
     Miss,
     /// An entry whose `Vary` headers differ from the request's.
-    VaryMismatch(Box<CachedResponse>),
+    VaryMismatch(Arc<CachedResponse>),
     /// A matching entry; `fresh_for` is `None` when it is stale.
     Hit {
-        entry: Box<CachedResponse>,
+        entry: Arc<CachedResponse>,
         fresh_for: Option<Duration>,
     },
 }
@@ -110,7 +110,7 @@ pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// The Browser's HTTP cache.
 #[derive(Debug)]
 pub(crate) struct HttpCache {
-    entries: HashMap<Arc<CacheKey>, (CachedResponse, u64)>,
+    entries: HashMap<Arc<CacheKey>, Slot, foldhash::fast::RandomState>,
     /// The keys by last use (the tick in `entries`), least recent first: eviction takes
     /// the first without scanning every entry. Shares the keys of `entries`.
     by_use: std::collections::BTreeMap<u64, Arc<CacheKey>>,
@@ -123,6 +123,15 @@ pub(crate) struct HttpCache {
     ranges: range::RangeCache,
 }
 
+/// A stored entry, shared with the fetches that read it; its tick of last use and its
+/// size (counted once).
+#[derive(Debug)]
+struct Slot {
+    entry: Arc<CachedResponse>,
+    used: u64,
+    size: usize,
+}
+
 impl Default for HttpCache {
     fn default() -> Self {
         HttpCache::with_bounds(DEFAULT_MAX_ENTRIES, DEFAULT_MAX_BYTES)
@@ -132,7 +141,7 @@ impl Default for HttpCache {
 impl HttpCache {
     pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
         HttpCache {
-            entries: HashMap::new(),
+            entries: HashMap::default(),
             by_use: std::collections::BTreeMap::new(),
             bytes: 0,
             tick: 0,
@@ -158,23 +167,24 @@ impl HttpCache {
     pub fn lookup(&mut self, key: &CacheKey, request: &HeaderMap, now: Instant) -> Lookup {
         self.tick += 1;
         let tick = self.tick;
-        let Some((entry, used)) = self.entries.get_mut(key) else {
+        let Some(slot) = self.entries.get_mut(key) else {
             return Lookup::Miss;
         };
-        let matches = entry
+        let matches = slot
+            .entry
             .vary
             .as_ref()
             .is_some_and(|v| policy::vary_matches(v, request));
         if !matches {
-            return Lookup::VaryMismatch(Box::new(entry.clone()));
+            return Lookup::VaryMismatch(slot.entry.clone());
         }
-        if let Some(k) = self.by_use.remove(used) {
+        if let Some(k) = self.by_use.remove(&slot.used) {
             self.by_use.insert(tick, k);
         }
-        *used = tick;
+        slot.used = tick;
         Lookup::Hit {
-            fresh_for: entry.fresh_for(now),
-            entry: Box::new(entry.clone()),
+            fresh_for: slot.entry.fresh_for(now),
+            entry: slot.entry.clone(),
         }
     }
 
@@ -231,7 +241,12 @@ impl HttpCache {
         self.tick += 1;
         self.bytes += size;
         self.by_use.insert(self.tick, key.clone());
-        self.entries.insert(key, (entry, self.tick));
+        let slot = Slot {
+            entry: Arc::new(entry),
+            used: self.tick,
+            size,
+        };
+        self.entries.insert(key, slot);
         true
     }
 
@@ -242,27 +257,29 @@ impl HttpCache {
         not_modified: &HeaderMap,
         now: Instant,
     ) -> Option<CachedResponse> {
-        let (entry, _) = self.entries.get_mut(key)?;
-        let old = entry.size();
+        let slot = self.entries.get_mut(key)?;
+        let entry = Arc::make_mut(&mut slot.entry);
         entry.headers = policy::update_from_304(&entry.headers, not_modified);
         entry.received = now;
         entry.lifetime = self.rule.lifetime(entry.status, &entry.headers, now);
-        self.bytes = self.bytes - old + entry.size();
-        Some(entry.clone())
+        let size = entry.size();
+        self.bytes = self.bytes - slot.size + size;
+        slot.size = size;
+        Some(CachedResponse::clone(&slot.entry))
     }
 
     /// Drops the entry under `key`.
     pub fn remove(&mut self, key: &CacheKey) {
-        if let Some((e, used)) = self.entries.remove(key) {
-            self.bytes -= e.size();
-            self.by_use.remove(&used);
+        if let Some(slot) = self.entries.remove(key) {
+            self.bytes -= slot.size;
+            self.by_use.remove(&slot.used);
         }
     }
 
     fn evict_one(&mut self) {
         if let Some((_, k)) = self.by_use.pop_first() {
-            if let Some((e, _)) = self.entries.remove(&k) {
-                self.bytes -= e.size();
+            if let Some(slot) = self.entries.remove(&k) {
+                self.bytes -= slot.size;
             }
         } else {
             // Nothing left to evict: keep the loop in `store` from spinning.
@@ -276,7 +293,7 @@ impl HttpCache {
         let mut v: Vec<_> = self
             .entries
             .iter()
-            .map(|(k, (e, _))| (CacheKey::clone(k), e.clone()))
+            .map(|(k, slot)| (CacheKey::clone(k), CachedResponse::clone(&slot.entry)))
             .collect();
         v.sort_by(|a, b| a.0.cmp(&b.0));
         v

@@ -20,8 +20,10 @@ pub(super) fn directives(headers: &HeaderMap) -> Vec<String> {
 }
 
 pub(super) fn has_directive(dirs: &[String], name: &str) -> bool {
-    dirs.iter()
-        .any(|d| d == name || d.starts_with(&format!("{name}=")))
+    dirs.iter().any(|d| {
+        d.strip_prefix(name)
+            .is_some_and(|rest| rest.is_empty() || rest.starts_with('='))
+    })
 }
 
 pub(super) fn seconds_directive(dirs: &[String], name: &str) -> Option<u64> {
@@ -195,15 +197,16 @@ pub fn validators(status: u16, stored: &HeaderMap) -> Vec<(HeaderName, http::Hea
 /// assert!(has_conditional_header(&h));
 /// ```
 pub fn has_conditional_header(headers: &HeaderMap) -> bool {
+    use http::header::{IF_MATCH, IF_MODIFIED_SINCE, IF_NONE_MATCH, IF_RANGE, IF_UNMODIFIED_SINCE};
     [
-        "if-modified-since",
-        "if-none-match",
-        "if-unmodified-since",
-        "if-match",
-        "if-range",
+        IF_MODIFIED_SINCE,
+        IF_NONE_MATCH,
+        IF_UNMODIFIED_SINCE,
+        IF_MATCH,
+        IF_RANGE,
     ]
     .iter()
-    .any(|n| headers.contains_key(*n))
+    .any(|n| headers.contains_key(n))
 }
 
 /// What script's own request headers ask of the HTTP cache.

@@ -160,7 +160,7 @@ impl Transport for HyperTransport {
                 && self.speaks_h2(&uri).await?;
             if h2 {
                 // The profile's HTTP/2-only headers (Chromium: `priority: u=1, i`).
-                for (name, value) in &req.http2_headers {
+                for (name, value) in req.http2_headers.iter() {
                     if !headers.contains_key(name) {
                         headers.insert(name.clone(), value.clone());
                     }
@@ -184,7 +184,7 @@ impl Transport for HyperTransport {
                     .to_bytes();
                 let mut headers = trim_header_values(parts.headers);
                 if h2 {
-                    for (name, value) in &req.http2_response_headers {
+                    for (name, value) in req.http2_response_headers.iter() {
                         if !headers.contains_key(name) {
                             headers.insert(name.clone(), value.clone());
                         }

@@ -9,7 +9,11 @@ use http::HeaderMap;
 use crate::errors::NetError;
 use crate::profile::Profile;
 
-/// The `Accept-Encoding` the profile's browser sends to `url`.
+/// `Accept-Encoding` on a request with `Range`: no coding, so byte offsets mean the
+/// representation's bytes.
+pub(crate) const RANGE_ACCEPT_ENCODING: &str = "identity";
+
+/// Which `Accept-Encoding` the profile's browser sends to `url`.
 ///
 /// A request with a `Range` header asks for `identity` (a byte range of a coded body would
 /// be useless); otherwise the profile's list for potentially trustworthy URLs
@@ -18,17 +22,37 @@ use crate::profile::Profile;
 /// 20 and 20h): brotli and zstd to https, `http://localhost`, `http://127.0.0.1`,
 /// `http://*.localhost`; only `gzip, deflate` to other http URLs. WEBKIT (observed, the
 /// same file): brotli to https only, never zstd.
-pub(crate) fn accept_encoding<'p>(
-    profile: &'p Profile,
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum AcceptEncoding {
+    /// [`RANGE_ACCEPT_ENCODING`].
+    Identity,
+    /// [`Profile::accept_encoding_secure`].
+    Secure,
+    /// [`Profile::accept_encoding_insecure`].
+    Insecure,
+}
+
+pub(crate) fn accept_encoding_choice(
+    profile: &Profile,
     url: &url::Url,
     has_range: bool,
-) -> &'p str {
+) -> AcceptEncoding {
     if has_range {
-        "identity"
+        AcceptEncoding::Identity
     } else if profile.is_trustworthy_for_network(url) {
-        &profile.accept_encoding_secure
+        AcceptEncoding::Secure
     } else {
-        &profile.accept_encoding_insecure
+        AcceptEncoding::Insecure
+    }
+}
+
+/// The value [`accept_encoding_choice`] picks.
+#[cfg(test)]
+fn accept_encoding<'p>(profile: &'p Profile, url: &url::Url, has_range: bool) -> &'p str {
+    match accept_encoding_choice(profile, url, has_range) {
+        AcceptEncoding::Identity => RANGE_ACCEPT_ENCODING,
+        AcceptEncoding::Secure => &profile.accept_encoding_secure,
+        AcceptEncoding::Insecure => &profile.accept_encoding_insecure,
     }
 }
 

@@ -34,11 +34,13 @@ pub struct WireRequest {
     /// Headers to add when the request goes over HTTP/2 (names not already in
     /// `headers`): the profile's [`http2_request_headers`](crate::Profile::http2_request_headers).
     /// A transport without protocols ignores them.
-    pub http2_headers: HeaderMap,
+    /// Shared: the same for every request of a Browser.
+    pub http2_headers: std::sync::Arc<HeaderMap>,
     /// Headers the browser's network stack adds to a response that came over HTTP/2
     /// (names the server did not send): the profile's
     /// [`http2_response_headers`](crate::Profile::http2_response_headers).
-    pub http2_response_headers: HeaderMap,
+    /// Shared: the same for every request of a Browser.
+    pub http2_response_headers: std::sync::Arc<HeaderMap>,
 }
 
 /// A response as the server sent it, body fully read.

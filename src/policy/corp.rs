@@ -198,8 +198,7 @@ pub fn cross_origin_resource_policy_check(
     corp: Option<&str>,
     coep: EmbedderPolicy,
 ) -> Result<(), CorpBlock> {
-    let target = Origin::from_url(url);
-    if origin.is_same_origin(&target) {
+    if origin.is_same_origin_url(url) {
         return Ok(());
     }
     match corp.map(|v| v.trim_matches([' ', '\t'])) {
@@ -210,7 +209,7 @@ pub fn cross_origin_resource_policy_check(
             // downgrade. CHROMIUM: the sites are compared with their scheme, so an http
             // page is refused an https resource of its own site too (observed:
             // wpt-subset/fetch/cross-origin-resource-policy/scheme-restriction.toml).
-            if origin.site() == target.site() {
+            if origin.is_same_site_url(url) {
                 Ok(())
             } else {
                 Err(CorpBlock::NotSameSite)

@@ -41,10 +41,9 @@ impl FetchSite {
 
 /// The relation of one URL to the initiator.
 fn relation(initiator: &Origin, url: &Url) -> FetchSite {
-    let target = Origin::from_url(url);
-    if initiator.is_same_origin(&target) {
+    if initiator.is_same_origin_url(url) {
         FetchSite::SameOrigin
-    } else if initiator.is_same_site(&target) {
+    } else if initiator.is_same_site_url(url) {
         FetchSite::SameSite
     } else {
         FetchSite::CrossSite

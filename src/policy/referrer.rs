@@ -7,8 +7,6 @@ use std::str::FromStr;
 
 use url::Url;
 
-use crate::origin::Origin;
-
 /// The longest referrer sent in full, in bytes; a longer one is cut to its origin.
 pub const MAX_REFERRER_LEN: usize = 4096;
 
@@ -165,12 +163,19 @@ pub fn strip_url_for_use_as_referrer(url: &Url, origin_only: bool) -> Option<Url
     }
     let mut stripped = url.clone();
     // Clearing userinfo cannot fail on a URL with a host, which every http(s) URL has;
-    // should it ever fail, sending no referrer is the safe answer.
-    stripped.set_username("").ok()?;
-    stripped.set_password(None).ok()?;
-    stripped.set_fragment(None);
+    // should it ever fail, sending no referrer is the safe answer. (Each setter
+    // re-serializes the URL: skipped when there is nothing to clear.)
+    if !stripped.username().is_empty() {
+        stripped.set_username("").ok()?;
+    }
+    if stripped.password().is_some() {
+        stripped.set_password(None).ok()?;
+    }
+    if stripped.fragment().is_some() {
+        stripped.set_fragment(None);
+    }
     let origin_only = origin_only || stripped.as_str().len() > MAX_REFERRER_LEN;
-    if origin_only {
+    if origin_only && (stripped.path() != "/" || stripped.query().is_some()) {
         stripped.set_path("/");
         stripped.set_query(None);
     }
@@ -212,29 +217,47 @@ pub fn determine_referrer(
     policy: ReferrerPolicy,
     target: &Url,
 ) -> Option<String> {
-    let full = strip_url_for_use_as_referrer(referrer_source, false)?;
-    let origin = strip_url_for_use_as_referrer(referrer_source, true)?;
-    let same_origin = Origin::from_url(referrer_source).is_same_origin(&Origin::from_url(target));
-    let downgrade = is_downgrade(referrer_source, target);
-    let chosen = match policy {
+    determine_referrer_url(referrer_source, policy, target).map(String::from)
+}
+
+/// [`determine_referrer`] as a URL, stripping the source only as far as the policy's
+/// choice needs.
+pub(crate) fn determine_referrer_url(
+    referrer_source: &Url,
+    policy: ReferrerPolicy,
+    target: &Url,
+) -> Option<Url> {
+    // Which form the policy sends: the full (stripped) URL, or its origin only.
+    #[derive(Clone, Copy)]
+    enum Form {
+        Full,
+        Origin,
+    }
+    let same_origin = || crate::origin::same_origin_urls(referrer_source, target);
+    let downgrade = || is_downgrade(referrer_source, target);
+    let form = match policy {
         ReferrerPolicy::NoReferrer => None,
-        ReferrerPolicy::Origin => Some(origin),
-        ReferrerPolicy::UnsafeUrl => Some(full),
-        ReferrerPolicy::StrictOrigin => (!downgrade).then_some(origin),
+        ReferrerPolicy::Origin => Some(Form::Origin),
+        ReferrerPolicy::UnsafeUrl => Some(Form::Full),
+        ReferrerPolicy::StrictOrigin => (!downgrade()).then_some(Form::Origin),
         ReferrerPolicy::StrictOriginWhenCrossOrigin => {
-            if same_origin {
-                Some(full)
-            } else if downgrade {
+            if same_origin() {
+                Some(Form::Full)
+            } else if downgrade() {
                 None
             } else {
-                Some(origin)
+                Some(Form::Origin)
             }
         }
-        ReferrerPolicy::SameOrigin => same_origin.then_some(full),
-        ReferrerPolicy::OriginWhenCrossOrigin => Some(if same_origin { full } else { origin }),
-        ReferrerPolicy::NoReferrerWhenDowngrade => (!downgrade).then_some(full),
-    };
-    chosen.map(String::from)
+        ReferrerPolicy::SameOrigin => same_origin().then_some(Form::Full),
+        ReferrerPolicy::OriginWhenCrossOrigin => Some(if same_origin() {
+            Form::Full
+        } else {
+            Form::Origin
+        }),
+        ReferrerPolicy::NoReferrerWhenDowngrade => (!downgrade()).then_some(Form::Full),
+    }?;
+    strip_url_for_use_as_referrer(referrer_source, matches!(form, Form::Origin))
 }
 
 #[cfg(test)]

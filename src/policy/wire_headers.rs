@@ -64,7 +64,7 @@ pub fn origin_under_referrer_policy(
             matches!(origin, Origin::Tuple { scheme, .. } if scheme == "https")
                 && url.scheme() != "https"
         }
-        P::SameOrigin => !origin.is_same_origin(&Origin::from_url(url)),
+        P::SameOrigin => !origin.is_same_origin_url(url),
         P::Origin | P::OriginWhenCrossOrigin | P::UnsafeUrl => false,
     };
     if null { "null".to_string() } else { serialized }

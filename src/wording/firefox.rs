@@ -359,7 +359,7 @@ impl Wording for Firefox {
 fn non_http_redirect(to: &Url, from: &Url, origin: &Origin) -> Vec<String> {
     match to.scheme() {
         "javascript" | "ws" | "wss" | "chrome" => Vec::new(),
-        "data" if origin.is_same_origin(&Origin::from_url(from)) => Vec::new(),
+        "data" if origin.is_same_origin_url(from) => Vec::new(),
         "data" => vec![did_not_succeed(from)],
         "blob" => vec![format!(
             "Security Error: Content at {from} may not load data from {to}."
