@@ -60,16 +60,58 @@ pub(crate) struct InternalResponse {
 /// }
 /// # Ok(()) }
 /// ```
-#[derive(Clone, Debug)]
+#[derive(Clone)]
 pub struct Response {
     rtype: ResponseType,
     status: u16,
-    status_text: String,
+    status_text: &'static str,
     url: Option<Url>,
     redirected: bool,
-    headers: Vec<(String, String)>,
+    /// The header list script reads, rendered on first use from `received`.
+    headers: std::sync::OnceLock<Vec<(String, String)>>,
+    /// The response's headers and which of them script may read.
+    received: Option<(HeaderMap, Visibility)>,
     body: Bytes,
     trace: Trace,
+}
+
+/// Which received headers a filtered response shows
+/// (<https://fetch.spec.whatwg.org/#concept-filtered-response>).
+#[derive(Clone, Debug)]
+enum Visibility {
+    /// A basic response: all but the forbidden response header names.
+    Basic,
+    /// A CORS response: the safelisted names and those exposed (`*` exposes all
+    /// without credentials).
+    Cors { exposed: Vec<String>, star: bool },
+}
+
+impl Visibility {
+    fn shows(&self, name: &str) -> bool {
+        match self {
+            Visibility::Basic => !is_forbidden_response_header_name(name),
+            Visibility::Cors { exposed, star } => {
+                !is_forbidden_response_header_name(name)
+                    && (*star || is_cors_safelisted_response_header_name(name, exposed))
+            }
+        }
+    }
+}
+
+/// Shows what script can read: the received headers script may not read stay hidden.
+impl std::fmt::Debug for Response {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Response")
+            .field("rtype", &self.rtype)
+            .field("status", &self.status)
+            .field("status_text", &self.status_text)
+            .field("url", &self.url)
+            .field("redirected", &self.redirected)
+            .field("headers", &self.headers())
+            .field("body", &self.body)
+            .field("trace", &self.trace)
+            .finish()
+    }
 }
 
 impl Response {
@@ -85,7 +127,7 @@ impl Response {
 
     /// `response.statusText` ("" for opaque and opaqueredirect; HTTP/2 has none).
     pub fn status_text(&self) -> &str {
-        &self.status_text
+        self.status_text
     }
 
     /// `response.ok`.
@@ -113,13 +155,16 @@ impl Response {
     /// The headers script can read, as `response.headers` iterates them: lower-case names,
     /// sorted, repeated names combined with ", " (`Set-Cookie` never appears).
     pub fn headers(&self) -> &[(String, String)] {
-        &self.headers
+        self.headers.get_or_init(|| match &self.received {
+            Some((headers, visibility)) => script_headers(headers, visibility),
+            None => Vec::new(),
+        })
     }
 
     /// `response.headers.get(name)`.
     pub fn header(&self, name: &str) -> Option<&str> {
         let name = name.to_ascii_lowercase();
-        self.headers
+        self.headers()
             .iter()
             .find(|(n, _)| *n == name)
             .map(|(_, v)| v.as_str())
@@ -168,34 +213,33 @@ pub(crate) fn filter(
         ResponseType::Opaque => Response {
             rtype,
             status: 0,
-            status_text: String::new(),
+            status_text: "",
             url: None,
             redirected: false,
-            headers: Vec::new(),
+            headers: std::sync::OnceLock::new(),
+            received: None,
             body: Bytes::new(),
             trace,
         },
         ResponseType::OpaqueRedirect => Response {
             rtype,
             status: 0,
-            status_text: String::new(),
+            status_text: "",
             // The spec keeps the URL list for opaqueredirect: script sees the request URL.
             url: internal.url_list.last().cloned(),
             redirected: false,
-            headers: Vec::new(),
+            headers: std::sync::OnceLock::new(),
+            received: None,
             body: Bytes::new(),
             trace,
         },
         ResponseType::Basic | ResponseType::Cors => {
-            let visible: Box<dyn Fn(&str) -> bool> = if rtype == ResponseType::Basic {
-                Box::new(|n: &str| !is_forbidden_response_header_name(n))
+            let visibility = if rtype == ResponseType::Basic {
+                Visibility::Basic
             } else {
                 let exposed = exposed_names(&internal.headers, credentials_include);
                 let star = exposed.iter().any(|e| e == "*") && !credentials_include;
-                Box::new(move |n: &str| {
-                    !is_forbidden_response_header_name(n)
-                        && (star || is_cors_safelisted_response_header_name(n, &exposed))
-                })
+                Visibility::Cors { exposed, star }
             };
             Response {
                 rtype,
@@ -203,11 +247,11 @@ pub(crate) fn filter(
                 status_text: http::StatusCode::from_u16(internal.status)
                     .ok()
                     .and_then(|s| s.canonical_reason())
-                    .unwrap_or("")
-                    .to_string(),
+                    .unwrap_or(""),
                 url: internal.url_list.last().cloned(),
                 redirected,
-                headers: script_headers(&internal.headers, &*visible),
+                headers: std::sync::OnceLock::new(),
+                received: Some((internal.headers, visibility)),
                 body: internal.body,
                 trace,
             }
@@ -219,7 +263,7 @@ pub(crate) fn filter(
 /// expose nothing, as the header-list parse fails).
 fn exposed_names(headers: &HeaderMap, _credentials_include: bool) -> Vec<String> {
     let values: Vec<&[u8]> = headers
-        .get_all("access-control-expose-headers")
+        .get_all(http::header::ACCESS_CONTROL_EXPOSE_HEADERS)
         .iter()
         .map(|v| v.as_bytes())
         .collect();
@@ -230,21 +274,24 @@ fn exposed_names(headers: &HeaderMap, _credentials_include: bool) -> Vec<String>
 }
 
 /// The header list as `Headers` iteration shows it: lower-case, sorted, combined.
-fn script_headers(headers: &HeaderMap, visible: &dyn Fn(&str) -> bool) -> Vec<(String, String)> {
-    let mut names: Vec<&str> = headers.keys().map(|k| k.as_str()).collect();
-    names.sort_unstable();
-    names.dedup();
+fn script_headers(headers: &HeaderMap, visibility: &Visibility) -> Vec<(String, String)> {
+    // Each name once (a HeaderMap's keys are distinct), in byte order.
+    let mut names: Vec<&http::HeaderName> = headers.keys().collect();
+    names.sort_unstable_by(|a, b| a.as_str().cmp(b.as_str()));
     names
         .into_iter()
-        .filter(|n| visible(n))
+        .filter(|n| visibility.shows(n.as_str()))
         .map(|n| {
-            let joined = headers
-                .get_all(n)
-                .iter()
+            let mut values = headers.get_all(n).iter();
+            let mut joined = values
+                .next()
                 .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
-                .collect::<Vec<_>>()
-                .join(", ");
-            (n.to_string(), joined)
+                .unwrap_or_default();
+            for v in values {
+                joined.push_str(", ");
+                joined.push_str(&String::from_utf8_lossy(v.as_bytes()));
+            }
+            (n.as_str().to_string(), joined)
         })
         .collect()
 }
@@ -328,3 +375,67 @@ impl std::fmt::Display for FetchError {
 }
 
 impl std::error::Error for FetchError {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn internal(pairs: &[(&str, &str)]) -> InternalResponse {
+        let mut headers = HeaderMap::new();
+        for (n, v) in pairs {
+            headers.append(
+                http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+                v.parse().unwrap(),
+            );
+        }
+        InternalResponse {
+            status: 200,
+            headers,
+            body: Bytes::from_static(b"ok"),
+            url_list: vec![Url::parse("https://api.example/x").unwrap()],
+        }
+    }
+
+    #[test]
+    fn a_cors_response_shows_safelisted_and_exposed_headers_only_even_in_debug() {
+        let r = filter(
+            internal(&[
+                ("content-type", "text/plain"),
+                ("x-secret", "1"),
+                ("x-shown", "a"),
+                ("x-shown", "b"),
+                ("access-control-expose-headers", "X-Shown"),
+                ("set-cookie", "sid=1"),
+            ]),
+            ResponseType::Cors,
+            false,
+            Trace::new(),
+        );
+        assert_eq!(
+            r.headers(),
+            &[
+                ("content-type".to_string(), "text/plain".to_string()),
+                ("x-shown".to_string(), "a, b".to_string()),
+            ]
+        );
+        assert_eq!(r.header("X-Shown"), Some("a, b"));
+        let debug = format!("{r:?}");
+        assert!(
+            !debug.contains("x-secret") && !debug.contains("sid=1"),
+            "{debug}"
+        );
+    }
+
+    #[test]
+    fn a_basic_response_hides_only_forbidden_names() {
+        let r = filter(
+            internal(&[("x-b", "2"), ("set-cookie", "sid=1"), ("x-a", "1")]),
+            ResponseType::Basic,
+            false,
+            Trace::new(),
+        );
+        let names: Vec<&str> = r.headers().iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(names, ["x-a", "x-b"]);
+        assert_eq!(r.status_text(), "OK");
+    }
+}

@@ -19,8 +19,8 @@ fn address_space_of(state: &FetchState<'_>, url: &Url) -> AddressSpace {
         .then(|| given.get(&Origin::from_url(url)).copied())
         .flatten()
         .unwrap_or_else(|| {
-            url.host_str()
-                .map_or(AddressSpace::Public, AddressSpace::of_host)
+            url.host()
+                .map_or(AddressSpace::Public, |h| AddressSpace::of_url_host(&h))
         })
 }
 
@@ -71,14 +71,18 @@ pub(crate) fn local_network_access(
     }
     let page_space = address_space_of(state, state.page_url);
     let target_space = address_space_of(state, url);
-    let permission = state
-        .ctx
-        .network_permissions
-        .lock()
-        .unwrap_or_else(|p| p.into_inner())
-        .get(&(state.origin.clone(), target_space))
-        .copied()
-        .unwrap_or_default();
+    let permission = {
+        let given = state
+            .ctx
+            .network_permissions
+            .lock()
+            .unwrap_or_else(|p| p.into_inner());
+        // Most browsers are given none: skip building the key.
+        (!given.is_empty())
+            .then(|| given.get(&(state.origin.clone(), target_space)).copied())
+            .flatten()
+            .unwrap_or_default()
+    };
     let input = LnaInput {
         page_space,
         // A profile without the insecure-context rule judges every page by its

@@ -214,8 +214,9 @@ impl HttpCache {
         // headers, examples/generated/seed23-00061.toml); `default` fetches it again.
         let lifetime = self.rule.lifetime(status, headers, now);
         let mut headers = headers.clone();
+        const SET_COOKIE2: http::HeaderName = http::HeaderName::from_static("set-cookie2");
         headers.remove(http::header::SET_COOKIE);
-        headers.remove("set-cookie2");
+        headers.remove(SET_COOKIE2);
         let vary = policy::vary_names(&headers).map(|mut n| {
             if self.ranges == range::RangeCache::SameRangeOnly {
                 // WEBKIT: the request's Range selects the entry (see RangeCache).

@@ -88,8 +88,10 @@ pub fn freshness_lifetime(status: u16, headers: &HeaderMap, received: SystemTime
     if let Some(s) = seconds_directive(&dirs, "max-age") {
         return Duration::from_secs(s);
     }
-    let date = http_date(headers, http::header::DATE).unwrap_or(received);
+    // `Date` matters only against `Expires` or `Last-Modified`: parsed when one is there.
+    let date = || http_date(headers, http::header::DATE).unwrap_or(received);
     if headers.contains_key(http::header::EXPIRES) {
+        let date = date();
         // An invalid Expires (such as "0") means already expired.
         return http_date(headers, http::header::EXPIRES)
             .and_then(|e| e.duration_since(date).ok())
@@ -98,7 +100,7 @@ pub fn freshness_lifetime(status: u16, headers: &HeaderMap, received: SystemTime
     if matches!(status, 200 | 203 | 206)
         && !has_directive(&dirs, "must-revalidate")
         && let Some(lm) = http_date(headers, http::header::LAST_MODIFIED)
-        && let Ok(since) = date.duration_since(lm)
+        && let Ok(since) = date().duration_since(lm)
     {
         return since / 10;
     }

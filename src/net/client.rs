@@ -128,14 +128,14 @@ impl HyperTransport {
                     .with_no_client_auth()
             });
         tls.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
-        let connector = Connector {
-            overrides: Arc::new(overrides),
+        let connector = Connector(Arc::new(ConnectorInner {
+            overrides: HostOverrides::new(overrides),
             resolution,
             tls: TlsConnector::from(Arc::new(tls)),
             connect_timeout: limits.connect_timeout,
             protocols: Arc::default(),
             spare: Arc::default(),
-        };
+        }));
         let client = Client::builder(TokioExecutor::new())
             .pool_idle_timeout(Duration::from_secs(30))
             .http1_max_headers(MAX_RESPONSE_HEADER_LINES)
@@ -209,10 +209,7 @@ impl Transport for HyperTransport {
         };
         let host = host.trim_start_matches('[').trim_end_matches(']');
         self.connector.resolution == Resolution::OverridesOnly
-            && !self
-                .connector
-                .overrides
-                .contains_key(&(host.to_ascii_lowercase(), port))
+            && self.connector.overrides.get(host, port).is_none()
     }
 }
 
@@ -300,9 +297,45 @@ pub enum Resolution {
     OverridesOnly,
 }
 
+/// The connector hyper's pool clones for every request: one shared allocation.
 #[derive(Clone)]
-struct Connector {
-    overrides: Arc<HashMap<(String, u16), SocketAddr>>,
+struct Connector(Arc<ConnectorInner>);
+
+impl std::ops::Deref for Connector {
+    type Target = ConnectorInner;
+    fn deref(&self) -> &ConnectorInner {
+        &self.0
+    }
+}
+
+/// Where `(host, port)` pairs go instead of DNS, by lower-case host.
+struct HostOverrides(HashMap<String, Vec<(u16, SocketAddr)>>);
+
+impl HostOverrides {
+    fn new(given: HashMap<(String, u16), SocketAddr>) -> Self {
+        let mut by_host: HashMap<String, Vec<(u16, SocketAddr)>> = HashMap::new();
+        for ((host, port), addr) in given {
+            by_host
+                .entry(host.to_ascii_lowercase())
+                .or_default()
+                .push((port, addr));
+        }
+        HostOverrides(by_host)
+    }
+
+    /// The address given for `host` (any case) and `port`.
+    fn get(&self, host: &str, port: u16) -> Option<SocketAddr> {
+        let ports = if host.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.0.get(&host.to_ascii_lowercase())
+        } else {
+            self.0.get(host)
+        }?;
+        ports.iter().find(|(p, _)| *p == port).map(|(_, a)| *a)
+    }
+}
+
+struct ConnectorInner {
+    overrides: HostOverrides,
     resolution: Resolution,
     tls: TlsConnector,
     connect_timeout: Duration,
@@ -360,8 +393,8 @@ impl Connector {
             .trim_end_matches(']')
             .to_string();
         let port = uri.port_u16().unwrap_or(if https { 443 } else { 80 });
-        let addrs: Vec<SocketAddr> = match self.overrides.get(&(host.to_ascii_lowercase(), port)) {
-            Some(a) => vec![*a],
+        let addrs: Vec<SocketAddr> = match self.overrides.get(&host, port) {
+            Some(a) => vec![a],
             None if self.resolution == Resolution::OverridesOnly => {
                 return Err(ConnectError(NetError::NameNotResolved));
             }

@@ -49,10 +49,39 @@ impl AddressSpace {
         if let Ok(ip) = bare.parse::<IpAddr>() {
             return AddressSpace::of_ip(ip);
         }
-        let name = host.trim_end_matches('.').to_ascii_lowercase();
-        if name == "localhost" || name.ends_with(".localhost") {
+        AddressSpace::of_name(host)
+    }
+
+    /// The space of a parsed URL host: by range for an IP address, by name otherwise
+    /// ([`AddressSpace::of_host`] without parsing the host again).
+    ///
+    /// ```
+    /// use fetchguard::policy::address_space::AddressSpace;
+    /// let space = |s| AddressSpace::of_url_host(&url::Url::parse(s).unwrap().host().unwrap());
+    /// assert_eq!(space("http://192.168.1.1/"), AddressSpace::Local);
+    /// assert_eq!(space("http://[::1]/"), AddressSpace::Loopback);
+    /// assert_eq!(space("http://printer.local/"), AddressSpace::Local);
+    /// assert_eq!(space("https://api.example/"), AddressSpace::Public);
+    /// ```
+    pub fn of_url_host(host: &url::Host<&str>) -> AddressSpace {
+        match host {
+            url::Host::Ipv4(a) => AddressSpace::of_ip(IpAddr::V4(*a)),
+            url::Host::Ipv6(a) => AddressSpace::of_ip(IpAddr::V6(*a)),
+            url::Host::Domain(d) => AddressSpace::of_host(d),
+        }
+    }
+
+    /// The space of a host name (not an IP literal): `localhost` names are loopback,
+    /// `.local` names local, the rest public. Case-insensitive, trailing dot ignored.
+    fn of_name(host: &str) -> AddressSpace {
+        let name = host.trim_end_matches('.').as_bytes();
+        let ends_with = |suffix: &[u8]| {
+            name.len() >= suffix.len()
+                && name[name.len() - suffix.len()..].eq_ignore_ascii_case(suffix)
+        };
+        if name.eq_ignore_ascii_case(b"localhost") || ends_with(b".localhost") {
             AddressSpace::Loopback
-        } else if name.ends_with(".local") {
+        } else if ends_with(b".local") {
             AddressSpace::Local
         } else {
             AddressSpace::Public
