@@ -42,7 +42,7 @@ pub(crate) async fn http_network_or_cache_fetch(
         Hop::Main => (
             HopKind::Main,
             state.method.clone(),
-            state.headers.clone(),
+            with_room(&state.headers),
             state.body.clone().unwrap_or_default(),
         ),
         Hop::Preflight(h) => (
@@ -203,6 +203,17 @@ pub(crate) async fn http_network_or_cache_fetch(
         state.ctx.http_cache().remove(&key);
     }
     Ok(response)
+}
+
+/// The browser adds up to about twenty headers to script's: sized for them up front, so
+/// the map is not grown and rehashed several times on the way.
+const ADDED_HEADERS: usize = 24;
+
+/// A copy of script's headers with room for those the browser adds.
+fn with_room(headers: &HeaderMap) -> HeaderMap {
+    let mut out = HeaderMap::with_capacity(headers.len() + ADDED_HEADERS);
+    out.extend(headers.iter().map(|(n, v)| (n.clone(), v.clone())));
+    out
 }
 
 /// What the HTTP cache does for a GET, by cache mode

@@ -15,7 +15,6 @@ mod storage;
 
 pub use storage::{StorageRule, request_max_stale};
 
-use std::collections::HashMap;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -110,12 +109,10 @@ pub const DEFAULT_MAX_BYTES: usize = 64 * 1024 * 1024;
 /// The Browser's HTTP cache.
 #[derive(Debug)]
 pub(crate) struct HttpCache {
-    entries: HashMap<Arc<CacheKey>, Slot, foldhash::fast::RandomState>,
-    /// The keys by last use (the tick in `entries`), least recent first: eviction takes
-    /// the first without scanning every entry. Shares the keys of `entries`.
-    by_use: std::collections::BTreeMap<u64, Arc<CacheKey>>,
+    /// The entries, least recently used first out (one hash map with a use order: a
+    /// lookup, a store and an eviction each touch it once).
+    entries: lru::LruCache<Arc<CacheKey>, Slot>,
     bytes: usize,
-    tick: u64,
     max_entries: usize,
     max_bytes: usize,
     /// What is kept, and the implicit freshness of what is.
@@ -123,12 +120,10 @@ pub(crate) struct HttpCache {
     ranges: range::RangeCache,
 }
 
-/// A stored entry, shared with the fetches that read it; its tick of last use and its
-/// size (counted once).
+/// A stored entry, shared with the fetches that read it, and its size (counted once).
 #[derive(Debug)]
 struct Slot {
     entry: Arc<CachedResponse>,
-    used: u64,
     size: usize,
 }
 
@@ -141,10 +136,8 @@ impl Default for HttpCache {
 impl HttpCache {
     pub fn with_bounds(max_entries: usize, max_bytes: usize) -> Self {
         HttpCache {
-            entries: HashMap::default(),
-            by_use: std::collections::BTreeMap::new(),
+            entries: lru::LruCache::unbounded(),
             bytes: 0,
-            tick: 0,
             max_entries,
             max_bytes,
             rule: StorageRule::KeepAll,
@@ -165,9 +158,8 @@ impl HttpCache {
 
     /// The entry for `key`, matched against the request's headers as sent.
     pub fn lookup(&mut self, key: &CacheKey, request: &HeaderMap, now: Instant) -> Lookup {
-        self.tick += 1;
-        let tick = self.tick;
-        let Some(slot) = self.entries.get_mut(key) else {
+        // Peeked first: a Vary mismatch does not count as a use.
+        let Some(slot) = self.entries.peek(key) else {
             return Lookup::Miss;
         };
         let matches = slot
@@ -178,14 +170,12 @@ impl HttpCache {
         if !matches {
             return Lookup::VaryMismatch(slot.entry.clone());
         }
-        if let Some(k) = self.by_use.remove(&slot.used) {
-            self.by_use.insert(tick, k);
-        }
-        slot.used = tick;
-        Lookup::Hit {
+        let hit = Lookup::Hit {
             fresh_for: slot.entry.fresh_for(now),
             entry: slot.entry.clone(),
-        }
+        };
+        self.entries.promote(key);
+        hit
     }
 
     /// Stores a response to a GET (replacing any entry under `key`), unless it says
@@ -239,15 +229,12 @@ impl HttpCache {
         while self.entries.len() >= self.max_entries || self.bytes + size > self.max_bytes {
             self.evict_one();
         }
-        self.tick += 1;
         self.bytes += size;
-        self.by_use.insert(self.tick, key.clone());
         let slot = Slot {
             entry: Arc::new(entry),
-            used: self.tick,
             size,
         };
-        self.entries.insert(key, slot);
+        self.entries.push(key, slot);
         true
     }
 
@@ -258,7 +245,7 @@ impl HttpCache {
         not_modified: &HeaderMap,
         now: Instant,
     ) -> Option<CachedResponse> {
-        let slot = self.entries.get_mut(key)?;
+        let slot = self.entries.peek_mut(key)?;
         let entry = Arc::make_mut(&mut slot.entry);
         entry.headers = policy::update_from_304(&entry.headers, not_modified);
         entry.received = now;
@@ -271,17 +258,14 @@ impl HttpCache {
 
     /// Drops the entry under `key`.
     pub fn remove(&mut self, key: &CacheKey) {
-        if let Some(slot) = self.entries.remove(key) {
+        if let Some(slot) = self.entries.pop(key) {
             self.bytes -= slot.size;
-            self.by_use.remove(&slot.used);
         }
     }
 
     fn evict_one(&mut self) {
-        if let Some((_, k)) = self.by_use.pop_first() {
-            if let Some(slot) = self.entries.remove(&k) {
-                self.bytes -= slot.size;
-            }
+        if let Some((_, slot)) = self.entries.pop_lru() {
+            self.bytes -= slot.size;
         } else {
             // Nothing left to evict: keep the loop in `store` from spinning.
             self.entries.clear();
