@@ -475,6 +475,8 @@ pub struct Page {
 struct PageDerived {
     /// The origin, serialized (`null` when opaque).
     origin_serialized: String,
+    /// The same as an `Origin` header value.
+    origin_header: http::HeaderValue,
     /// The HTTP cache partition: the page's site, serialized.
     cache_partition: String,
     /// COEP and COEP-Report-Only, from the document's headers.
@@ -483,8 +485,13 @@ struct PageDerived {
 
 impl PageDerived {
     fn of(url: &Url, origin: &Origin, document_headers: &[(String, String)]) -> Self {
+        let origin_serialized = origin.serialize();
         PageDerived {
-            origin_serialized: origin.serialize(),
+            // A serialized origin is ASCII without controls (hosts are punycode), always a
+            // valid header value.
+            origin_header: http::HeaderValue::from_str(&origin_serialized)
+                .unwrap_or(http::HeaderValue::from_static("null")),
+            origin_serialized,
             cache_partition: crate::fetch::cache_partition_of(origin),
             embedder_policies: crate::policy::corp::obtain_embedder_policies(
                 document_headers,
@@ -501,6 +508,7 @@ impl Page {
             url: &self.url,
             origin: &self.origin,
             origin_serialized: &self.derived.origin_serialized,
+            origin_header: &self.derived.origin_header,
             cache_partition: &self.derived.cache_partition,
             referrer_policy: self.referrer_policy,
             embedder_policies: self.derived.embedder_policies,

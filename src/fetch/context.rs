@@ -75,6 +75,8 @@ pub(crate) struct Client<'a> {
     pub origin: &'a Origin,
     /// `origin`, serialized.
     pub origin_serialized: &'a str,
+    /// `origin_serialized` as a header value.
+    pub origin_header: &'a http::HeaderValue,
     /// The HTTP cache partition of the page ([`cache_partition_of`](super::cache_partition_of)).
     pub cache_partition: &'a str,
     /// The document's referrer policy.

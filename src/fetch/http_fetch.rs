@@ -8,7 +8,7 @@ use crate::cors::{
     evaluate_preflight_response,
 };
 use crate::errors::{CorsError, FailureReason, RedirectError};
-use crate::headers::parse::get_combined;
+use crate::headers::parse::{get_combined, get_combined_by};
 use crate::net::WireResponse;
 use crate::origin::Origin;
 use crate::policy::corp;
@@ -67,8 +67,9 @@ pub(crate) async fn http_fetch(
 
     // Step 4.4: the CORS check, on every hop of a CORS request (redirects included).
     if cors_flag {
-        let acao = get_combined(&response.headers, "access-control-allow-origin");
-        let acac = get_combined(&response.headers, "access-control-allow-credentials");
+        use http::header::{ACCESS_CONTROL_ALLOW_CREDENTIALS, ACCESS_CONTROL_ALLOW_ORIGIN};
+        let acao = get_combined_by(&response.headers, &ACCESS_CONTROL_ALLOW_ORIGIN);
+        let acac = get_combined_by(&response.headers, &ACCESS_CONTROL_ALLOW_CREDENTIALS);
         match cors_check_serialized(
             acao.as_deref(),
             acac.as_deref(),

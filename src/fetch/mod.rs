@@ -53,6 +53,8 @@ pub(crate) struct FetchState<'a> {
     pub origin: &'a Origin,
     /// `origin`, serialized (computed once per page).
     pub origin_serialized: &'a str,
+    /// `origin_serialized` as a header value.
+    pub origin_header: &'a http::HeaderValue,
     pub method: http::Method,
     /// The method the request began with.
     pub initial_method: http::Method,
@@ -237,6 +239,7 @@ pub(crate) async fn fetch(
         page_url: client.url,
         origin: client.origin,
         origin_serialized: client.origin_serialized,
+        origin_header: client.origin_header,
         initial_method: prepared.method.clone(),
         method: prepared.method,
         url_list: vec![prepared.url],

@@ -95,7 +95,7 @@ pub(crate) fn append_request_origin_header(
     headers: &mut HeaderMap,
 ) {
     if let Some(origin) = request_origin_header(state, kind) {
-        set(headers, "origin", &origin);
+        headers.insert(http::header::ORIGIN, origin);
     }
 }
 
@@ -106,14 +106,18 @@ pub(crate) fn append_request_origin_header(
 /// WEBKIT: a request that began with another method keeps its `Origin` after a redirect
 /// turned it into GET, while the URL stays same-origin (observed: a same-origin 302 after
 /// a POST keeps it; a no-cors 303 to another origin sends none).
-fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String> {
+fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<HeaderValue> {
     if kind == HopKind::Preflight && !state.ctx.profile.tainted_preflight_origin_is_null {
-        return Some(state.origin_serialized.to_string());
+        return Some(state.origin_header.clone());
+    }
+    if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
+        return Some(if state.tainted_origin {
+            HeaderValue::from_static("null")
+        } else {
+            state.origin_header.clone()
+        });
     }
     let serialized = state.serialized_origin().to_string();
-    if kind == HopKind::Preflight || state.tainting == Tainting::Cors {
-        return Some(serialized);
-    }
     let profile = &state.ctx.profile;
     let same_origin = state.origin.is_same_origin_url(state.current_url());
     let method = if profile.origin_kept_after_redirect_to_get
@@ -125,15 +129,17 @@ fn request_origin_header(state: &FetchState<'_>, kind: HopKind) -> Option<String
         state.method.as_str()
     };
     let value = non_cors_origin_header(method, serialized)?;
-    if profile.origin_header_follows_referrer_policy && state.mode != Mode::Cors {
-        return Some(origin_under_referrer_policy(
+    let value = if profile.origin_header_follows_referrer_policy && state.mode != Mode::Cors {
+        origin_under_referrer_policy(
             state.referrer_policy,
             state.origin,
             state.current_url(),
             value,
-        ));
-    }
-    Some(value)
+        )
+    } else {
+        value
+    };
+    HeaderValue::from_str(&value).ok()
 }
 
 /// The defaults fetch and HTTP-network-or-cache fetch add when script did not set them:

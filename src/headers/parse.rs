@@ -150,6 +150,24 @@ pub fn get_combined(headers: &http::HeaderMap, name: &str) -> Option<Vec<u8>> {
     Some(out)
 }
 
+/// [`get_combined`] by a header name constant, borrowing the value when there is one.
+pub(crate) fn get_combined_by<'h>(
+    headers: &'h http::HeaderMap,
+    name: &http::HeaderName,
+) -> Option<std::borrow::Cow<'h, [u8]>> {
+    let mut values = headers.get_all(name).iter();
+    let first = values.next()?;
+    let Some(second) = values.next() else {
+        return Some(std::borrow::Cow::Borrowed(first.as_bytes()));
+    };
+    let mut out = first.as_bytes().to_vec();
+    for v in std::iter::once(second).chain(values) {
+        out.extend_from_slice(b", ");
+        out.extend_from_slice(v.as_bytes());
+    }
+    Some(std::borrow::Cow::Owned(out))
+}
+
 /// Isomorphic decode: each byte becomes the code point of the same value (Latin-1).
 ///
 /// <https://infra.spec.whatwg.org/#isomorphic-decode>

@@ -67,6 +67,13 @@ impl AddressSpace {
         match host {
             url::Host::Ipv4(a) => AddressSpace::of_ip(IpAddr::V4(*a)),
             url::Host::Ipv6(a) => AddressSpace::of_ip(IpAddr::V6(*a)),
+            // A special URL's IP literals are parsed already: a name that cannot be one
+            // (no leading digit, no colon) skips the IP parse.
+            url::Host::Domain(d)
+                if !d.starts_with(|c: char| c.is_ascii_digit()) && !d.contains([':', '[']) =>
+            {
+                AddressSpace::of_name(d)
+            }
             url::Host::Domain(d) => AddressSpace::of_host(d),
         }
     }
