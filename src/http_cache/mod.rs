@@ -195,8 +195,8 @@ impl HttpCache {
         now: Instant,
     ) -> bool {
         let key = key.into();
-        self.remove(&key);
         if !policy::is_storable(headers) || !self.rule.keeps(status, headers, now) {
+            self.remove(&key);
             return false;
         }
         // CHROMIUM: a response that is never fresh and has no validator is stored too:
@@ -224,7 +224,21 @@ impl HttpCache {
         };
         let size = entry.size();
         if size > self.max_bytes || self.max_entries == 0 {
+            self.remove(&key);
             return false;
+        }
+        if let Some(slot) = self.entries.get_mut(&key) {
+            // The usual replacement (a stored URL fetched again): in place, now the most
+            // recently used; others make room if the new one is larger.
+            self.bytes = self.bytes - slot.size + size;
+            *slot = Slot {
+                entry: Arc::new(entry),
+                size,
+            };
+            while self.bytes > self.max_bytes {
+                self.evict_one();
+            }
+            return true;
         }
         while self.entries.len() >= self.max_entries || self.bytes + size > self.max_bytes {
             self.evict_one();
