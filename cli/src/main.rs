@@ -199,7 +199,7 @@ fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    runtime.block_on(async {
+    let code = runtime.block_on(async {
         match cli.command {
             Command::Run {
                 paths,
@@ -286,7 +286,11 @@ fn main() -> ExitCode {
             }
             Command::Check(args) => check(args).await,
         }
-    })
+    });
+    // Everything is written by now. Tearing the runtime down (its tasks, the scenario's
+    // servers and connections) would only delay the exit: the process ends here.
+    std::mem::forget(runtime);
+    code
 }
 
 impl Command {
