@@ -126,6 +126,20 @@ fn bench(c: &mut Criterion) {
                     )
                 })
             }),
+            // The same fetch in cache mode `no-store`: the HTTP cache is not consulted and
+            // nothing is stored (Chromium stores every GET response, even one without
+            // caching headers), so the difference is the cache's share of the overhead.
+            // The request also carries `Pragma` and `Cache-Control: no-cache`.
+            ("fetchguard_no_store", &mut || {
+                rt.block_on(async {
+                    black_box(
+                        page.fetch(Request::get(url).cache(fetchguard::CacheMode::NoStore))
+                            .await
+                            .expect("allowed")
+                            .status(),
+                    )
+                })
+            }),
         ],
     );
     let accepted = server
