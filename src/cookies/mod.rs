@@ -217,6 +217,24 @@ pub struct CookieJar {
     next_created: u64,
 }
 
+/// The key naming the format of a saved jar, and its version.
+const JAR_FORMAT_KEY: &str = "fetchguard_cookie_jar";
+const JAR_FORMAT_VERSION: u32 = 2;
+
+/// A jar as [`CookieJar::save_json`] writes it.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedJar {
+    fetchguard_cookie_jar: u32,
+    stores: Vec<SavedStore>,
+}
+
+/// One store of a saved jar: its key in the jar and its cookies.
+#[derive(serde::Serialize, serde::Deserialize)]
+struct SavedStore {
+    store: String,
+    cookies: Vec<cookie_store::Cookie<'static>>,
+}
+
 /// A jar that could not be read or written.
 #[derive(Debug, thiserror::Error)]
 #[error("cookie jar: {0}")]
@@ -228,20 +246,48 @@ impl CookieJar {
         CookieJar::default()
     }
 
-    /// Loads a jar saved by [`CookieJar::save_json`] (`cookie_store`'s JSON format).
-    pub fn load_json(reader: impl BufRead) -> Result<Self, JarError> {
-        let all =
-            cookie_store::serde::json::load_all(reader).map_err(|e| JarError(e.to_string()))?;
-        let mut grouped: HashMap<String, Vec<cookie_store::Cookie<'static>>> = HashMap::new();
-        for c in all.iter_any() {
-            let domain = String::from(&c.domain);
-            grouped
-                .entry(site_key(domain.trim_start_matches('.')))
-                .or_default()
-                .push(c.clone());
+    /// Loads a jar saved by [`CookieJar::save_json`], or a plain `cookie_store` JSON array
+    /// of cookies (every cookie then goes to its own site's first-party store).
+    ///
+    /// ```
+    /// assert!(fetchguard::CookieJar::load_json(&b"not json"[..]).is_err());
+    /// ```
+    pub fn load_json(mut reader: impl BufRead) -> Result<Self, JarError> {
+        let mut text = String::new();
+        reader
+            .read_to_string(&mut text)
+            .map_err(|e| JarError(e.to_string()))?;
+        let value: serde_json::Value =
+            serde_json::from_str(&text).map_err(|e| JarError(e.to_string()))?;
+        if value.get(JAR_FORMAT_KEY).is_none() {
+            // A plain cookie_store file: one array of cookies.
+            let cookies: Vec<cookie_store::Cookie<'static>> =
+                serde_json::from_value(value).map_err(|e| JarError(e.to_string()))?;
+            let mut grouped: HashMap<String, Vec<cookie_store::Cookie<'static>>> = HashMap::new();
+            for c in cookies {
+                let domain = String::from(&c.domain);
+                grouped
+                    .entry(site_key(domain.trim_start_matches('.')))
+                    .or_default()
+                    .push(c);
+            }
+            return CookieJar::from_stores(grouped);
         }
+        let saved: SavedJar = serde_json::from_value(value).map_err(|e| JarError(e.to_string()))?;
+        if saved.fetchguard_cookie_jar != JAR_FORMAT_VERSION {
+            return Err(JarError(format!(
+                "{JAR_FORMAT_KEY} {} is not a version this build reads ({JAR_FORMAT_VERSION})",
+                saved.fetchguard_cookie_jar
+            )));
+        }
+        CookieJar::from_stores(saved.stores.into_iter().map(|s| (s.store, s.cookies)))
+    }
+
+    fn from_stores(
+        stores: impl IntoIterator<Item = (String, Vec<cookie_store::Cookie<'static>>)>,
+    ) -> Result<Self, JarError> {
         let mut sites = HashMap::new();
-        for (site, cookies) in grouped {
+        for (site, cookies) in stores {
             let store =
                 CookieStore::from_cookies(cookies.into_iter().map(Ok::<_, JarError>), true)?;
             sites.insert(site, store);
@@ -252,17 +298,27 @@ impl CookieJar {
         })
     }
 
-    /// Saves every cookie, session cookies included, as `cookie_store` JSON.
+    /// Saves every cookie, session and expired cookies included, as JSON: per store of the
+    /// jar (a site's first-party cookies, or a site's cookies partitioned under a top-level
+    /// site), its name and `cookie_store`'s JSON for its cookies, so a partitioned cookie
+    /// loads back into its partition.
     pub fn save_json(&self, writer: &mut impl Write) -> Result<(), JarError> {
-        let all = CookieStore::from_cookies(
-            self.sites
-                .values()
-                .flat_map(|s| s.iter_any().cloned())
-                .map(Ok::<_, JarError>),
-            true,
-        )?;
-        cookie_store::serde::json::save_incl_expired_and_nonpersistent(&all, writer)
-            .map_err(|e| JarError(e.to_string()))
+        let mut stores: Vec<SavedStore> = self
+            .sites
+            .iter()
+            .map(|(key, store)| SavedStore {
+                store: key.clone(),
+                cookies: store.iter_any().cloned().collect(),
+            })
+            .filter(|s| !s.cookies.is_empty())
+            .collect();
+        stores.sort_by(|a, b| a.store.cmp(&b.store));
+        let saved = SavedJar {
+            fetchguard_cookie_jar: JAR_FORMAT_VERSION,
+            stores,
+        };
+        serde_json::to_writer_pretty(&mut *writer, &saved).map_err(|e| JarError(e.to_string()))?;
+        writeln!(writer).map_err(|e| JarError(e.to_string()))
     }
 
     /// Stores a cookie as a top-level visit to `url` receiving `Set-Cookie: set_cookie`

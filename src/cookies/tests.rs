@@ -219,14 +219,22 @@ fn domain_cookies_reach_sibling_hosts_and_other_sites_never_mix() {
             .sent
             .is_empty()
     );
-    // Save and load keep every cookie in its partition.
+    // Save and load keep every cookie in its store: the loaded jar answers as the saved
+    // one did.
     let mut json = Vec::new();
     j.save_json(&mut json).unwrap();
     let back = CookieJar::load_json(&json[..]).unwrap();
-    assert_eq!(
-        back.select(&u("https://b.shop.test/"), &SAME, now).sent,
-        ["d"]
-    );
+    for url in [
+        "https://b.shop.test/",
+        "https://other.test/",
+        "https://s3.example/",
+    ] {
+        let mut saved = j.select(&u(url), &SAME, now).sent;
+        let mut loaded = back.select(&u(url), &SAME, now).sent;
+        saved.sort();
+        loaded.sort();
+        assert_eq!(loaded, saved, "{url}");
+    }
     assert_eq!(
         back.select(&u("https://s999.example/"), &SAME, now).sent,
         ["n999"]
@@ -323,4 +331,68 @@ fn a_partition_holds_cross_site_cookies_apart_from_first_party_ones() {
         ..under("app")
     };
     assert_eq!(j.select(&url, &lax, now).header, None);
+}
+
+#[test]
+fn save_and_load_keep_partitioned_cookies_in_their_partition() {
+    let now = std::time::SystemTime::now();
+    let in_partition = |top: &str| CookieContext {
+        same_site: false,
+        block_third_party: false,
+        partition: Some(top.to_string()),
+        ..SAME
+    };
+    let mut j = CookieJar::new();
+    let api = u("https://api.example/");
+    // A first-party cookie and one set in a third-party context under app.example.
+    j.set(&api, "first=1; SameSite=None; Secure", now).unwrap();
+    let out = j.store_response(
+        &api,
+        &[b"third=1; SameSite=None; Secure"],
+        &in_partition("https://app.example"),
+        now,
+    );
+    assert!(out.rejected.is_empty(), "{:?}", out.rejected);
+    let sent = |j: &CookieJar, ctx: &CookieContext| j.select(&api, ctx, now).sent;
+    assert_eq!(sent(&j, &SAME), ["first"]);
+    assert_eq!(sent(&j, &in_partition("https://app.example")), ["third"]);
+
+    let mut json = Vec::new();
+    j.save_json(&mut json).unwrap();
+    let back = CookieJar::load_json(&json[..]).unwrap();
+    assert_eq!(back.len(), 2);
+    assert_eq!(sent(&back, &SAME), ["first"]);
+    assert_eq!(sent(&back, &in_partition("https://app.example")), ["third"]);
+    assert!(sent(&back, &in_partition("https://other.example")).is_empty());
+}
+
+#[test]
+fn a_plain_cookie_store_json_array_still_loads() {
+    let now = std::time::SystemTime::now();
+    let mut store = cookie_store::CookieStore::default();
+    store
+        .parse("sid=1; Path=/", &u("https://api.example/"))
+        .unwrap();
+    let mut json = Vec::new();
+    cookie_store::serde::json::save_incl_expired_and_nonpersistent(&store, &mut json).unwrap();
+    let back = CookieJar::load_json(&json[..]).unwrap();
+    assert_eq!(
+        back.select(&u("https://api.example/"), &SAME, now).sent,
+        ["sid"]
+    );
+}
+
+#[test]
+fn a_broken_jar_file_is_an_error_not_an_empty_jar() {
+    for bad in [
+        &b"{"[..],
+        b"{\"fetchguard_cookie_jar\": 2, \"stores\": 3}",
+        b"[1, 2]",
+    ] {
+        assert!(
+            CookieJar::load_json(bad).is_err(),
+            "{}",
+            String::from_utf8_lossy(bad)
+        );
+    }
 }
