@@ -381,16 +381,9 @@ mod tests {
     use super::*;
 
     fn internal(pairs: &[(&str, &str)]) -> InternalResponse {
-        let mut headers = HeaderMap::new();
-        for (n, v) in pairs {
-            headers.append(
-                http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
-                v.parse().unwrap(),
-            );
-        }
         InternalResponse {
             status: 200,
-            headers,
+            headers: crate::headers::map_of(pairs),
             body: Bytes::from_static(b"ok"),
             url_list: vec![Url::parse("https://api.example/x").unwrap()],
         }

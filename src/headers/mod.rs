@@ -21,3 +21,16 @@ pub use safelist::{
     is_cors_safelisted_request_header, is_cors_safelisted_response_header_name,
     is_cors_unsafe_request_header_byte, is_no_cors_safelisted_request_header,
 };
+
+/// A header map of `(name, value)` pairs, repeated names appended: for tests.
+#[cfg(test)]
+pub(crate) fn map_of(pairs: &[(&str, &str)]) -> http::HeaderMap {
+    let mut m = http::HeaderMap::new();
+    for (n, v) in pairs {
+        m.append(
+            http::HeaderName::from_bytes(n.as_bytes()).unwrap(),
+            v.parse().unwrap(),
+        );
+    }
+    m
+}
