@@ -123,8 +123,9 @@ pub(super) fn validators(
     entry: &CachedResponse,
 ) -> Vec<(http::HeaderName, http::HeaderValue)> {
     // Observed in Firefox: a 4xx or 5xx with `Last-Modified` (a 410 too) is fetched again
-    // without it.
-    if state.ctx.profile.http_cache_validates_any_status && entry.status < 400 {
+    // without it, and so is a 302 (examples/http-cache-kept-statuses.toml #9, a live
+    // `verify --browser firefox`: no `If-Modified-Since`).
+    if state.ctx.profile.http_cache_validates_any_status && (200..300).contains(&entry.status) {
         // The same headers as for a 200.
         crate::http_cache::policy::validators(200, &entry.headers)
     } else {

@@ -216,9 +216,9 @@ pub struct Profile {
     /// 304, 307, 308 and 410 is validated before every use, fresh or not (Firefox). When
     /// false (Chromium), a fresh one is served.
     pub http_cache_validates_unlisted_statuses: bool,
-    /// Whether a stored response of any status below 400 is revalidated with its
-    /// validators (Firefox). When false (Chromium), only a 200 is; another status is
-    /// fetched again unconditionally.
+    /// Whether a stored response of any 2xx status is revalidated with its validators
+    /// (Firefox: a 203, 204 or 299 is; a 302 or a 4xx is not). When false (Chromium), only
+    /// a 200 is; another status is fetched again unconditionally.
     pub http_cache_validates_any_status: bool,
     /// Which of script's request `Cache-Control` directives the HTTP cache honours when
     /// it decides whether a stored response is fresh: see [`RequestDirectives`].
