@@ -187,7 +187,8 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     // One scenario file needs no worker threads: a current-thread runtime starts without
     // spawning any and without reading the cgroup's CPU quota (BENCHMARKS.md, benchmark 6).
-    let mut builder = if cli.command.runs_one_file() {
+    let one_file = cli.command.runs_one_file();
+    let mut builder = if one_file {
         tokio::runtime::Builder::new_current_thread()
     } else {
         tokio::runtime::Builder::new_multi_thread()
@@ -287,9 +288,13 @@ fn main() -> ExitCode {
             Command::Check(args) => check(args).await,
         }
     });
-    // Everything is written by now. Tearing the runtime down (its tasks, the scenario's
-    // servers and connections) would only delay the exit: the process ends here.
-    std::mem::forget(runtime);
+    // One scenario file in the engine: everything is written by now, and tearing the
+    // runtime down (the scenario's servers and connections) would only delay the exit.
+    // Other commands drop it: their tasks may own browser processes that are killed
+    // when dropped.
+    if one_file {
+        std::mem::forget(runtime);
+    }
     code
 }
 
