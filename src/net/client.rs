@@ -196,9 +196,14 @@ impl Transport for HyperTransport {
                     body,
                 })
             };
-            match tokio::time::timeout(self.limits.request_timeout, exchange).await {
-                Ok(r) => r,
-                Err(_) => Err(NetError::TimedOut),
+            // The exchange and its deadline stay where they are (pinned in this future):
+            // `tokio::time::timeout` would move the whole exchange into a new value.
+            let deadline = tokio::time::sleep(self.limits.request_timeout);
+            tokio::pin!(exchange, deadline);
+            tokio::select! {
+                biased;
+                r = &mut exchange => r,
+                () = &mut deadline => Err(NetError::TimedOut),
             }
         })
     }
