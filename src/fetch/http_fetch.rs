@@ -290,7 +290,7 @@ fn preflight_origin(state: &FetchState<'_>) -> Origin {
 /// The CORS-preflight fetch: `OPTIONS` without credentials, then Chromium's checks in
 /// Chromium's order, then the cache.
 async fn cors_preflight_fetch(state: &mut FetchState<'_>) -> Result<(), Failure> {
-    let mut extra = HeaderMap::with_capacity(24);
+    let mut extra = HeaderMap::with_capacity(super::network::ADDED_HEADERS);
     extra.insert(http::header::ACCEPT, http::HeaderValue::from_static("*/*"));
     if let Ok(v) = http::HeaderValue::from_str(state.method.as_str()) {
         extra.insert(http::header::ACCESS_CONTROL_REQUEST_METHOD, v);

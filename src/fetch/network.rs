@@ -207,7 +207,7 @@ pub(crate) async fn http_network_or_cache_fetch(
 
 /// The browser adds up to about twenty headers to script's: sized for them up front, so
 /// the map is not grown and rehashed several times on the way.
-const ADDED_HEADERS: usize = 24;
+pub(super) const ADDED_HEADERS: usize = 24;
 
 /// A copy of script's headers with room for those the browser adds.
 fn with_room(headers: &HeaderMap) -> HeaderMap {

@@ -140,14 +140,9 @@ pub fn parse_token_list<'a>(values: impl IntoIterator<Item = &'a [u8]>) -> Optio
 /// assert_eq!(get_combined(&h, "etag"), None);
 /// ```
 pub fn get_combined(headers: &http::HeaderMap, name: &str) -> Option<Vec<u8>> {
-    let mut values = headers.get_all(name).iter();
-    let first = values.next()?;
-    let mut out = first.as_bytes().to_vec();
-    for v in values {
-        out.extend_from_slice(b", ");
-        out.extend_from_slice(v.as_bytes());
-    }
-    Some(out)
+    // A name that is not a valid header name is in no header map.
+    let name = http::HeaderName::from_bytes(name.as_bytes()).ok()?;
+    get_combined_by(headers, &name).map(std::borrow::Cow::into_owned)
 }
 
 /// [`get_combined`] by a header name constant, borrowing the value when there is one.
